@@ -1,0 +1,3 @@
+//! The `iam-ls` binary: the language server on stdio.
+
+fn main() {}

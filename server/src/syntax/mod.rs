@@ -1,0 +1,14 @@
+//! Error-tolerant JSON parser for IAM policy documents.
+//!
+//! [`parse`] never fails and never panics: it returns a [`Parse`] holding the best tree it could
+//! build (objects, arrays and open strings of half-typed input included) plus every error found.
+//! Every node carries its byte [`Span`] in the source text. [`Parse::locate`] answers "what is at
+//! byte offset N" with the node and its JSON path, for hover and completion.
+
+mod parser;
+mod path;
+mod tree;
+
+pub use parser::{MAX_DEPTH, parse};
+pub use path::{JsonPath, Located, PathSegment};
+pub use tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};

@@ -1,0 +1,110 @@
+//! The syntax tree: plain data with byte spans.
+
+/// A half-open byte range `start..end` in the source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    /// True when `offset` lies in `start..=end` (the end is included so that a cursor just after
+    /// the last character of a token still counts as "on" it, as editors expect).
+    pub fn touches(&self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One JSON value in the tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The whole value: for strings the quotes are included; for an unterminated object or array
+    /// the span runs to where parsing of it stopped.
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    /// `{...}`; `closed` is false when the closing brace is missing.
+    Object { members: Vec<Member>, closed: bool },
+    /// `[...]`; `closed` is false when the closing bracket is missing.
+    Array { items: Vec<Node>, closed: bool },
+    /// A string. `value` is the unescaped content; `content` is the span between the quotes
+    /// (up to the end of input or line when `terminated` is false).
+    String {
+        value: String,
+        content: Span,
+        terminated: bool,
+    },
+    /// A number, as written in the source.
+    Number(String),
+    Bool(bool),
+    Null,
+    /// Something that is not a JSON value (a bare word, a stray character, a missing value).
+    Error,
+}
+
+/// `"key": value` inside an object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// The unescaped key text.
+    pub key: String,
+    /// The key's span, quotes included.
+    pub key_span: Span,
+    /// The value; `None` when it is missing (`{"Effect":}` or `{"Effect"`).
+    pub value: Option<Node>,
+    /// From the key's first byte to the value's last (or the key's end when there is no value).
+    pub span: Span,
+}
+
+/// A syntax error: what is wrong, where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The result of [`super::parse`]: a tree (absent only for empty or all-whitespace input) and errors.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Parse {
+    pub root: Option<Node>,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Node {
+    /// The string value, when this is a string node.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::String { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+    /// The members, when this is an object.
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.kind {
+            NodeKind::Object { members, .. } => Some(members),
+            _ => None,
+        }
+    }
+    /// The items, when this is an array.
+    pub fn items(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Array { items, .. } => Some(items),
+            _ => None,
+        }
+    }
+    /// The first member named `key` (exact, case-sensitive, as IAM element names are).
+    pub fn get(&self, key: &str) -> Option<&Member> {
+        self.members()?.iter().find(|m| m.key == key)
+    }
+}
