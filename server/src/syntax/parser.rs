@@ -1,12 +1,889 @@
 //! The hand-written recursive-descent parser with recovery.
+//!
+//! The parser works on the bytes of a `&str` with a single cursor. It never backtracks more than
+//! one token (to tell a missing `:` from a missing `,`), so it runs in linear time. Recursion is
+//! bounded by [`MAX_DEPTH`]: a deeper container is skipped by an iterative bracket counter and
+//! becomes one [`NodeKind::Error`] node.
+//!
+//! Decisions on input that is not JSON:
+//!
+//! - **Unterminated strings** end at the end of their line (before `\n` or `\r`), or at the end of
+//!   the input. A half-typed value therefore does not swallow the rest of the document.
+//! - **Byte order mark**: a leading U+FEFF is reported ("byte order mark is not allowed", since
+//!   IAM does not accept it) and then skipped, so the rest parses normally.
+//! - **Empty input** (or only whitespace/comments) gives no root and one error.
+//! - **Comments** (`//` and `/* */`) are reported and skipped like whitespace.
+//! - **Single-quoted strings** and **bare-word keys** are reported but kept as strings/keys, so
+//!   the structure survives.
+//! - **Invalid numbers** made only of number characters (`01`, `+1`, `.5`, `1.`) stay
+//!   [`NodeKind::Number`] with an error; anything with other letters (`0x1F`) becomes an error
+//!   node.
+//! - A **stray closer** (`]` inside an object, `}` inside an array) closes the current container
+//!   (reported as missing its own closer) when an enclosing container expects it; otherwise it
+//!   is reported and skipped.
+//! - After the root value, anything but whitespace is one error ("unexpected text after the JSON
+//!   value") and is not parsed.
+//!
+//! Errors are returned sorted by their start offset.
 
-use super::tree::Parse;
+use super::tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};
 
 /// Deepest nesting of arrays and objects that is parsed; deeper input gets an error.
 pub const MAX_DEPTH: usize = 128;
 
 /// Parse `text` as JSON, tolerating errors. Never panics.
 pub fn parse(text: &str) -> Parse {
-    let _ = text;
-    todo!("implemented by the syntax work")
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        errors: Vec::new(),
+        closers: Vec::new(),
+        deep_reported: false,
+    };
+    let root = p.document();
+    let mut errors = p.errors;
+    errors.sort_by_key(|e| e.span.start);
+    Parse { root, errors }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    errors: Vec<SyntaxError>,
+    /// The closing bytes expected by the open containers, innermost last.
+    closers: Vec<u8>,
+    /// The depth error is reported once per document.
+    deep_reported: bool,
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Bytes that end a bare word or junk run.
+fn is_delimiter(b: u8) -> bool {
+    is_ws(b) || matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b'"' | b'\'')
+}
+
+impl Parser<'_> {
+    fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
+        self.errors.push(SyntaxError {
+            span: Span::new(start, end),
+            message: message.into(),
+        });
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, pos: usize) -> Option<u8> {
+        self.bytes.get(pos).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    /// Length in bytes of the character at `pos` (1 at the end, to always make progress).
+    fn char_len_at(&self, pos: usize) -> usize {
+        self.text
+            .get(pos..)
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8)
+    }
+
+    /// Skip whitespace and comments (reporting the comments).
+    fn skip_trivia(&mut self) {
+        loop {
+            while let Some(b) = self.peek() {
+                if !is_ws(b) {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if self.peek() != Some(b'/') {
+                return;
+            }
+            let start = self.pos;
+            match self.peek_at(start + 1) {
+                Some(b'/') => {
+                    let rest = &self.bytes[start..];
+                    let mut end = rest
+                        .iter()
+                        .position(|&b| b == b'\n' || b == b'\r')
+                        .map_or(self.bytes.len(), |i| start + i);
+                    self.pos = end;
+                    while end > start && is_ws(self.bytes[end - 1]) {
+                        end -= 1;
+                    }
+                    self.error(start, end, "comments are not allowed in JSON");
+                }
+                Some(b'*') => match self.text[start + 2..].find("*/") {
+                    Some(i) => {
+                        self.pos = start + 2 + i + 2;
+                        self.error(start, self.pos, "comments are not allowed in JSON");
+                    }
+                    None => {
+                        self.pos = self.bytes.len();
+                        self.error(
+                            start,
+                            self.pos,
+                            "unterminated comment (comments are not allowed in JSON)",
+                        );
+                    }
+                },
+                _ => return,
+            }
+        }
+    }
+
+    fn document(&mut self) -> Option<Node> {
+        if self.text.starts_with('\u{FEFF}') {
+            self.error(
+                0,
+                3,
+                "byte order mark is not allowed at the start of a policy",
+            );
+            self.pos = 3;
+        }
+        self.skip_trivia();
+        if self.at_end() {
+            let p = self.pos;
+            self.error(p, p, "the document is empty: expected a JSON value");
+            return None;
+        }
+        let first = self.pos;
+        let mut root = None;
+        while !self.at_end() {
+            if let Some(node) = self.value(0) {
+                root = Some(node);
+                break;
+            }
+            // A `,` `:` `}` or `]` where the document should start.
+            let p = self.pos;
+            let b = self.bytes[p];
+            self.error(
+                p,
+                p + 1,
+                format!("unexpected '{}': expected a JSON value", b as char),
+            );
+            self.pos += 1;
+            self.skip_trivia();
+        }
+        let root = root.unwrap_or(Node {
+            span: Span::new(first, self.pos),
+            kind: NodeKind::Error,
+        });
+        self.skip_trivia();
+        if !self.at_end() {
+            let start = self.pos;
+            let end = self.text.trim_end_matches([' ', '\t', '\n', '\r']).len();
+            self.error(
+                start,
+                end.max(start),
+                "unexpected text after the JSON value",
+            );
+        }
+        Some(root)
+    }
+
+    /// Parse one value at the cursor (trivia already skipped). `None` when the cursor is at the
+    /// end or on `,` `:` `}` `]`, which cannot start a value; nothing is consumed then.
+    /// `depth` is the number of containers around the value.
+    fn value(&mut self, depth: usize) -> Option<Node> {
+        let b = self.peek()?;
+        Some(match b {
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' => self.string(b'"'),
+            b'\'' => {
+                let node = self.string(b'\'');
+                self.error(
+                    node.span.start,
+                    node.span.end,
+                    "strings must use double quotes, not single quotes",
+                );
+                node
+            }
+            b'-' | b'+' | b'.' | b'0'..=b'9' => self.number(),
+            b'}' | b']' | b',' | b':' => return None,
+            _ => self.word(),
+        })
+    }
+
+    /// The closing byte `c` is expected by some container outside the innermost one.
+    fn outer_expects(&self, c: u8) -> bool {
+        let n = self.closers.len();
+        n > 1 && self.closers[..n - 1].contains(&c)
+    }
+
+    fn object(&mut self, depth: usize) -> Node {
+        if depth >= MAX_DEPTH {
+            return self.too_deep();
+        }
+        let start = self.pos;
+        self.pos += 1;
+        self.closers.push(b'}');
+        let mut members: Vec<Member> = Vec::new();
+        let mut closed = false;
+        // A member was parsed and no comma has followed it yet.
+        let mut need_comma = false;
+        // The comma after the last member, for the trailing comma error.
+        let mut last_comma: Option<usize> = None;
+        loop {
+            self.skip_trivia();
+            let Some(b) = self.peek() else {
+                self.error(start, start + 1, "missing '}' to close this object");
+                break;
+            };
+            let p = self.pos;
+            match b {
+                b'}' => {
+                    if let Some(c) = last_comma {
+                        self.error(c, c + 1, "trailing comma is not allowed in JSON");
+                    }
+                    self.pos += 1;
+                    closed = true;
+                    break;
+                }
+                b']' => {
+                    if self.outer_expects(b']') {
+                        self.error(start, start + 1, "missing '}' to close this object");
+                        break;
+                    }
+                    self.error(p, p + 1, "unexpected ']' in an object");
+                    self.pos += 1;
+                }
+                b',' => {
+                    if need_comma {
+                        need_comma = false;
+                        last_comma = Some(p);
+                    } else {
+                        self.error(p, p + 1, "unexpected ',': expected a key");
+                    }
+                    self.pos += 1;
+                }
+                b':' => {
+                    self.error(p, p + 1, "missing key before ':'");
+                    self.pos += 1;
+                    self.skip_trivia();
+                    let _ = self.value(depth + 1);
+                    need_comma = true;
+                    last_comma = None;
+                }
+                b'{' | b'[' => {
+                    self.error(p, p + 1, "expected a key in double quotes");
+                    let _ = self.value(depth + 1);
+                    need_comma = true;
+                    last_comma = None;
+                }
+                _ => {
+                    let (member, separated) = self.member(depth);
+                    if need_comma {
+                        let ks = member.key_span;
+                        self.error(ks.start, ks.end, "expected ',' or '}'");
+                    }
+                    members.push(member);
+                    // A member without ':' and value that was directly followed by another key
+                    // already got an error; do not also ask for a comma.
+                    need_comma = separated;
+                    last_comma = None;
+                }
+            }
+        }
+        self.closers.pop();
+        self.check_duplicates(&members);
+        Node {
+            span: Span::new(start, self.pos),
+            kind: NodeKind::Object { members, closed },
+        }
+    }
+
+    /// Report the second and later occurrences of each key (on their key span).
+    fn check_duplicates(&mut self, members: &[Member]) {
+        let n = members.len();
+        if n < 2 {
+            return;
+        }
+        if n <= 8 {
+            for i in 1..n {
+                if members[..i].iter().any(|m| m.key == members[i].key) {
+                    let ks = members[i].key_span;
+                    self.error(
+                        ks.start,
+                        ks.end,
+                        format!("duplicate key \"{}\"", members[i].key),
+                    );
+                }
+            }
+            return;
+        }
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| members[a].key.cmp(&members[b].key).then(a.cmp(&b)));
+        for w in order.windows(2) {
+            let (a, b) = (&members[w[0]], &members[w[1]]);
+            if a.key == b.key {
+                let ks = b.key_span;
+                self.error(ks.start, ks.end, format!("duplicate key \"{}\"", b.key));
+            }
+        }
+    }
+
+    /// Parse a key token: a string (double or single quoted) or a bare word up to `:`.
+    /// Returns the key, its span and whether it was a terminated string.
+    fn key(&mut self) -> (String, Span, bool) {
+        match self.peek() {
+            Some(q @ (b'"' | b'\'')) => {
+                let node = self.string(q);
+                if q == b'\'' {
+                    self.error(
+                        node.span.start,
+                        node.span.end,
+                        "keys must use double quotes, not single quotes",
+                    );
+                }
+                let span = node.span;
+                match node.kind {
+                    NodeKind::String {
+                        value, terminated, ..
+                    } => (value, span, terminated),
+                    _ => (String::new(), span, false),
+                }
+            }
+            _ => {
+                let start = self.pos;
+                self.skip_run(true);
+                let word = &self.text[start..self.pos];
+                self.error(
+                    start,
+                    self.pos,
+                    "object keys must be strings in double quotes",
+                );
+                (word.to_string(), Span::new(start, self.pos), true)
+            }
+        }
+    }
+
+    /// Look ahead: is the cursor on a key followed by `:`? Consumes nothing and reports nothing.
+    fn looks_like_key(&mut self) -> bool {
+        match self.peek() {
+            Some(b'"' | b'\'') => {}
+            Some(b) if !is_delimiter(b) && !matches!(b, b':' | b'/') => {}
+            _ => return false,
+        }
+        let (pos, n_errors) = (self.pos, self.errors.len());
+        let _ = self.key();
+        self.skip_trivia();
+        let is_key = self.peek() == Some(b':');
+        self.pos = pos;
+        self.errors.truncate(n_errors);
+        is_key
+    }
+
+    /// Parse `"key": value` with recovery. The second result is false when the member ended
+    /// early because another key followed directly (its error is already reported).
+    fn member(&mut self, depth: usize) -> (Member, bool) {
+        let (key, key_span, key_ok) = self.key();
+        self.skip_trivia();
+        let mut value = None;
+        let mut separated = true;
+        match self.peek() {
+            Some(b':') => {
+                let colon = self.pos;
+                self.pos += 1;
+                self.skip_trivia();
+                value = self.value(depth + 1);
+                if value.is_none() {
+                    self.error(key_span.start, colon + 1, "missing value");
+                }
+            }
+            None | Some(b'}' | b']' | b',') => {
+                if key_ok {
+                    self.error(
+                        key_span.start,
+                        key_span.end,
+                        "expected ':' and a value after the key",
+                    );
+                }
+            }
+            Some(_) if self.looks_like_key() => {
+                if key_ok {
+                    self.error(
+                        key_span.start,
+                        key_span.end,
+                        "expected ':' and a value after the key",
+                    );
+                }
+                separated = false;
+            }
+            Some(_) => {
+                self.error(key_span.start, key_span.end, "expected ':' after the key");
+                value = self.value(depth + 1);
+            }
+        }
+        let end = value.as_ref().map_or(key_span.end, |v| v.span.end);
+        let member = Member {
+            key,
+            key_span,
+            value,
+            span: Span::new(key_span.start, end),
+        };
+        (member, separated)
+    }
+
+    fn array(&mut self, depth: usize) -> Node {
+        if depth >= MAX_DEPTH {
+            return self.too_deep();
+        }
+        let start = self.pos;
+        self.pos += 1;
+        self.closers.push(b']');
+        let mut items: Vec<Node> = Vec::new();
+        let mut closed = false;
+        let mut need_comma = false;
+        let mut last_comma: Option<usize> = None;
+        loop {
+            self.skip_trivia();
+            let Some(b) = self.peek() else {
+                self.error(start, start + 1, "missing ']' to close this array");
+                break;
+            };
+            let p = self.pos;
+            match b {
+                b']' => {
+                    if let Some(c) = last_comma {
+                        self.error(c, c + 1, "trailing comma is not allowed in JSON");
+                    }
+                    self.pos += 1;
+                    closed = true;
+                    break;
+                }
+                b'}' => {
+                    if self.outer_expects(b'}') {
+                        self.error(start, start + 1, "missing ']' to close this array");
+                        break;
+                    }
+                    self.error(p, p + 1, "unexpected '}' in an array");
+                    self.pos += 1;
+                }
+                b',' => {
+                    if need_comma {
+                        need_comma = false;
+                        last_comma = Some(p);
+                    } else {
+                        self.error(p, p + 1, "missing value");
+                    }
+                    self.pos += 1;
+                }
+                b':' => {
+                    self.error(p, p + 1, "unexpected ':' in an array");
+                    self.pos += 1;
+                }
+                _ => {
+                    let Some(item) = self.value(depth + 1) else {
+                        // Unreachable: every other byte starts a value. Make progress anyway.
+                        self.pos += 1;
+                        continue;
+                    };
+                    if need_comma {
+                        let sp = match item.kind {
+                            NodeKind::Object { .. } | NodeKind::Array { .. } => {
+                                Span::new(item.span.start, item.span.start + 1)
+                            }
+                            _ => item.span,
+                        };
+                        self.error(sp.start, sp.end, "expected ',' or ']'");
+                    }
+                    items.push(item);
+                    need_comma = true;
+                    last_comma = None;
+                }
+            }
+        }
+        self.closers.pop();
+        Node {
+            span: Span::new(start, self.pos),
+            kind: NodeKind::Array { items, closed },
+        }
+    }
+
+    /// A container past [`MAX_DEPTH`]: report once, skip it without recursion, give an error node.
+    fn too_deep(&mut self) -> Node {
+        let start = self.pos;
+        if !self.deep_reported {
+            self.deep_reported = true;
+            self.error(
+                start,
+                start + 1,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            );
+        }
+        let mut level = 0usize;
+        while let Some(b) = self.peek() {
+            match b {
+                b'{' | b'[' => level += 1,
+                b'}' | b']' => {
+                    level = level.saturating_sub(1);
+                    if level == 0 {
+                        self.pos += 1;
+                        break;
+                    }
+                }
+                b'"' => {
+                    // Skip the string: to its closing quote or the end of its line.
+                    self.pos += 1;
+                    while let Some(c) = self.peek() {
+                        match c {
+                            b'"' => break,
+                            b'\n' | b'\r' => {
+                                self.pos -= 1;
+                                break;
+                            }
+                            b'\\' if !matches!(self.peek_at(self.pos + 1), Some(b'\n' | b'\r')) => {
+                                self.pos += 1;
+                            }
+                            _ => {}
+                        }
+                        self.pos += 1;
+                    }
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        self.pos = self.pos.min(self.bytes.len());
+        Node {
+            span: Span::new(start, self.pos),
+            kind: NodeKind::Error,
+        }
+    }
+
+    /// Advance over a run of non-delimiter bytes (a bare word or junk); always makes progress.
+    fn skip_run(&mut self, stop_at_colon: bool) {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if is_delimiter(b)
+                || (stop_at_colon && b == b':')
+                || (b == b'/' && matches!(self.peek_at(self.pos + 1), Some(b'/' | b'*')))
+            {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.pos == start && !self.at_end() {
+            self.pos += self.char_len_at(start);
+        }
+    }
+
+    /// `true`, `false`, `null`, or a bare word / stray text (an error node).
+    fn word(&mut self) -> Node {
+        let start = self.pos;
+        self.skip_run(false);
+        let span = Span::new(start, self.pos);
+        let word = &self.text[start..self.pos];
+        let kind = match word {
+            "true" => NodeKind::Bool(true),
+            "false" => NodeKind::Bool(false),
+            "null" => NodeKind::Null,
+            _ => {
+                let message = word_message(word);
+                self.error(span.start, span.end, message);
+                NodeKind::Error
+            }
+        };
+        Node { span, kind }
+    }
+
+    fn number(&mut self) -> Node {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'_')) {
+                break;
+            }
+            self.pos += 1;
+        }
+        let span = Span::new(start, self.pos);
+        let text = &self.text[start..self.pos];
+        let numeric = text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
+        if !numeric {
+            self.error(
+                span.start,
+                span.end,
+                format!("invalid number `{}`", shorten(text)),
+            );
+            return Node {
+                span,
+                kind: NodeKind::Error,
+            };
+        }
+        if let Err(why) = check_number(text.as_bytes()) {
+            self.error(span.start, span.end, format!("invalid number: {why}"));
+        }
+        Node {
+            span,
+            kind: NodeKind::Number(text.to_string()),
+        }
+    }
+
+    /// A string starting at the cursor's quote (`"` or `'`). Unterminated strings end at the end
+    /// of the line.
+    fn string(&mut self, quote: u8) -> Node {
+        let start = self.pos;
+        self.pos += 1;
+        let content_start = self.pos;
+        let mut value = String::new();
+        let mut terminated = false;
+        let content_end;
+        loop {
+            let run = self.pos;
+            while let Some(b) = self.peek() {
+                if b == quote || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            value.push_str(&self.text[run..self.pos]);
+            let Some(b) = self.peek() else {
+                content_end = self.pos;
+                break;
+            };
+            match b {
+                _ if b == quote => {
+                    content_end = self.pos;
+                    self.pos += 1;
+                    terminated = true;
+                    break;
+                }
+                b'\n' | b'\r' => {
+                    content_end = self.pos;
+                    break;
+                }
+                b'\\' => self.escape(&mut value, quote),
+                _ => {
+                    let p = self.pos;
+                    self.error(
+                        p,
+                        p + 1,
+                        format!(
+                            "control character U+{:04X} must be escaped in a string",
+                            u32::from(b)
+                        ),
+                    );
+                    value.push(char::from(b));
+                    self.pos += 1;
+                }
+            }
+        }
+        if !terminated {
+            self.error(start, self.pos, "unterminated string");
+        }
+        Node {
+            span: Span::new(start, self.pos),
+            kind: NodeKind::String {
+                value,
+                content: Span::new(content_start, content_end),
+                terminated,
+            },
+        }
+    }
+
+    /// An escape sequence at the cursor's backslash, appended to `value` unescaped.
+    fn escape(&mut self, value: &mut String, quote: u8) {
+        let start = self.pos;
+        self.pos += 1;
+        let Some(b) = self.peek() else { return };
+        let simple = match b {
+            b'"' => Some('"'),
+            b'\\' => Some('\\'),
+            b'/' => Some('/'),
+            b'b' => Some('\u{8}'),
+            b'f' => Some('\u{c}'),
+            b'n' => Some('\n'),
+            b'r' => Some('\r'),
+            b't' => Some('\t'),
+            b'\'' if quote == b'\'' => Some('\''),
+            // A backslash at the end of the line: the string is unterminated, reported by the
+            // caller.
+            b'\n' | b'\r' => return,
+            _ => None,
+        };
+        if let Some(c) = simple {
+            value.push(c);
+            self.pos += 1;
+            return;
+        }
+        if b != b'u' {
+            let len = self.char_len_at(self.pos);
+            let shown = &self.text[self.pos..self.pos + len];
+            self.pos += len;
+            let shown = if b < 0x20 || b == 0x7f {
+                format!("U+{:04X}", u32::from(b))
+            } else {
+                format!("'\\{shown}'")
+            };
+            self.error(start, self.pos, format!("invalid escape sequence {shown}"));
+            value.push_str(&self.text[start + 1..self.pos]);
+            return;
+        }
+        self.pos += 1;
+        let Some(first) = self.hex4() else {
+            self.error(
+                start,
+                self.pos,
+                "invalid escape sequence: '\\u' needs four hex digits",
+            );
+            value.push('\u{FFFD}');
+            return;
+        };
+        let c = match first {
+            0xD800..=0xDBFF => {
+                // A high surrogate: a low one must follow as another \u escape.
+                let save = self.pos;
+                let low = if self.peek() == Some(b'\\') && self.peek_at(self.pos + 1) == Some(b'u')
+                {
+                    self.pos += 2;
+                    self.hex4().filter(|l| (0xDC00..=0xDFFF).contains(l))
+                } else {
+                    None
+                };
+                match low {
+                    Some(l) => char::from_u32(0x10000 + ((first - 0xD800) << 10) + (l - 0xDC00)),
+                    None => {
+                        self.pos = save;
+                        None
+                    }
+                }
+            }
+            0xDC00..=0xDFFF => None,
+            cp => char::from_u32(cp),
+        };
+        match c {
+            Some(c) => value.push(c),
+            None => {
+                self.error(
+                    start,
+                    self.pos,
+                    "invalid escape sequence: lone surrogate (replaced by U+FFFD)",
+                );
+                value.push('\u{FFFD}');
+            }
+        }
+    }
+
+    /// Read four hex digits; `None` (cursor after the digits read) when there are fewer.
+    fn hex4(&mut self) -> Option<u32> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = char::from(self.peek()?).to_digit(16)?;
+            v = v * 16 + d;
+            self.pos += 1;
+        }
+        Some(v)
+    }
+}
+
+/// Check a token made of number characters against the JSON number grammar.
+fn check_number(s: &[u8]) -> Result<(), &'static str> {
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while s.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - from
+    };
+    let mut i = 0;
+    match s.first() {
+        Some(b'+') => return Err("a number cannot start with '+'"),
+        Some(b'-') => i += 1,
+        _ => {}
+    }
+    match s.get(i) {
+        Some(b'.') => return Err("a digit is needed before '.'"),
+        Some(b'0') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+            return Err("leading zeros are not allowed");
+        }
+        _ => {}
+    }
+    if digits(&mut i) == 0 {
+        return Err("expected a digit");
+    }
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return Err("a digit is needed after '.'");
+        }
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(s.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return Err("the exponent needs digits");
+        }
+    }
+    if i != s.len() {
+        return Err("unexpected characters");
+    }
+    Ok(())
+}
+
+/// At most 40 characters of `s`, for messages.
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// The message for a bare word or stray text where a value should be.
+fn word_message(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    match lower.as_str() {
+        "true" | "false" | "null" => {
+            format!("`{word}` is not valid JSON: did you mean `{lower}`?")
+        }
+        "none" | "nil" => format!("`{word}` is not valid JSON: did you mean `null`?"),
+        "undefined" | "nan" | "infinity" => format!("`{word}` is not a JSON value"),
+        _ => {
+            let mut chars = word.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_alphanumeric() => {
+                    format!("unexpected character '{c}'")
+                }
+                (Some(c), _) if c.is_alphabetic() || c == '_' || c == '$' => format!(
+                    "unexpected word `{}`: strings must be in double quotes",
+                    shorten(word)
+                ),
+                _ => format!("unexpected text `{}`", shorten(word)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod smoke {
+    #[test]
+    fn deep() {
+        let t = "[".repeat(100_000);
+        let p = super::parse(&t);
+        assert!(
+            p.errors
+                .iter()
+                .any(|e| e.message.contains("nesting deeper"))
+        );
+        let t = r#"{"a":"#.repeat(100_000);
+        let p = super::parse(&t);
+        assert!(
+            p.errors
+                .iter()
+                .any(|e| e.message.contains("nesting deeper"))
+        );
+        assert!(p.locate(t.len()).is_some());
+    }
 }

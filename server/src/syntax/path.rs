@@ -1,6 +1,8 @@
 //! JSON paths and "what is at this offset".
 
-use super::tree::{Node, Parse};
+#[cfg(doc)]
+use super::tree::Span;
+use super::tree::{Node, NodeKind, Parse};
 use std::fmt;
 
 /// One step of a [`JsonPath`].
@@ -42,8 +44,57 @@ pub struct Located<'a> {
 impl Parse {
     /// What is at byte `offset`: the innermost node and its path. `None` when the offset is outside
     /// the root value.
+    ///
+    /// The walk goes down by spans (binary search among members and items), so it costs
+    /// O(depth × log width) and allocates only the path. An offset at the end of a token counts
+    /// as on it ([`Span::touches`]); where two siblings touch the offset, the first wins. An
+    /// offset in whitespace or punctuation inside an object or array (including between a key
+    /// and its value) gives that container.
     pub fn locate(&self, offset: usize) -> Option<Located<'_>> {
-        let _ = offset;
-        todo!("implemented by the syntax work")
+        let root = self.root.as_ref()?;
+        if !root.span.touches(offset) {
+            return None;
+        }
+        let mut path = Vec::new();
+        let mut node = root;
+        loop {
+            match &node.kind {
+                NodeKind::Object { members, .. } => {
+                    let i = members.partition_point(|m| m.span.end < offset);
+                    let Some(m) = members.get(i).filter(|m| m.span.touches(offset)) else {
+                        break;
+                    };
+                    if m.key_span.touches(offset) {
+                        path.push(PathSegment::Key(m.key.clone()));
+                        return Some(Located {
+                            path: JsonPath(path),
+                            node: m.value.as_ref(),
+                            on_key: true,
+                        });
+                    }
+                    match &m.value {
+                        Some(v) if v.span.touches(offset) => {
+                            path.push(PathSegment::Key(m.key.clone()));
+                            node = v;
+                        }
+                        _ => break,
+                    }
+                }
+                NodeKind::Array { items, .. } => {
+                    let i = items.partition_point(|n| n.span.end < offset);
+                    let Some(item) = items.get(i).filter(|n| n.span.touches(offset)) else {
+                        break;
+                    };
+                    path.push(PathSegment::Index(i));
+                    node = item;
+                }
+                _ => break,
+            }
+        }
+        Some(Located {
+            path: JsonPath(path),
+            node: Some(node),
+            on_key: false,
+        })
     }
 }
