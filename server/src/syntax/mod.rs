@@ -9,6 +9,9 @@ mod parser;
 mod path;
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
 pub use parser::{MAX_DEPTH, parse};
 pub use path::{JsonPath, Located, PathSegment};
 pub use tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};

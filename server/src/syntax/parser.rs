@@ -865,25 +865,3 @@ fn word_message(word: &str) -> String {
         }
     }
 }
-
-#[cfg(test)]
-mod smoke {
-    #[test]
-    fn deep() {
-        let t = "[".repeat(100_000);
-        let p = super::parse(&t);
-        assert!(
-            p.errors
-                .iter()
-                .any(|e| e.message.contains("nesting deeper"))
-        );
-        let t = r#"{"a":"#.repeat(100_000);
-        let p = super::parse(&t);
-        assert!(
-            p.errors
-                .iter()
-                .any(|e| e.message.contains("nesting deeper"))
-        );
-        assert!(p.locate(t.len()).is_some());
-    }
-}

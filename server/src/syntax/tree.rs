@@ -36,9 +36,15 @@ pub struct Node {
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     /// `{...}`; `closed` is false when the closing brace is missing.
-    Object { members: Vec<Member>, closed: bool },
+    Object {
+        members: Vec<Member>,
+        closed: bool,
+    },
     /// `[...]`; `closed` is false when the closing bracket is missing.
-    Array { items: Vec<Node>, closed: bool },
+    Array {
+        items: Vec<Node>,
+        closed: bool,
+    },
     /// A string. `value` is the unescaped content; `content` is the span between the quotes
     /// (up to the end of input or line when `terminated` is false).
     String {
