@@ -4,6 +4,10 @@
 //! build (objects, arrays and open strings of half-typed input included) plus every error found.
 //! Every node carries its byte [`Span`] in the source text. [`Parse::locate`] answers "what is at
 //! byte offset N" with the node and its JSON path, for hover and completion.
+//!
+//! How non-JSON input is handled (unterminated strings end at the end of their line, a leading
+//! byte order mark is reported and skipped, comments are reported and skipped, ...) is listed on
+//! [`parse`].
 
 mod parser;
 mod path;

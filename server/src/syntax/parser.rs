@@ -4,34 +4,42 @@
 //! one token (to tell a missing `:` from a missing `,`), so it runs in linear time. Recursion is
 //! bounded by [`MAX_DEPTH`]: a deeper container is skipped by an iterative bracket counter and
 //! becomes one [`NodeKind::Error`] node.
-//!
-//! Decisions on input that is not JSON:
-//!
-//! - **Unterminated strings** end at the end of their line (before `\n` or `\r`), or at the end of
-//!   the input. A half-typed value therefore does not swallow the rest of the document.
-//! - **Byte order mark**: a leading U+FEFF is reported ("byte order mark is not allowed", since
-//!   IAM does not accept it) and then skipped, so the rest parses normally.
-//! - **Empty input** (or only whitespace/comments) gives no root and one error.
-//! - **Comments** (`//` and `/* */`) are reported and skipped like whitespace.
-//! - **Single-quoted strings** and **bare-word keys** are reported but kept as strings/keys, so
-//!   the structure survives.
-//! - **Invalid numbers** made only of number characters (`01`, `+1`, `.5`, `1.`) stay
-//!   [`NodeKind::Number`] with an error; anything with other letters (`0x1F`) becomes an error
-//!   node.
-//! - A **stray closer** (`]` inside an object, `}` inside an array) closes the current container
-//!   (reported as missing its own closer) when an enclosing container expects it; otherwise it
-//!   is reported and skipped.
-//! - After the root value, anything but whitespace is one error ("unexpected text after the JSON
-//!   value") and is not parsed.
-//!
-//! Errors are returned sorted by their start offset.
 
 use super::tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};
 
 /// Deepest nesting of arrays and objects that is parsed; deeper input gets an error.
 pub const MAX_DEPTH: usize = 128;
 
-/// Parse `text` as JSON, tolerating errors. Never panics.
+/// Parse `text` as JSON, tolerating errors. Never panics; linear time.
+///
+/// How input that is not JSON is handled:
+///
+/// - **Unterminated strings** end at the end of their line (before `\n` or `\r`), or at the end of
+///   the input. A half-typed value therefore does not swallow the rest of the document.
+/// - **Byte order mark**: a leading U+FEFF is reported (JSON text sent to IAM must not start with
+///   one) and then skipped, so the rest parses normally and spans stay byte offsets of `text`.
+/// - **Empty input** (or only whitespace/comments) gives no root and one error.
+/// - **Missing pieces**: a member without a value keeps `value: None` ("missing value", spanning
+///   the key and colon); a key followed directly by a value (missing `:`) keeps that value; a key
+///   followed by another `key:` gets no value; a missing `,` is reported on the next key or item
+///   and both neighbours are kept.
+/// - **Bare words** (`True`, `undefined`, `Allow`) become [`NodeKind::Error`] nodes with a hint.
+/// - **Nesting** deeper than [`MAX_DEPTH`] gets one error per document; the too-deep container is
+///   skipped without recursion (brackets counted, strings respected) and becomes an error node.
+/// - **Comments** (`//` and `/* */`) are reported and skipped like whitespace.
+/// - **Single-quoted strings** and **bare-word keys** are reported but kept as strings/keys, so
+///   the structure survives.
+/// - **Invalid numbers** made only of number characters (`01`, `+1`, `.5`, `1.`) stay
+///   [`NodeKind::Number`] with an error; anything with other letters (`0x1F`) becomes an error
+///   node.
+/// - A **stray closer** (`]` inside an object, `}` inside an array) closes the current container
+///   (reported as missing its own closer) when an enclosing container expects it; otherwise it
+///   is reported and skipped.
+/// - After the root value, anything but whitespace is one error ("unexpected text after the JSON
+///   value") and is not parsed.
+///
+/// Errors are returned sorted by their start offset. Each error's span is as tight as possible:
+/// the offending token, or the opening bracket of a container whose closer is missing.
 pub fn parse(text: &str) -> Parse {
     let mut p = Parser {
         text,

@@ -8,7 +8,9 @@ use std::fmt;
 /// One step of a [`JsonPath`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathSegment {
+    /// A member of an object, by its (unescaped) key.
     Key(String),
+    /// An item of an array, by its zero-based index.
     Index(usize),
 }
 

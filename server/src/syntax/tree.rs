@@ -3,11 +3,14 @@
 /// A half-open byte range `start..end` in the source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset just past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub const fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
@@ -16,9 +19,11 @@ impl Span {
     pub fn touches(&self, offset: usize) -> bool {
         self.start <= offset && offset <= self.end
     }
+    /// Length in bytes.
     pub fn len(&self) -> usize {
         self.end - self.start
     }
+    /// True for a zero-length span.
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
@@ -30,21 +35,17 @@ pub struct Node {
     /// The whole value: for strings the quotes are included; for an unterminated object or array
     /// the span runs to where parsing of it stopped.
     pub span: Span,
+    /// What the value is.
     pub kind: NodeKind,
 }
 
+/// The kind of a [`Node`], with its contents.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     /// `{...}`; `closed` is false when the closing brace is missing.
-    Object {
-        members: Vec<Member>,
-        closed: bool,
-    },
+    Object { members: Vec<Member>, closed: bool },
     /// `[...]`; `closed` is false when the closing bracket is missing.
-    Array {
-        items: Vec<Node>,
-        closed: bool,
-    },
+    Array { items: Vec<Node>, closed: bool },
     /// A string. `value` is the unescaped content; `content` is the span between the quotes
     /// (up to the end of input or line when `terminated` is false).
     String {
@@ -54,7 +55,9 @@ pub enum NodeKind {
     },
     /// A number, as written in the source.
     Number(String),
+    /// `true` or `false`.
     Bool(bool),
+    /// `null`.
     Null,
     /// Something that is not a JSON value (a bare word, a stray character, a missing value).
     Error,
@@ -76,14 +79,19 @@ pub struct Member {
 /// A syntax error: what is wrong, where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// Where: as tight as possible (the offending token, or the opening bracket of an
+    /// unclosed container).
     pub span: Span,
+    /// What is wrong, in one lowercase sentence without a final period.
     pub message: String,
 }
 
 /// The result of [`super::parse`]: a tree (absent only for empty or all-whitespace input) and errors.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Parse {
+    /// The root value; `None` only for input with no value at all.
     pub root: Option<Node>,
+    /// Every syntax error, sorted by start offset.
     pub errors: Vec<SyntaxError>,
 }
 
