@@ -644,17 +644,14 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         let content_start = self.pos;
-        let mut value = String::new();
         let mut terminated = false;
         let content_end;
+        // Fast path: a string without escapes or control characters is copied in one piece.
+        self.skip_plain(quote);
+        let mut value = self.text[content_start..self.pos].to_owned();
         loop {
             let run = self.pos;
-            while let Some(b) = self.peek() {
-                if b == quote || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.skip_plain(quote);
             value.push_str(&self.text[run..self.pos]);
             let Some(b) = self.peek() else {
                 content_end = self.pos;
@@ -698,6 +695,16 @@ impl Parser<'_> {
                 terminated,
             },
         }
+    }
+
+    /// Advance over string content up to the closing `quote`, a backslash or a control character.
+    fn skip_plain(&mut self, quote: u8) {
+        let rest = &self.bytes[self.pos..];
+        let n = rest
+            .iter()
+            .position(|&b| b == quote || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        self.pos += n;
     }
 
     /// An escape sequence at the cursor's backslash, appended to `value` unescaped.

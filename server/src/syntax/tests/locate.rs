@@ -133,3 +133,24 @@ fn every_offset_of_a_policy_locates_consistently() {
         }
     }
 }
+
+#[test]
+fn offsets_are_bytes_after_multibyte_text() {
+    check(
+        r#"{"Descrição": "日本語", "Action": "s3:Ge$0t"}"#,
+        "Action",
+        false,
+        r#""s3:Get""#,
+    );
+    check(r#"{"日$0本": 1}"#, "日本", true, "1");
+}
+
+#[test]
+fn crlf_documents() {
+    check(
+        "{\r\n  \"Statement\": [\r\n    {\"Effect\": \"Al$0\r\n",
+        "Statement[0].Effect",
+        false,
+        r#""Al"#,
+    );
+}

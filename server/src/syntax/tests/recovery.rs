@@ -317,3 +317,81 @@ fn deep_region_skips_strings_with_brackets() {
         "{shape}"
     );
 }
+
+#[test]
+fn every_prefix_of_a_policy_keeps_a_root() {
+    let text = super::POLICY;
+    for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
+        let prefix = &text[..cut];
+        let p = parse(prefix);
+        super::check_invariants(prefix, &p);
+        if prefix.trim().is_empty() {
+            assert!(p.root.is_none());
+            continue;
+        }
+        let root = p.root.as_ref().expect("root");
+        assert!(root.members().is_some(), "prefix {cut} is not an object");
+        assert!(p.locate(prefix.trim_end().len()).is_some(), "prefix {cut}");
+        let complete = cut >= text.trim_end().len();
+        assert_eq!(
+            p.errors.is_empty(),
+            complete,
+            "prefix {cut}: {:?}",
+            p.errors
+        );
+    }
+}
+
+/// About 100 KB of statements, as used for the parse-time measurement.
+fn large_policy() -> (String, usize) {
+    let mut s = String::from("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
+    let mut n = 0;
+    while s.len() < 100_000 {
+        if n > 0 {
+            s.push_str(",\n");
+        }
+        s.push_str(&format!(
+            r#"    {{
+      "Sid": "Stmt{n}",
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "kms:Decrypt"],
+      "Resource": ["arn:aws:s3:::bucket-{n}", "arn:aws:s3:::bucket-{n}/*"],
+      "Condition": {{"StringEquals": {{"aws:PrincipalTag/team": "team-{n}"}}}}
+    }}"#
+        ));
+        n += 1;
+    }
+    s.push_str("\n  ]\n}\n");
+    (s, n)
+}
+
+#[test]
+fn large_policy_parses_fully() {
+    let (text, n) = large_policy();
+    let p = parse(&text);
+    assert!(
+        p.errors.is_empty(),
+        "{:?}",
+        &p.errors[..p.errors.len().min(3)]
+    );
+    let root = p.root.as_ref().expect("root");
+    let statements = root
+        .get("Statement")
+        .and_then(|m| m.value.as_ref())
+        .and_then(|v| v.items())
+        .expect("statements");
+    assert_eq!(statements.len(), n);
+    let last = statements.last().and_then(|s| s.get("Sid"));
+    let expected = format!("Stmt{}", n - 1);
+    assert_eq!(
+        last.and_then(|m| m.value.as_ref()).and_then(|v| v.as_str()),
+        Some(expected.as_str())
+    );
+    // A cursor in the middle finds a statement element.
+    let loc = p.locate(text.len() / 2).expect("located");
+    assert!(
+        loc.path.to_string().starts_with("Statement["),
+        "{}",
+        loc.path
+    );
+}
