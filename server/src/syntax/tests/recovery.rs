@@ -395,3 +395,18 @@ fn large_policy_parses_fully() {
         loc.path
     );
 }
+
+#[test]
+fn deep_nesting_fits_a_small_stack() {
+    // Bounded recursion: 128 levels of `{"a": [` must fit well within a 1 MiB thread stack,
+    // even in debug builds (LSP worker threads get 2 MiB).
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            let text = r#"{"a": ["#.repeat(200);
+            let p = parse(&text);
+            p.locate(text.len()).map(|l| l.path.0.len())
+        })
+        .expect("spawn");
+    assert_eq!(handle.join().expect("no stack overflow"), Some(128));
+}
