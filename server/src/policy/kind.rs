@@ -1,0 +1,625 @@
+//! Policy kinds, what each kind allows, and detecting the kind of a document from its content.
+//!
+//! # Detection heuristics ([`detect_kind`])
+//!
+//! Content alone cannot tell every kind apart: SCPs, permissions boundaries and session policies
+//! have exactly the shape of identity policies, and VPC endpoint policies the shape of resource
+//! policies. So detection is conservative and the project file (`iam-ls.toml`, `[kinds]`) is the
+//! way to say what a file is. In order:
+//!
+//! 1. No statement has `Principal` or `NotPrincipal` → **identity**. When every statement is a
+//!    `Deny`, the reason adds that this shape is typical of an SCP or a permissions boundary (the
+//!    kind is still identity: an all-`Deny` identity policy is legal).
+//! 2. A principal is present and the policy has the RCP shape → **rcp**: every statement has
+//!    `"Principal": "*"` (the bare string) and no `NotPrincipal`/`NotAction`/`NotResource`; every
+//!    `Resource` is only `"*"`; there is at least one `Deny`, and the only `Allow` allowed is the
+//!    full-access one (`Action` and `Resource` `"*"`, no `Condition`); every action belongs to a
+//!    service RCPs cover ([`RCP_SERVICES`]); and one more sign that it is not a resource policy
+//!    of a single service: the actions span two or more services, or the full-access `Allow` is
+//!    there, or the only service is `s3` or `sts` (a bucket policy cannot use `Resource: "*"` and
+//!    a trust policy has no `Resource`). A secret, queue or key policy that denies everyone on
+//!    `"*"` therefore stays a resource policy.
+//! 3. Every `Action` is a role-assumption action (`sts:AssumeRole`, `…WithSAML`,
+//!    `…WithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`, or the
+//!    pattern `sts:AssumeRole*`), at least one assumes a role, and no statement uses `NotAction`
+//!    → **role-trust**. Also role-trust: a `Federated` principal together with any
+//!    `sts:AssumeRole*` action (federated principals only appear in trust policies).
+//! 4. Every `Action` starts with `kms:` (at least one), no `NotAction`/`NotResource`, and every
+//!    `Resource` present is only `"*"` (at least one) → **kms-key**.
+//! 5. Otherwise → **resource**.
+//!
+//! Permissions boundaries, session policies, SCPs and VPC endpoint policies are never detected;
+//! they come from configuration only.
+
+use super::model::{Effect, Policy, PrincipalType, Statement};
+use std::fmt;
+
+/// The kinds of policy document iam-ls knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyKind {
+    /// Attached to a user, group or role (managed or inline).
+    Identity,
+    /// Attached to a resource (bucket, queue, topic, secret, ...).
+    Resource,
+    /// AWS Organizations service control policy.
+    ServiceControl,
+    /// AWS Organizations resource control policy.
+    ResourceControl,
+    /// A managed policy used as a user's or role's permissions boundary.
+    PermissionsBoundary,
+    /// A session policy passed when assuming a role or federating.
+    Session,
+    /// A role's trust policy (who may assume it).
+    RoleTrust,
+    /// A KMS key policy.
+    KmsKey,
+    /// A VPC endpoint policy.
+    VpcEndpoint,
+}
+
+/// Whether an element must, may or must not appear in a kind of policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// Every statement needs it.
+    Required,
+    /// Allowed, not needed.
+    Optional,
+    /// Not allowed.
+    Forbidden,
+}
+
+/// The size limit of a kind of policy, in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeQuota {
+    /// The limit.
+    pub chars: usize,
+    /// True when whitespace counts toward the limit. When the documentation does not say, this is
+    /// false: counting fewer characters can only miss an overrun, never invent one.
+    pub counts_whitespace: bool,
+    /// Where the number comes from.
+    pub source: &'static str,
+    /// What else to know (other limits of the same family, adjustability).
+    pub note: &'static str,
+}
+
+impl SizeQuota {
+    /// The size of `text` as this quota counts it: characters (not bytes), skipping every
+    /// whitespace character when whitespace does not count.
+    pub fn measure(&self, text: &str) -> usize {
+        if self.counts_whitespace {
+            text.chars().count()
+        } else {
+            text.chars().filter(|c| !c.is_whitespace()).count()
+        }
+    }
+
+    /// True when `text` is over the limit.
+    pub fn exceeded_by(&self, text: &str) -> bool {
+        self.measure(text) > self.chars
+    }
+}
+
+/// Facts about a kind that rules and other layers need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindFacts {
+    /// True when an `Allow` in this kind grants access; false for guardrails that only limit
+    /// (SCP, RCP, permissions boundary, session policy, VPC endpoint policy).
+    pub can_grant: bool,
+    /// Whether statements carry `Principal`/`NotPrincipal`.
+    pub principal: Presence,
+    /// Whether statements carry `Resource`/`NotResource`.
+    pub resource: Presence,
+    /// The size limit.
+    pub size_quota: SizeQuota,
+}
+
+const IAM_QUOTAS: &str = "IAM User Guide, \"IAM and AWS STS quotas\"";
+const ORG_QUOTAS: &str = "AWS Organizations User Guide, quotas (maximum policy size)";
+
+const FACTS_IDENTITY: KindFacts = KindFacts {
+    can_grant: true,
+    principal: Presence::Forbidden,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 6_144,
+        counts_whitespace: false,
+        source: IAM_QUOTAS,
+        note: "limit of a managed policy; inline policies share a per-entity total instead \
+               (user 2,048, group 5,120, role 10,240)",
+    },
+};
+
+const FACTS_RESOURCE: KindFacts = KindFacts {
+    can_grant: true,
+    principal: Presence::Required,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 20_480,
+        counts_whitespace: false,
+        source: "Amazon S3 User Guide, bucket policy size (20 KB)",
+        note: "the limit varies by service; the bucket policy limit is used for every resource \
+               policy",
+    },
+};
+
+const FACTS_SCP: KindFacts = KindFacts {
+    can_grant: false,
+    principal: Presence::Forbidden,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 5_120,
+        counts_whitespace: true,
+        source: ORG_QUOTAS,
+        note: "every character counts, whitespace included",
+    },
+};
+
+const FACTS_RCP: KindFacts = KindFacts {
+    can_grant: false,
+    principal: Presence::Required,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 5_120,
+        counts_whitespace: true,
+        source: ORG_QUOTAS,
+        note: "every character counts, whitespace included",
+    },
+};
+
+const FACTS_BOUNDARY: KindFacts = KindFacts {
+    can_grant: false,
+    principal: Presence::Forbidden,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 6_144,
+        counts_whitespace: false,
+        source: IAM_QUOTAS,
+        note: "a permissions boundary is a managed policy and has the managed policy limit",
+    },
+};
+
+const FACTS_SESSION: KindFacts = KindFacts {
+    can_grant: false,
+    principal: Presence::Forbidden,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 2_048,
+        counts_whitespace: false,
+        source: IAM_QUOTAS,
+        note: "plain-text limit of an inline session policy; STS also limits the packed size of \
+               session policies and tags together",
+    },
+};
+
+const FACTS_ROLE_TRUST: KindFacts = KindFacts {
+    can_grant: true,
+    principal: Presence::Required,
+    resource: Presence::Forbidden,
+    size_quota: SizeQuota {
+        chars: 2_048,
+        counts_whitespace: false,
+        source: IAM_QUOTAS,
+        note: "default; the quota can be raised to 8,192",
+    },
+};
+
+const FACTS_KMS_KEY: KindFacts = KindFacts {
+    can_grant: true,
+    principal: Presence::Required,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 32_768,
+        counts_whitespace: false,
+        source: "AWS KMS Developer Guide, quotas (key policy document size, 32 KB)",
+        note: "documented in kilobytes",
+    },
+};
+
+const FACTS_VPC_ENDPOINT: KindFacts = KindFacts {
+    can_grant: false,
+    principal: Presence::Required,
+    resource: Presence::Required,
+    size_quota: SizeQuota {
+        chars: 20_480,
+        counts_whitespace: true,
+        source: "AWS PrivateLink Guide, quotas (characters per VPC endpoint policy)",
+        note: "whitespace included; not adjustable",
+    },
+};
+
+/// Alternative names accepted by [`PolicyKind::from_name`], besides the canonical names.
+const ALIASES: &[(&str, PolicyKind)] = &[
+    ("identity-based", PolicyKind::Identity),
+    ("managed", PolicyKind::Identity),
+    ("inline", PolicyKind::Identity),
+    ("resource-based", PolicyKind::Resource),
+    ("bucket", PolicyKind::Resource),
+    ("bucket-policy", PolicyKind::Resource),
+    ("service-control-policy", PolicyKind::ServiceControl),
+    ("service-control", PolicyKind::ServiceControl),
+    ("resource-control-policy", PolicyKind::ResourceControl),
+    ("resource-control", PolicyKind::ResourceControl),
+    ("boundary", PolicyKind::PermissionsBoundary),
+    ("permission-boundary", PolicyKind::PermissionsBoundary),
+    ("session-policy", PolicyKind::Session),
+    ("trust", PolicyKind::RoleTrust),
+    ("trust-policy", PolicyKind::RoleTrust),
+    ("assume-role", PolicyKind::RoleTrust),
+    ("kms", PolicyKind::KmsKey),
+    ("key", PolicyKind::KmsKey),
+    ("key-policy", PolicyKind::KmsKey),
+    ("kms-key-policy", PolicyKind::KmsKey),
+    ("vpce", PolicyKind::VpcEndpoint),
+    ("endpoint", PolicyKind::VpcEndpoint),
+    ("vpc-endpoint-policy", PolicyKind::VpcEndpoint),
+];
+
+impl PolicyKind {
+    /// Every kind.
+    pub const ALL: [PolicyKind; 9] = [
+        PolicyKind::Identity,
+        PolicyKind::Resource,
+        PolicyKind::ServiceControl,
+        PolicyKind::ResourceControl,
+        PolicyKind::PermissionsBoundary,
+        PolicyKind::Session,
+        PolicyKind::RoleTrust,
+        PolicyKind::KmsKey,
+        PolicyKind::VpcEndpoint,
+    ];
+
+    /// The canonical kebab-case name used in configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Resource => "resource",
+            PolicyKind::ServiceControl => "scp",
+            PolicyKind::ResourceControl => "rcp",
+            PolicyKind::PermissionsBoundary => "permissions-boundary",
+            PolicyKind::Session => "session",
+            PolicyKind::RoleTrust => "role-trust",
+            PolicyKind::KmsKey => "kms-key",
+            PolicyKind::VpcEndpoint => "vpc-endpoint",
+        }
+    }
+
+    /// A name for prose: "identity policy", "role trust policy", ...
+    pub fn title(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity policy",
+            PolicyKind::Resource => "resource policy",
+            PolicyKind::ServiceControl => "service control policy",
+            PolicyKind::ResourceControl => "resource control policy",
+            PolicyKind::PermissionsBoundary => "permissions boundary",
+            PolicyKind::Session => "session policy",
+            PolicyKind::RoleTrust => "role trust policy",
+            PolicyKind::KmsKey => "KMS key policy",
+            PolicyKind::VpcEndpoint => "VPC endpoint policy",
+        }
+    }
+
+    /// Look a kind up by its canonical name or an alias (see the list in [`ALIASES`]): ASCII
+    /// case is ignored and `_` or a space count as `-`.
+    pub fn from_name(name: &str) -> Option<PolicyKind> {
+        let norm: String = name
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '_' | ' ' => '-',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        PolicyKind::ALL
+            .into_iter()
+            .find(|k| k.name() == norm)
+            .or_else(|| ALIASES.iter().find(|(a, _)| *a == norm).map(|(_, k)| *k))
+    }
+
+    /// The canonical names, comma-separated, for error messages.
+    pub fn accepted_names() -> String {
+        let names: Vec<&str> = PolicyKind::ALL.iter().map(|k| k.name()).collect();
+        names.join(", ")
+    }
+
+    /// The aliases, as `(alias, kind)` pairs.
+    pub fn aliases() -> &'static [(&'static str, PolicyKind)] {
+        ALIASES
+    }
+
+    /// Facts about this kind.
+    pub fn facts(self) -> &'static KindFacts {
+        match self {
+            PolicyKind::Identity => &FACTS_IDENTITY,
+            PolicyKind::Resource => &FACTS_RESOURCE,
+            PolicyKind::ServiceControl => &FACTS_SCP,
+            PolicyKind::ResourceControl => &FACTS_RCP,
+            PolicyKind::PermissionsBoundary => &FACTS_BOUNDARY,
+            PolicyKind::Session => &FACTS_SESSION,
+            PolicyKind::RoleTrust => &FACTS_ROLE_TRUST,
+            PolicyKind::KmsKey => &FACTS_KMS_KEY,
+            PolicyKind::VpcEndpoint => &FACTS_VPC_ENDPOINT,
+        }
+    }
+
+    /// True for the kinds whose statements name a principal.
+    pub fn is_resource_like(self) -> bool {
+        self.facts().principal == Presence::Required
+    }
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a kind was chosen: one short sentence for hovers and `iam-ls explain`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason(pub String);
+
+impl Reason {
+    /// The sentence.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Service prefixes whose actions resource control policies apply to (S3, STS, KMS, SQS and
+/// Secrets Manager at launch; ECR, OpenSearch Serverless, Cognito and CloudWatch Logs added in
+/// 2025–2026).
+pub const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "aoss",
+    "cognito-idp",
+    "cognito-identity",
+    "logs",
+];
+
+/// Role-assumption and session actions a trust policy grants (lowercase).
+const TRUST_ACTIONS: &[&str] = &[
+    "sts:assumerole",
+    "sts:assumerolewithsaml",
+    "sts:assumerolewithwebidentity",
+    "sts:tagsession",
+    "sts:setsourceidentity",
+    "sts:setcontext",
+    "sts:assumerole*",
+];
+
+fn is_assume_action(lower: &str) -> bool {
+    matches!(
+        lower,
+        "sts:assumerole"
+            | "sts:assumerolewithsaml"
+            | "sts:assumerolewithwebidentity"
+            | "sts:assumerole*"
+    )
+}
+
+/// The service prefix of an action (`"s3"` for `"s3:GetObject"`), lowercase.
+fn service_of(action: &str) -> Option<String> {
+    let (svc, _) = action.split_once(':')?;
+    Some(svc.to_ascii_lowercase())
+}
+
+/// What the detector gathers in one pass over the statements.
+#[derive(Default)]
+struct Shape {
+    statements: usize,
+    with_principal: usize,
+    all_deny: bool,
+    any_not_action: bool,
+    any_not_resource: bool,
+    any_principal: bool,
+    federated: bool,
+    actions: usize,
+    trust_only: bool,
+    any_assume: bool,
+    kms_only: bool,
+    resources_present: usize,
+    resources_all_star: bool,
+    rcp_statements_ok: bool,
+    rcp_services_ok: bool,
+    rcp_any_deny: bool,
+    rcp_full_access_allow: bool,
+    services: Vec<String>,
+}
+
+fn is_full_access_allow(st: &Statement<'_>) -> bool {
+    st.effect() == Some(Effect::Allow)
+        && st.condition.is_none()
+        && st
+            .action
+            .as_ref()
+            .and_then(|f| f.ok())
+            .is_some_and(|l| l.is_only_wildcard())
+        && st
+            .resource
+            .as_ref()
+            .and_then(|f| f.ok())
+            .is_some_and(|l| l.is_only_wildcard())
+}
+
+fn shape_of(policy: &Policy<'_>) -> Shape {
+    let mut s = Shape {
+        statements: policy.statements.len(),
+        all_deny: !policy.statements.is_empty(),
+        trust_only: true,
+        kms_only: true,
+        resources_all_star: true,
+        rcp_statements_ok: true,
+        rcp_services_ok: true,
+        ..Shape::default()
+    };
+    for st in &policy.statements {
+        if st.has_any_principal() {
+            s.with_principal += 1;
+        }
+        let effect = st.effect();
+        if effect != Some(Effect::Deny) {
+            s.all_deny = false;
+        }
+        s.any_not_action |= st.not_action.is_some();
+        s.any_not_resource |= st.not_resource.is_some();
+        s.any_principal |= st.principal.is_some();
+        if let Some(p) = st.principal.as_ref().and_then(|f| f.ok()) {
+            s.federated |= p.has_type(PrincipalType::Federated);
+        }
+
+        for a in st.actions() {
+            s.actions += 1;
+            let lower = a.value.to_ascii_lowercase();
+            if !TRUST_ACTIONS.contains(&lower.as_str()) {
+                s.trust_only = false;
+            }
+            s.any_assume |= is_assume_action(&lower);
+            if !lower.starts_with("kms:") {
+                s.kms_only = false;
+            }
+            if a.value != "*" {
+                match service_of(&lower) {
+                    Some(svc) if RCP_SERVICES.contains(&svc.as_str()) => {
+                        if !s.services.contains(&svc) {
+                            s.services.push(svc);
+                        }
+                    }
+                    _ => s.rcp_services_ok = false,
+                }
+            }
+        }
+
+        if let Some(res) = &st.resource {
+            s.resources_present += 1;
+            if !res.ok().is_some_and(|l| l.is_only_wildcard()) {
+                s.resources_all_star = false;
+            }
+        }
+
+        // RCP statement shape.
+        let principal_star = st
+            .principal
+            .as_ref()
+            .and_then(|f| f.ok())
+            .is_some_and(|p| p.is_wildcard_string());
+        let rcp_effect_ok = match effect {
+            Some(Effect::Deny) => {
+                s.rcp_any_deny = true;
+                true
+            }
+            Some(Effect::Allow) if is_full_access_allow(st) => {
+                s.rcp_full_access_allow = true;
+                true
+            }
+            _ => false,
+        };
+        if !principal_star
+            || st.not_principal.is_some()
+            || st.not_action.is_some()
+            || st.not_resource.is_some()
+            || !rcp_effect_ok
+        {
+            s.rcp_statements_ok = false;
+        }
+    }
+    s
+}
+
+fn reason(s: &str) -> Reason {
+    Reason(s.to_owned())
+}
+
+/// Detect the kind of `policy` from its content; see the module documentation for the rules.
+/// Never fails: an empty or broken document is read as an identity policy.
+pub fn detect_kind(policy: &Policy<'_>) -> (PolicyKind, Reason) {
+    let s = shape_of(policy);
+
+    if s.with_principal == 0 {
+        let why = if s.statements == 0 {
+            "has no statements with a Principal, so it is read as an identity policy"
+        } else if s.all_deny {
+            "has no Principal, so it is read as an identity policy; every statement is a Deny, \
+             which is typical of an SCP or a permissions boundary: set its kind in iam-ls.toml \
+             if it is one"
+        } else {
+            "has no Principal, so it is read as an identity policy (SCPs, permissions \
+             boundaries and session policies look the same: set their kind in iam-ls.toml)"
+        };
+        return (PolicyKind::Identity, reason(why));
+    }
+
+    let rcp_extra_sign = s.services.len() >= 2
+        || s.rcp_full_access_allow
+        || (s.services.len() == 1 && matches!(s.services[0].as_str(), "s3" | "sts"));
+    if s.with_principal == s.statements
+        && s.rcp_statements_ok
+        && s.rcp_services_ok
+        && s.rcp_any_deny
+        && s.resources_present == s.statements
+        && s.resources_all_star
+        && s.actions > 0
+        && rcp_extra_sign
+    {
+        return (
+            PolicyKind::ResourceControl,
+            reason(
+                "every statement denies Principal \"*\" on Resource \"*\" for services that \
+                 resource control policies cover, so it is read as an RCP",
+            ),
+        );
+    }
+
+    if !s.any_not_action && s.actions > 0 && s.trust_only && s.any_assume {
+        let why = if s.federated {
+            "has a Federated principal and only role-assumption actions, so it is read as a \
+             role trust policy"
+        } else {
+            "has a Principal and only role-assumption actions such as sts:AssumeRole, so it is \
+             read as a role trust policy"
+        };
+        return (PolicyKind::RoleTrust, reason(why));
+    }
+    if s.federated && s.any_assume {
+        return (
+            PolicyKind::RoleTrust,
+            reason(
+                "has a Federated principal, which only role trust policies use, and an \
+                 sts:AssumeRole action, so it is read as a role trust policy",
+            ),
+        );
+    }
+
+    if !s.any_not_action
+        && !s.any_not_resource
+        && s.actions > 0
+        && s.kms_only
+        && s.resources_present > 0
+        && s.resources_all_star
+    {
+        return (
+            PolicyKind::KmsKey,
+            reason(
+                "has a Principal, only kms: actions and Resource \"*\", so it is read as a KMS \
+                 key policy",
+            ),
+        );
+    }
+
+    let why = if !s.any_principal {
+        "has a NotPrincipal, so it is read as a resource policy"
+    } else {
+        "has a Principal, so it is read as a resource policy (set the kind in iam-ls.toml for \
+         VPC endpoint policies and RCPs)"
+    };
+    (PolicyKind::Resource, reason(why))
+}
