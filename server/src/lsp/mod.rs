@@ -1,1 +1,17 @@
 //! The only module that knows LSP: the tower-lsp-server backend, the document store, conversions.
+//!
+//! - [`position`]: LSP positions ↔ offsets (UTF-16 / UTF-8), with clamping; the only place.
+//! - [`store`]: open documents (ropey + dashmap), incremental edits, cached analyses.
+//! - [`server`]: the `LanguageServer` implementation and the stdio entry point.
+//! - [`convert`]: plain analysis data to LSP types.
+//! - [`ext`]: custom requests (see docs/lsp-extensions.md).
+//! - [`transport`]: drops malformed input frames before tower-lsp-server sees them.
+
+pub mod convert;
+pub mod ext;
+pub mod position;
+pub mod server;
+pub mod store;
+pub mod transport;
+
+pub use server::{Backend, build_service, run_stdio, serve};

@@ -1,0 +1,367 @@
+//! Every conversion between LSP positions and offsets in the text lives here.
+//!
+//! LSP addresses text by `(line, character)` where `character` counts code units of the
+//! negotiated [`PositionEncoding`] (UTF-16 unless the client offered UTF-8). Lines end at `\n`,
+//! `\r\n` or a lone `\r`, exactly as ropey's `cr_lines` feature splits them.
+//!
+//! Clamping, identical on both sides (the editable [`Rope`] and the immutable [`LineIndex`]):
+//! - a line past the last line means the end of the document;
+//! - a character past the end of its line means the end of that line (before its line break);
+//! - a character that falls inside a character (between the two halves of a surrogate pair, or
+//!   inside a multi-byte UTF-8 sequence) moves back to the start of that character.
+//!
+//! Nothing here panics, whatever the input.
+
+use crate::syntax::Span;
+use ropey::Rope;
+use std::sync::Arc;
+use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
+
+/// The unit in which `Position::character` is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum PositionEncoding {
+    /// UTF-8 code units (bytes). Used when the client lists `utf-8` in
+    /// `general.positionEncodings`.
+    Utf8,
+    /// UTF-16 code units: the LSP default, which every client supports.
+    #[default]
+    Utf16,
+}
+
+impl PositionEncoding {
+    /// Picks the encoding from what the client offers: UTF-8 when offered (it is the server's
+    /// native unit, so conversions are cheapest), otherwise the mandatory UTF-16.
+    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Self {
+        match offered {
+            Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => PositionEncoding::Utf8,
+            _ => PositionEncoding::Utf16,
+        }
+    }
+
+    /// The value to announce as `capabilities.positionEncoding`.
+    pub fn kind(self) -> PositionEncodingKind {
+        match self {
+            PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+            PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+        }
+    }
+
+    /// How many units of this encoding `ch` takes.
+    fn units(self, ch: char) -> usize {
+        match self {
+            PositionEncoding::Utf8 => ch.len_utf8(),
+            PositionEncoding::Utf16 => ch.len_utf16(),
+        }
+    }
+}
+
+/// Byte offset inside `line` (its content, without the line break) of column `column`,
+/// clamped to the end of the line and moved back to a char boundary.
+fn column_to_byte(line: &str, column: u32, encoding: PositionEncoding) -> usize {
+    let column = column as usize;
+    match encoding {
+        PositionEncoding::Utf8 => floor_char_boundary(line, column),
+        PositionEncoding::Utf16 => {
+            let mut units = 0usize;
+            for (byte, ch) in line.char_indices() {
+                let next = units + encoding.units(ch);
+                if next > column {
+                    return byte;
+                }
+                units = next;
+            }
+            line.len()
+        }
+    }
+}
+
+/// Column (in `encoding` units) of byte `byte` inside `line`; the byte is first clamped to the
+/// line and moved back to a char boundary.
+fn byte_to_column(line: &str, byte: usize, encoding: PositionEncoding) -> u32 {
+    let byte = floor_char_boundary(line, byte);
+    let prefix = line.get(..byte).unwrap_or(line);
+    let units = match encoding {
+        PositionEncoding::Utf8 => prefix.len(),
+        PositionEncoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+    };
+    u32::try_from(units).unwrap_or(u32::MAX)
+}
+
+/// The largest char boundary of `text` that is `<= offset` (the text's length when past it).
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    if offset >= text.len() {
+        return text.len();
+    }
+    let mut offset = offset;
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Char index in `rope` addressed by `position`, clamped as described in the module docs.
+///
+/// Runs in O(log n) using ropey's line and UTF-16 indexes.
+pub fn rope_char_index(rope: &Rope, position: Position, encoding: PositionEncoding) -> usize {
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let Ok(start) = rope.try_line_to_char(line) else {
+        return rope.len_chars();
+    };
+    let end = rope_line_content_end(rope, line);
+    let column = position.character as usize;
+    let found = match encoding {
+        PositionEncoding::Utf8 => {
+            let (Ok(start_byte), Ok(end_byte)) =
+                (rope.try_char_to_byte(start), rope.try_char_to_byte(end))
+            else {
+                return end;
+            };
+            rope.try_byte_to_char(start_byte.saturating_add(column).min(end_byte))
+        }
+        PositionEncoding::Utf16 => {
+            let (Ok(start_cu), Ok(end_cu)) = (
+                rope.try_char_to_utf16_cu(start),
+                rope.try_char_to_utf16_cu(end),
+            ) else {
+                return end;
+            };
+            rope.try_utf16_cu_to_char(start_cu.saturating_add(column).min(end_cu))
+        }
+    };
+    found.unwrap_or(end).clamp(start, end)
+}
+
+/// Char index just past the content of `line` (before its line break, if any).
+fn rope_line_content_end(rope: &Rope, line: usize) -> usize {
+    if line + 1 >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let Ok(next) = rope.try_line_to_char(line + 1) else {
+        return rope.len_chars();
+    };
+    let at = |i: usize| rope.get_char(i);
+    match (
+        next.checked_sub(2).and_then(at),
+        next.checked_sub(1).and_then(at),
+    ) {
+        (Some('\r'), Some('\n')) => next - 2,
+        (_, Some('\n' | '\r')) => next - 1,
+        _ => next,
+    }
+}
+
+/// Line starts of an immutable text, for converting byte offsets of findings into LSP ranges
+/// and LSP positions of requests into byte offsets.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    text: Arc<str>,
+    /// Byte offset where each line starts; `starts[0] == 0`, one entry per line.
+    starts: Vec<usize>,
+    encoding: PositionEncoding,
+}
+
+impl LineIndex {
+    /// Indexes `text` (O(n)); positions are counted in `encoding` units.
+    pub fn new(text: Arc<str>, encoding: PositionEncoding) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            text,
+            starts,
+            encoding,
+        }
+    }
+
+    /// The indexed text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The encoding positions are counted in.
+    pub fn encoding(&self) -> PositionEncoding {
+        self.encoding
+    }
+
+    /// Number of lines (a text ending with a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte range of the content of `line` (without its line break).
+    fn line_content(&self, line: usize) -> (usize, usize) {
+        let start = self.starts[line];
+        let Some(&next) = self.starts.get(line + 1) else {
+            return (start, self.text.len());
+        };
+        let bytes = self.text.as_bytes();
+        let end = if next >= 2 && bytes.get(next - 2..next) == Some(b"\r\n") {
+            next - 2
+        } else {
+            next - 1
+        };
+        (start, end.max(start))
+    }
+
+    /// Byte offset addressed by `position`, clamped as described in the module docs.
+    pub fn offset(&self, position: Position) -> usize {
+        let line = position.line as usize;
+        if line >= self.starts.len() {
+            return self.text.len();
+        }
+        let (start, end) = self.line_content(line);
+        let content = self.text.get(start..end).unwrap_or("");
+        start + column_to_byte(content, position.character, self.encoding)
+    }
+
+    /// The position of byte `offset` (clamped to the text, moved back to a char boundary; an
+    /// offset inside a line break maps to the end of that line).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(&self.text, offset);
+        let line = self
+            .starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let (start, end) = self.line_content(line);
+        let content = self.text.get(start..end).unwrap_or("");
+        let column = byte_to_column(content, offset.min(end) - start, self.encoding);
+        Position::new(u32::try_from(line).unwrap_or(u32::MAX), column)
+    }
+
+    /// The LSP range of a byte span.
+    pub fn range(&self, span: Span) -> Range {
+        Range::new(self.position(span.start), self.position(span.end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx(text: &str, enc: PositionEncoding) -> LineIndex {
+        LineIndex::new(Arc::from(text), enc)
+    }
+
+    #[test]
+    fn negotiation_prefers_utf8_when_offered() {
+        assert_eq!(PositionEncoding::negotiate(None), PositionEncoding::Utf16);
+        assert_eq!(
+            PositionEncoding::negotiate(Some(&[PositionEncodingKind::UTF16])),
+            PositionEncoding::Utf16
+        );
+        assert_eq!(
+            PositionEncoding::negotiate(Some(&[
+                PositionEncodingKind::UTF16,
+                PositionEncodingKind::UTF8
+            ])),
+            PositionEncoding::Utf8
+        );
+        assert_eq!(
+            PositionEncoding::negotiate(Some(&[PositionEncodingKind::UTF32])),
+            PositionEncoding::Utf16
+        );
+    }
+
+    #[test]
+    fn line_breaks_are_lf_crlf_and_lone_cr() {
+        let index = idx("a\nb\r\nc\rd", PositionEncoding::Utf16);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.offset(Position::new(1, 0)), 2);
+        assert_eq!(index.offset(Position::new(2, 0)), 5);
+        assert_eq!(index.offset(Position::new(3, 0)), 7);
+        // Past the end of a CRLF line: before the CR.
+        assert_eq!(index.offset(Position::new(1, 9)), 3);
+        // Line past the end: end of document.
+        assert_eq!(index.offset(Position::new(9, 0)), 8);
+        // Inside the CRLF: end of that line.
+        assert_eq!(index.position(4), Position::new(1, 1));
+        assert_eq!(index.position(5), Position::new(2, 0));
+    }
+
+    #[test]
+    fn utf16_counts_surrogate_pairs_and_floors_inside_them() {
+        // "é" is 1 UTF-16 unit / 2 bytes; "😀" is 2 units / 4 bytes.
+        let text = "é😀x";
+        let index = idx(text, PositionEncoding::Utf16);
+        assert_eq!(index.offset(Position::new(0, 1)), 2);
+        assert_eq!(index.offset(Position::new(0, 2)), 2, "inside the pair");
+        assert_eq!(index.offset(Position::new(0, 3)), 6);
+        assert_eq!(index.offset(Position::new(0, 4)), 7);
+        assert_eq!(index.offset(Position::new(0, u32::MAX)), 7);
+        assert_eq!(index.position(6), Position::new(0, 3));
+        assert_eq!(index.position(4), Position::new(0, 1), "inside the emoji");
+    }
+
+    #[test]
+    fn utf8_counts_bytes_and_floors_inside_sequences() {
+        let index = idx("é😀x", PositionEncoding::Utf8);
+        assert_eq!(index.offset(Position::new(0, 1)), 0);
+        assert_eq!(index.offset(Position::new(0, 2)), 2);
+        assert_eq!(index.offset(Position::new(0, 5)), 2);
+        assert_eq!(index.offset(Position::new(0, 6)), 6);
+        assert_eq!(index.position(7), Position::new(0, 7));
+        assert_eq!(index.position(99), Position::new(0, 7));
+    }
+
+    #[test]
+    fn rope_and_line_index_agree() {
+        let text = "{\r\n  \"é\": \"😀\"\r\r\n\n中文\rend";
+        let rope = Rope::from_str(text);
+        for enc in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+            let index = idx(text, enc);
+            assert_eq!(index.line_count(), rope.len_lines());
+            for line in 0..8 {
+                for character in 0..20 {
+                    let pos = Position::new(line, character);
+                    let from_rope = rope.char_to_byte(rope_char_index(&rope, pos, enc));
+                    assert_eq!(from_rope, index.offset(pos), "{enc:?} {pos:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn position_and_offset_round_trip_on_boundaries() {
+        let text = "a😀\r\nb\rc\n";
+        for enc in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+            let index = idx(text, enc);
+            for (offset, _) in text.char_indices() {
+                let pos = index.position(offset);
+                let back = index.offset(pos);
+                // Offsets inside a line break come back as the end of the line.
+                let is_break = matches!(text.as_bytes()[offset], b'\r' | b'\n');
+                if !is_break {
+                    assert_eq!(back, offset, "{enc:?} {offset}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_text() {
+        let index = idx("", PositionEncoding::Utf16);
+        assert_eq!(index.line_count(), 1);
+        assert_eq!(index.offset(Position::new(0, 5)), 0);
+        assert_eq!(index.position(3), Position::new(0, 0));
+        let rope = Rope::new();
+        assert_eq!(
+            rope_char_index(&rope, Position::new(3, 3), PositionEncoding::Utf16),
+            0
+        );
+    }
+}

@@ -1,0 +1,361 @@
+//! The tower-lsp-server backend: lifecycle, document sync, diagnostics, custom requests.
+//!
+//! Architecture invariant (ordering): tower-lsp-server starts handlers in arrival order but runs
+//! them concurrently after their first `.await`. So every handler touches the [`DocumentStore`]
+//! synchronously *before* its first `.await`, holds no store lock across an `.await`, and
+//! diagnostics are published only if the document is still at the revision they were computed
+//! from, and never after diagnostics of a newer revision (checked under [`Backend::published`]).
+//!
+//! Architecture invariant (robustness): analysis runs inside [`guard`] / [`guard_request`]
+//! (`catch_unwind`); a panic answers the request with an internal error, or is logged for a
+//! notification, and the server keeps serving.
+//!
+//! Architecture invariant (transport): input passes through [`transport::sanitize`], so a
+//! malformed message is dropped instead of ending the session.
+//!
+//! Adding a request (hover, code action, ...): advertise it in [`capabilities`], implement the
+//! `LanguageServer` method by calling [`Backend::with_view`] first thing (it captures the text
+//! synchronously), compute plain data with an `ide` function over `view.snapshot`, and convert
+//! offsets with `view.offset` / `view.range`.
+
+use super::ext::{
+    self, DocumentKindParams, DocumentKindResult, Fnv1a64, TextHashParams, TextHashResult,
+};
+use super::position::PositionEncoding;
+use super::store::{DocumentStore, DocumentView, Revision, ViewSource};
+use super::{convert, transport};
+use crate::document::{self, DocumentKind};
+use std::any::Any;
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::{
+    Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    InitializeParams, InitializeResult, InitializedParams, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+};
+use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
+use tracing::{debug, error, info, warn};
+
+/// The language server state shared by all handlers.
+#[derive(Debug)]
+pub struct Backend {
+    client: Client,
+    store: DocumentStore,
+    /// Last revision published per document. Held (async lock) across the staleness check and
+    /// the send, so publications leave in revision order.
+    published: tokio::sync::Mutex<HashMap<Uri, Revision>>,
+    shutdown_requested: Arc<AtomicBool>,
+}
+
+/// The text of a panic payload, for the log.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "(non-string panic payload)"
+    }
+}
+
+/// Runs `f`, turning a panic into `None` (logged with `what`).
+pub fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(payload) => {
+            error!(
+                "{what}: internal error (panic): {}",
+                panic_message(&*payload)
+            );
+            None
+        }
+    }
+}
+
+/// Runs `f` for a request, turning a panic into a JSON-RPC internal error.
+pub fn guard_request<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    guard(what, f).ok_or_else(|| Error {
+        code: ErrorCode::InternalError,
+        message: format!("iam-ls internal error while handling {what}").into(),
+        data: None,
+    })
+}
+
+/// What the server can do, announced in `initialize`.
+pub fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        ..ServerCapabilities::default()
+    }
+}
+
+impl Backend {
+    fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+        Backend {
+            client,
+            store: DocumentStore::new(),
+            published: tokio::sync::Mutex::new(HashMap::new()),
+            shutdown_requested,
+        }
+    }
+
+    /// The document store.
+    pub fn store(&self) -> &DocumentStore {
+        &self.store
+    }
+
+    /// The analysis of `uri` as of now (`None` when not open, or when analysis panicked).
+    ///
+    /// Call it before any other `.await` of a handler: the text is captured synchronously on the
+    /// first poll, so the request sees exactly the edits that arrived before it. Analysis of
+    /// uncached text runs on the blocking pool.
+    pub async fn with_view<R>(
+        &self,
+        what: &'static str,
+        uri: &Uri,
+        f: impl FnOnce(&DocumentView) -> R,
+    ) -> Result<Option<R>> {
+        let Some(source) = self.store.view_source(uri) else {
+            return Ok(None);
+        };
+        let view = match source {
+            ViewSource::Ready(view) => view,
+            ViewSource::Pending(pending) => {
+                let built = tokio::task::spawn_blocking(move || guard(what, || pending.build()))
+                    .await
+                    .ok()
+                    .flatten();
+                let Some(built) = built else {
+                    return Err(Error::internal_error());
+                };
+                self.store.cache_view(uri, Arc::new(built))
+            }
+        };
+        guard_request(what, || f(&view)).map(Some)
+    }
+
+    /// Computes and publishes diagnostics for the text at `revision`, unless a newer edit
+    /// supersedes it (that edit's handler publishes instead).
+    async fn refresh_diagnostics(&self, uri: Uri, revision: Revision) {
+        // Let edits already queued behind this one land first: bursts analyze the last text only.
+        tokio::task::yield_now().await;
+        if !self.store.is_current(&uri, revision) {
+            debug!("skipping diagnostics of superseded revision {revision}");
+            return;
+        }
+        let Some(source) = self.store.view_source(&uri) else {
+            return;
+        };
+        let computed = tokio::task::spawn_blocking(move || {
+            guard("diagnostics", || {
+                let view = match source {
+                    ViewSource::Ready(view) => view,
+                    ViewSource::Pending(pending) => Arc::new(pending.build()),
+                };
+                let diagnostics: Vec<Diagnostic> = document::diagnostics(&view.snapshot)
+                    .iter()
+                    .map(|finding| convert::diagnostic(&view, finding))
+                    .collect();
+                (view, diagnostics)
+            })
+        })
+        .await;
+        let (view, diagnostics) = match computed {
+            Ok(Some(result)) => result,
+            Ok(None) => return,
+            Err(err) => {
+                error!("diagnostics task failed: {err}");
+                return;
+            }
+        };
+        let view = self.store.cache_view(&uri, view);
+        self.publish(uri, &view, diagnostics).await;
+    }
+
+    /// Publishes `diagnostics` computed from `view` if it is still current and newer than what
+    /// was last published for `uri`.
+    async fn publish(&self, uri: Uri, view: &DocumentView, diagnostics: Vec<Diagnostic>) {
+        let mut published = self.published.lock().await;
+        if !self.store.is_current(&uri, view.revision) {
+            debug!("dropping stale diagnostics (revision {})", view.revision);
+            return;
+        }
+        if published
+            .get(&uri)
+            .is_some_and(|&last| last >= view.revision)
+        {
+            return;
+        }
+        published.insert(uri.clone(), view.revision);
+        self.client
+            .publish_diagnostics(uri, diagnostics, Some(view.version()))
+            .await;
+    }
+
+    /// `iamLs/textHash`: length and FNV-1a hash of the server's copy of the text.
+    async fn text_hash(&self, params: TextHashParams) -> Result<Option<TextHashResult>> {
+        guard_request(ext::TEXT_HASH, || {
+            self.store
+                .with_rope(&params.text_document.uri, |rope, version| {
+                    let mut hash = Fnv1a64::default();
+                    for chunk in rope.chunks() {
+                        hash.write(chunk.as_bytes());
+                    }
+                    TextHashResult {
+                        version,
+                        length: rope.len_bytes(),
+                        fnv1a64: hash.hex(),
+                    }
+                })
+        })
+    }
+
+    /// `iamLs/documentKind`: how the server classified a document.
+    async fn document_kind(
+        &self,
+        params: DocumentKindParams,
+    ) -> Result<Option<DocumentKindResult>> {
+        self.with_view(ext::DOCUMENT_KIND, &params.text_document.uri, |view| {
+            DocumentKindResult {
+                version: view.version(),
+                kind: match view.snapshot.kind() {
+                    DocumentKind::Policy => "policy",
+                    DocumentKind::DecodedMessage => "decodedMessage",
+                    DocumentKind::Text => "text",
+                }
+                .to_string(),
+                parsed: view.snapshot.parse().is_some(),
+            }
+        })
+        .await
+    }
+
+    /// Stands in for a malformed message that carried an id (see [`transport`]): answers it with
+    /// an "invalid request" error.
+    async fn invalid_message(&self) -> Result<()> {
+        Err(Error {
+            code: ErrorCode::InvalidRequest,
+            message: "malformed JSON-RPC message".into(),
+            data: None,
+        })
+    }
+
+    /// `iamLs/testPanic` (test builds of the environment only): panics inside the guard.
+    async fn test_panic(&self) -> Result<()> {
+        guard_request(ext::TEST_PANIC, || {
+            panic!("deliberate panic requested through {}", ext::TEST_PANIC)
+        })
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|general| general.position_encodings.as_deref());
+        let encoding = PositionEncoding::negotiate(offered);
+        self.store.set_encoding(encoding);
+        info!("initialize: position encoding {encoding:?}");
+        Ok(InitializeResult {
+            capabilities: capabilities(encoding),
+            server_info: Some(ServerInfo {
+                name: "iam-ls".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        debug!("client initialized");
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown_requested.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.clone();
+        let revision = guard("didOpen", || {
+            self.store
+                .open(doc.uri, doc.version, doc.language_id, &doc.text)
+        });
+        if let Some(revision) = revision {
+            self.refresh_diagnostics(uri, revision).await;
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let applied = guard("didChange", || {
+            self.store
+                .apply_changes(&uri, version, &params.content_changes)
+        });
+        match applied {
+            Some(Ok(revision)) => self.refresh_diagnostics(uri, revision).await,
+            Some(Err(err)) => warn!("didChange ignored: {err}"),
+            None => {}
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.store.close(&uri);
+        let mut published = self.published.lock().await;
+        published.remove(&uri);
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+}
+
+/// Builds the LSP service; `test_hooks` registers the test-only requests.
+/// The flag turns true when the client sent `shutdown`.
+pub fn build_service(test_hooks: bool) -> (LspService<Backend>, ClientSocket, Arc<AtomicBool>) {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = shutdown.clone();
+    let mut builder = LspService::build(move |client| Backend::new(client, flag))
+        .custom_method(ext::TEXT_HASH, Backend::text_hash)
+        .custom_method(ext::DOCUMENT_KIND, Backend::document_kind)
+        .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message);
+    if test_hooks {
+        builder = builder.custom_method(ext::TEST_PANIC, Backend::test_panic);
+    }
+    let (service, socket) = builder.finish();
+    (service, socket, shutdown)
+}
+
+/// Serves LSP over `input`/`output` until `exit` (or end of input). Malformed messages are
+/// filtered out first ([`transport::sanitize`]). Returns true when the client asked for
+/// `shutdown` first (the process should then exit with status 0, else 1).
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite,
+{
+    let test_hooks = std::env::var(ext::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
+    let (service, socket, shutdown) = build_service(test_hooks);
+    Server::new(transport::sanitize(input), output, socket)
+        .serve(service)
+        .await;
+    shutdown.load(Ordering::SeqCst)
+}
+
+/// Serves LSP on stdin/stdout. See [`serve`].
+pub async fn run_stdio() -> bool {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await
+}

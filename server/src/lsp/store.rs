@@ -1,0 +1,528 @@
+//! The open documents: an editable [`Rope`] per URI, plus a cached analysis of the latest text.
+//!
+//! Architecture invariant: every method here is synchronous and returns without keeping any
+//! lock, so handlers call them before their first `.await` and edits are applied in the order
+//! the notifications arrive. Each edit bumps a store-wide [`Revision`]; a result computed from an
+//! older revision is stale and must be dropped (see [`DocumentStore::is_current`]).
+
+use super::position::{LineIndex, PositionEncoding, rope_char_index};
+use crate::document::Snapshot;
+use dashmap::DashMap;
+use ropey::Rope;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
+
+/// A store-wide, strictly increasing edit counter: two different texts of a document never share
+/// a revision, even across close and reopen.
+pub type Revision = u64;
+
+/// An analyzed version of a document together with what the LSP layer needs to convert offsets.
+#[derive(Debug)]
+pub struct DocumentView {
+    /// The revision the snapshot was taken at.
+    pub revision: Revision,
+    /// The analysis input and result (text, kind, syntax tree).
+    pub snapshot: Snapshot,
+    /// Line starts of the snapshot's text, in the negotiated encoding.
+    pub lines: LineIndex,
+}
+
+impl DocumentView {
+    /// Analyzes `text` (parses it: call off the async executor for large texts).
+    pub fn build(
+        revision: Revision,
+        version: i32,
+        text: Arc<str>,
+        encoding: PositionEncoding,
+    ) -> Self {
+        let lines = LineIndex::new(text.clone(), encoding);
+        DocumentView {
+            revision,
+            snapshot: Snapshot::new(text, version),
+            lines,
+        }
+    }
+
+    /// The document version the snapshot was taken at.
+    pub fn version(&self) -> i32 {
+        self.snapshot.version()
+    }
+
+    /// Byte offset of an LSP position in the snapshot's text (clamped).
+    pub fn offset(&self, position: Position) -> usize {
+        self.lines.offset(position)
+    }
+
+    /// LSP range of a byte span of the snapshot's text.
+    pub fn range(&self, span: crate::syntax::Span) -> Range {
+        self.lines.range(span)
+    }
+}
+
+/// What [`DocumentStore::view_source`] hands out: a ready analysis, or the text to analyze.
+#[derive(Debug)]
+pub enum ViewSource {
+    /// The cached analysis of the current text.
+    Ready(Arc<DocumentView>),
+    /// The current text, not analyzed yet: build a [`DocumentView`] from it, then offer it back
+    /// with [`DocumentStore::cache_view`].
+    Pending(PendingView),
+}
+
+/// The current text of a document, captured for analysis.
+#[derive(Debug, Clone)]
+pub struct PendingView {
+    pub revision: Revision,
+    pub version: i32,
+    pub text: Arc<str>,
+    pub encoding: PositionEncoding,
+}
+
+impl PendingView {
+    /// Analyzes the captured text.
+    pub fn build(self) -> DocumentView {
+        DocumentView::build(self.revision, self.version, self.text, self.encoding)
+    }
+}
+
+impl ViewSource {
+    /// The revision this source belongs to.
+    pub fn revision(&self) -> Revision {
+        match self {
+            ViewSource::Ready(view) => view.revision,
+            ViewSource::Pending(pending) => pending.revision,
+        }
+    }
+}
+
+/// Why an edit could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// `didChange` for a document that is not open.
+    NotOpen,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::NotOpen => f.write_str("the document is not open"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+#[derive(Debug)]
+struct Document {
+    rope: Rope,
+    version: i32,
+    language_id: String,
+    revision: Revision,
+    view: Option<Arc<DocumentView>>,
+}
+
+/// The open documents, keyed by URI.
+#[derive(Debug, Default)]
+pub struct DocumentStore {
+    docs: DashMap<Uri, Document>,
+    next_revision: AtomicU64,
+    utf8: AtomicU8,
+}
+
+impl DocumentStore {
+    /// An empty store using UTF-16 positions.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the position encoding negotiated in `initialize`.
+    pub fn set_encoding(&self, encoding: PositionEncoding) {
+        let flag = u8::from(encoding == PositionEncoding::Utf8);
+        self.utf8.store(flag, Ordering::Relaxed);
+    }
+
+    /// The position encoding in use.
+    pub fn encoding(&self) -> PositionEncoding {
+        if self.utf8.load(Ordering::Relaxed) == 1 {
+            PositionEncoding::Utf8
+        } else {
+            PositionEncoding::Utf16
+        }
+    }
+
+    fn bump(&self) -> Revision {
+        self.next_revision.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Opens (or re-opens, replacing) a document.
+    pub fn open(&self, uri: Uri, version: i32, language_id: String, text: &str) -> Revision {
+        let revision = self.bump();
+        self.docs.insert(
+            uri,
+            Document {
+                rope: Rope::from_str(text),
+                version,
+                language_id,
+                revision,
+                view: None,
+            },
+        );
+        revision
+    }
+
+    /// Applies `changes` in order and sets the version. A change without a range replaces the
+    /// whole text; ranges are clamped to the document (see [`super::position`]), a reversed range
+    /// is taken in order. Never panics.
+    pub fn apply_changes(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+    ) -> Result<Revision, StoreError> {
+        let encoding = self.encoding();
+        let revision = self.bump();
+        let mut doc = self.docs.get_mut(uri).ok_or(StoreError::NotOpen)?;
+        for change in changes {
+            apply_change(&mut doc.rope, change, encoding);
+        }
+        doc.version = version;
+        doc.revision = revision;
+        doc.view = None;
+        Ok(revision)
+    }
+
+    /// Closes a document; true when it was open.
+    pub fn close(&self, uri: &Uri) -> bool {
+        self.docs.remove(uri).is_some()
+    }
+
+    /// True when `uri` is open and its text is still the one of `revision`.
+    pub fn is_current(&self, uri: &Uri, revision: Revision) -> bool {
+        self.docs.get(uri).is_some_and(|d| d.revision == revision)
+    }
+
+    /// The current version, when open.
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.docs.get(uri).map(|d| d.version)
+    }
+
+    /// The language id given at open, when open.
+    pub fn language_id(&self, uri: &Uri) -> Option<String> {
+        self.docs.get(uri).map(|d| d.language_id.clone())
+    }
+
+    /// The current text, when open.
+    pub fn text(&self, uri: &Uri) -> Option<String> {
+        self.docs.get(uri).map(|d| d.rope.to_string())
+    }
+
+    /// Runs `f` on the current rope and version, when open (the lock is held only during `f`,
+    /// which must not block).
+    pub fn with_rope<R>(&self, uri: &Uri, f: impl FnOnce(&Rope, i32) -> R) -> Option<R> {
+        self.docs.get(uri).map(|d| f(&d.rope, d.version))
+    }
+
+    /// The cached analysis of the current text, or the current text to analyze.
+    pub fn view_source(&self, uri: &Uri) -> Option<ViewSource> {
+        let doc = self.docs.get(uri)?;
+        Some(match &doc.view {
+            Some(view) => ViewSource::Ready(view.clone()),
+            None => ViewSource::Pending(PendingView {
+                revision: doc.revision,
+                version: doc.version,
+                text: Arc::from(doc.rope.to_string()),
+                encoding: self.encoding(),
+            }),
+        })
+    }
+
+    /// Caches `view` when it is still the analysis of the current text; returns it shared.
+    pub fn cache_view(&self, uri: &Uri, view: Arc<DocumentView>) -> Arc<DocumentView> {
+        if let Some(mut doc) = self.docs.get_mut(uri)
+            && doc.revision == view.revision
+            && doc.view.is_none()
+        {
+            doc.view = Some(view.clone());
+        }
+        view
+    }
+
+    /// Number of open documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// True when no document is open.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+/// Applies one content change to `rope`, clamping its range.
+pub fn apply_change(
+    rope: &mut Rope,
+    change: &TextDocumentContentChangeEvent,
+    encoding: PositionEncoding,
+) {
+    let Some(range) = change.range else {
+        *rope = Rope::from_str(&change.text);
+        return;
+    };
+    let a = rope_char_index(rope, range.start, encoding);
+    let b = rope_char_index(rope, range.end, encoding);
+    let (start, end) = if a <= b { (a, b) } else { (b, a) };
+    if start < end && rope.try_remove(start..end).is_err() {
+        tracing::error!("edit range {start}..{end} out of bounds after clamping; ignored");
+        return;
+    }
+    if !change.text.is_empty() && rope.try_insert(start, &change.text).is_err() {
+        tracing::error!("insert at {start} out of bounds after clamping; ignored");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn uri() -> Uri {
+        "file:///tmp/policy.json".parse().expect("valid uri")
+    }
+
+    fn edit(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(sl, sc), Position::new(el, ec))),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    fn full(text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn applies_several_changes_in_order() {
+        let store = DocumentStore::new();
+        store.open(uri(), 1, "json".into(), "{\n}\n");
+        let rev = store
+            .apply_changes(
+                &uri(),
+                2,
+                &[
+                    edit(1, 0, 1, 0, "  \"a\": 1\n"),
+                    edit(1, 7, 1, 8, "2"),
+                    edit(0, 1, 0, 1, " "),
+                ],
+            )
+            .expect("open");
+        assert_eq!(store.text(&uri()).as_deref(), Some("{ \n  \"a\": 2\n}\n"));
+        assert_eq!(store.version(&uri()), Some(2));
+        assert!(store.is_current(&uri(), rev));
+        store
+            .apply_changes(&uri(), 3, &[full("x"), edit(0, 1, 0, 1, "y")])
+            .expect("open");
+        assert_eq!(store.text(&uri()).as_deref(), Some("xy"));
+        assert!(!store.is_current(&uri(), rev));
+    }
+
+    #[test]
+    fn clamps_out_of_range_and_never_panics() {
+        let store = DocumentStore::new();
+        store.open(uri(), 1, "json".into(), "ab😀\r\ncd");
+        store
+            .apply_changes(&uri(), 2, &[edit(u32::MAX, u32::MAX, u32::MAX, 0, "!")])
+            .expect("open");
+        assert_eq!(store.text(&uri()).as_deref(), Some("ab😀\r\ncd!"));
+        // Inside the surrogate pair: floors to the emoji's start; past the line: before CRLF.
+        store
+            .apply_changes(&uri(), 3, &[edit(0, 3, 0, 99, "|")])
+            .expect("open");
+        assert_eq!(store.text(&uri()).as_deref(), Some("ab|\r\ncd!"));
+        // A reversed range is taken in order.
+        store
+            .apply_changes(&uri(), 4, &[edit(1, 1, 0, 1, "")])
+            .expect("open");
+        assert_eq!(store.text(&uri()).as_deref(), Some("ad!"));
+    }
+
+    #[test]
+    fn utf8_positions_when_negotiated() {
+        let store = DocumentStore::new();
+        store.set_encoding(PositionEncoding::Utf8);
+        store.open(uri(), 1, "json".into(), "é😀x");
+        store
+            .apply_changes(&uri(), 2, &[edit(0, 6, 0, 7, "y"), edit(0, 1, 0, 1, "-")])
+            .expect("open");
+        assert_eq!(store.text(&uri()).as_deref(), Some("-é😀y"));
+    }
+
+    #[test]
+    fn unknown_documents_and_close() {
+        let store = DocumentStore::new();
+        assert_eq!(
+            store.apply_changes(&uri(), 1, &[full("x")]),
+            Err(StoreError::NotOpen)
+        );
+        let rev = store.open(uri(), 1, "json".into(), "x");
+        assert!(store.is_current(&uri(), rev));
+        assert!(store.close(&uri()));
+        assert!(!store.close(&uri()));
+        assert!(!store.is_current(&uri(), rev));
+        assert!(store.view_source(&uri()).is_none());
+        // Reopening gives a new revision even with the same version.
+        let rev2 = store.open(uri(), 1, "json".into(), "x");
+        assert!(rev2 > rev);
+    }
+
+    #[test]
+    fn views_are_cached_only_for_the_current_revision() {
+        let store = DocumentStore::new();
+        store.open(uri(), 1, "plaintext".into(), "AccessDenied");
+        let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+            panic!("expected pending")
+        };
+        let stale = pending.clone();
+        store
+            .apply_changes(&uri(), 2, &[full("log line")])
+            .expect("open");
+        store.cache_view(&uri(), Arc::new(stale.build()));
+        assert!(matches!(
+            store.view_source(&uri()),
+            Some(ViewSource::Pending(_))
+        ));
+        let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+            panic!("expected pending")
+        };
+        assert_eq!(&*pending.text, "log line");
+        store.cache_view(&uri(), Arc::new(pending.build()));
+        let Some(ViewSource::Ready(view)) = store.view_source(&uri()) else {
+            panic!("expected ready")
+        };
+        assert_eq!(view.version(), 2);
+        assert_eq!(view.snapshot.text(), "log line");
+    }
+
+    // ---- Property test: the store against a naive `String` model. ----
+
+    /// Where `(line, character)` falls in `text`, computed naively with the same clamping rules.
+    fn model_offset(text: &str, line: u32, character: u32, enc: PositionEncoding) -> usize {
+        // Split into (content_start, content_end) per line.
+        let mut lines = Vec::new();
+        let bytes = text.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                lines.push((start, i));
+                i += 2;
+                start = i;
+            } else if bytes[i] == b'\n' || bytes[i] == b'\r' {
+                lines.push((start, i));
+                i += 1;
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        lines.push((start, text.len()));
+        let Some(&(start, end)) = lines.get(line as usize) else {
+            return text.len();
+        };
+        let mut units = 0u64;
+        for (offset, ch) in text[start..end].char_indices() {
+            let width = match enc {
+                PositionEncoding::Utf8 => ch.len_utf8(),
+                PositionEncoding::Utf16 => ch.len_utf16(),
+            } as u64;
+            if units + width > u64::from(character) {
+                return start + offset;
+            }
+            units += width;
+        }
+        end
+    }
+
+    fn model_apply(
+        text: &mut String,
+        change: &TextDocumentContentChangeEvent,
+        enc: PositionEncoding,
+    ) {
+        match change.range {
+            None => *text = change.text.clone(),
+            Some(r) => {
+                let a = model_offset(text, r.start.line, r.start.character, enc);
+                let b = model_offset(text, r.end.line, r.end.character, enc);
+                let (a, b) = (a.min(b), a.max(b));
+                text.replace_range(a..b, &change.text);
+            }
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "a", "{", "\"", " ", "é", "中", "😀", "𝄞", "\n", "\r", "\r\n", "\n\r", "ab",
+        ])
+    }
+
+    fn text_strategy(max: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(piece(), 0..max).prop_map(|p| p.concat())
+    }
+
+    fn coordinate() -> impl Strategy<Value = u32> {
+        prop_oneof![8 => 0u32..12, 1 => Just(u32::MAX), 1 => 12u32..100_000]
+    }
+
+    fn change_strategy() -> impl Strategy<Value = TextDocumentContentChangeEvent> {
+        prop_oneof![
+            12 => (coordinate(), coordinate(), coordinate(), coordinate(), text_strategy(6))
+                .prop_map(|(sl, sc, el, ec, t)| edit(sl % 7, sc, el % 7, ec, &t)),
+            2 => (coordinate(), coordinate(), coordinate(), coordinate(), text_strategy(4))
+                .prop_map(|(sl, sc, el, ec, t)| edit(sl, sc, el, ec, &t)),
+            1 => text_strategy(10).prop_map(|t| full(&t)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn store_matches_string_model(
+            initial in text_strategy(20),
+            utf8 in any::<bool>(),
+            batches in prop::collection::vec(prop::collection::vec(change_strategy(), 1..4), 1..25),
+        ) {
+            let enc = if utf8 { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
+            let store = DocumentStore::new();
+            store.set_encoding(enc);
+            store.open(uri(), 0, "json".into(), &initial);
+            let mut model = initial.clone();
+            for (i, batch) in batches.iter().enumerate() {
+                for change in batch {
+                    model_apply(&mut model, change, enc);
+                }
+                let version = i32::try_from(i).unwrap_or(i32::MAX) + 1;
+                store.apply_changes(&uri(), version, batch).expect("open");
+                let text = store.text(&uri()).expect("open");
+                prop_assert_eq!(&text, &model);
+                prop_assert_eq!(store.version(&uri()), Some(version));
+            }
+            // The immutable index and the rope agree with the model on every position too.
+            let index = LineIndex::new(Arc::from(model.as_str()), enc);
+            let rope = Rope::from_str(&model);
+            prop_assert_eq!(index.line_count(), rope.len_lines());
+            for line in 0..(index.line_count() as u32 + 1) {
+                for character in 0..8 {
+                    let expected = model_offset(&model, line, character, enc);
+                    let pos = Position::new(line, character);
+                    prop_assert_eq!(index.offset(pos), expected);
+                    prop_assert_eq!(rope.char_to_byte(rope_char_index(&rope, pos, enc)), expected);
+                }
+            }
+        }
+    }
+}
