@@ -4,6 +4,8 @@
 //! `syntax` → `catalog` → `policy` → `rules` → `logs` → `ide` → `aws` → `lsp` / `cli`.
 //! See ARCHITECTURE.md for the code map and the invariants.
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod config;
 pub mod document;
 pub mod lsp;
