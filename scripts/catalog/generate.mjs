@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 const FORMAT_MAGIC = 'IAMLSCAT';
 const FORMAT_VERSION = 1;
 const CODEC_LZ4_BLOCK = 1;
+const HEADER_LEN = 32;
 
 const ACCESS_LEVELS = {
   List: 0,
@@ -213,88 +214,99 @@ function main() {
     return { prefix, name, actions, resourceTypes, keys };
   });
 
-  // String table: names first, then descriptions, then ARN patterns (similar text sits together,
-  // which helps the compressor).
-  const strings = [];
-  const stringIds = new Map();
-  const intern = (s) => {
-    if (typeof s !== 'string') fail(`expected a string, got ${JSON.stringify(s)}`);
-    let id = stringIds.get(s);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(s);
-      stringIds.set(s, id);
-    }
-    return id;
+  // Two string tables. "core" holds names, ARN patterns and the global key descriptions and
+  // is decoded at start-up; "text" holds the long descriptions of actions and service keys and
+  // is decoded only when a description is first asked for.
+  const table = () => {
+    const list = [];
+    const ids = new Map();
+    const intern = (s) => {
+      if (typeof s !== 'string') fail(`expected a string, got ${JSON.stringify(s)}`);
+      let id = ids.get(s);
+      if (id === undefined) {
+        id = list.length;
+        list.push(s);
+        ids.set(s, id);
+      }
+      return id;
+    };
+    return { list, intern };
   };
-  intern(pkg.name);
-  intern(pkg.version);
-  intern(String(pkg.updatedAt ?? ''));
+  const core = table();
+  const text = table();
+  const globals = globalList.map((g) => ({ ...g, name: normaliseGlobalKey(g.key) }));
+
+  // Intern in a fixed order: similar strings sit together, which helps the compressor.
+  core.intern(pkg.name);
+  core.intern(pkg.version);
+  core.intern(String(pkg.updatedAt ?? ''));
   for (const s of services) {
-    intern(s.prefix);
-    intern(s.name);
+    core.intern(s.prefix);
+    core.intern(s.name);
     for (const k of s.keys) {
       assertAscii('condition key', k.key);
-      intern(k.key);
+      core.intern(k.key);
     }
     for (const r of s.resourceTypes) {
       assertAscii('resource type', r.key);
-      intern(r.key);
+      core.intern(r.key);
     }
     for (const a of s.actions) {
       assertAscii('action name', a.name);
-      intern(`${s.prefix}:${a.name}`);
+      core.intern(`${s.prefix}:${a.name}`);
     }
   }
-  // The payload is a stream of unsigned LEB128 numbers with the string bytes inline. Record
-  // layouts (the reader in server/src/catalog/format.rs follows the same order):
-  //   strings:   count, then per string: byte length, UTF-8 bytes
-  //   meta:      package name, version, updatedAt                       (string ids)
-  //   services:  count, then per service: prefix, name, #actions, #resource types, #keys
-  //   keys:      count, then per key: name, description, type code
-  //   resources: count, then per resource type: name, ARN, #keys, key ids (relative to service)
-  //   actions:   count, then per action: "prefix:Name", description, access level,
-  //              #resource types, per resource type: id (relative to service), required,
-  //              #keys, key ids; then #keys, key ids; then #dependent actions, string ids
-  //   key index: count, then key ids (global) ordered by lowercase name, then service order
-  //   globals:   count, then per global key: name, type code, category, description
-  // Services own consecutive runs of keys, resource types and actions, in service order.
-  const out = [];
-  const num = (v) => {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(`internal: bad number ${v}`);
-    while (v >= 0x80) {
-      out.push((v & 0x7f) | 0x80);
-      v = Math.floor(v / 128);
-    }
-    out.push(v);
-  };
-  const str = (s) => num(intern(s));
-
-  // Intern every remaining string before writing the table.
-  const globals = globalList.map((g) => ({ ...g, name: normaliseGlobalKey(g.key) }));
   for (const g of globals) {
-    intern(g.name);
-    intern(g.category ?? '');
+    core.intern(g.name);
+    core.intern(g.category ?? '');
   }
   for (const s of services) {
-    for (const k of s.keys) intern((k.description ?? '').trim());
-    for (const a of s.actions) intern((a.description ?? '').trim());
-  }
-  for (const g of globals) intern(ours[g.key]);
-  for (const s of services) for (const r of s.resourceTypes) intern(r.arn ?? '');
-  for (const s of services)
     for (const a of s.actions) {
-      for (const d of a.dependentActions ?? []) intern(d);
-      for (const rt of a.resourceTypes ?? []) for (const d of rt.dependentActions ?? []) intern(d);
+      for (const d of a.dependentActions ?? []) core.intern(d);
+      for (const rt of a.resourceTypes ?? []) for (const d of rt.dependentActions ?? []) core.intern(d);
     }
-
-  num(strings.length);
-  for (const s of strings) {
-    const b = Buffer.from(s, 'utf8');
-    num(b.length);
-    for (const byte of b) out.push(byte);
   }
-  const frozen = strings.length;
+  for (const g of globals) core.intern(ours[g.key]);
+  for (const s of services) for (const r of s.resourceTypes) core.intern(r.arn ?? '');
+  for (const s of services) {
+    for (const k of s.keys) text.intern((k.description ?? '').trim());
+    for (const a of s.actions) text.intern((a.description ?? '').trim());
+  }
+
+  // Numbers are unsigned LEB128. The layout is documented in server/src/catalog/format.rs.
+  const encoder = () => {
+    const out = [];
+    const num = (v) => {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(`internal: bad number ${v}`);
+      while (v >= 0x80) {
+        out.push((v & 0x7f) | 0x80);
+        v = Math.floor(v / 128);
+      }
+      out.push(v);
+    };
+    const strings = (list) => {
+      const bufs = list.map((s) => Buffer.from(s, 'utf8'));
+      num(bufs.length);
+      for (const b of bufs) num(b.length);
+      for (const b of bufs) for (const byte of b) out.push(byte);
+    };
+    return { out, num, strings };
+  };
+
+  const { out, num, strings: writeStrings } = encoder();
+  const coreCount = core.list.length;
+  const str = (s) => {
+    const id = core.intern(s);
+    if (id >= coreCount) fail(`internal: core string interned late: ${s}`);
+    num(id);
+  };
+  const txt = (s) => {
+    const id = text.intern(s);
+    num(id);
+  };
+  const textCount = text.list.length;
+
+  writeStrings(core.list);
 
   str(pkg.name);
   str(pkg.version);
@@ -314,7 +326,7 @@ function main() {
   for (const s of services) {
     for (const k of s.keys) {
       str(k.key);
-      str((k.description ?? '').trim());
+      txt((k.description ?? '').trim());
       num(keyType(`${s.prefix} key ${k.key}`, k.type));
       allKeys.push(k.key);
     }
@@ -349,7 +361,7 @@ function main() {
     for (const a of s.actions) {
       const where = `${s.prefix}:${a.name}`;
       str(where);
-      str((a.description ?? '').trim());
+      txt((a.description ?? '').trim());
       num(accessLevel(s.prefix, a.name, a.accessLevel));
       const rts = a.resourceTypes ?? [];
       num(rts.length);
@@ -383,25 +395,34 @@ function main() {
     str(g.category ?? '');
     str(ours[g.key]);
   }
-  if (strings.length !== frozen) fail('internal: string interned after the table was written');
+  if (text.list.length !== textCount) fail('internal: text string interned late');
 
-  const payload = Buffer.from(out);
-  const compressed = lz4Compress(payload);
+  const textEnc = encoder();
+  textEnc.strings(text.list);
 
-  const header = Buffer.alloc(20);
+  const corePayload = Buffer.from(out);
+  const textPayload = Buffer.from(textEnc.out);
+  const coreBlock = lz4Compress(corePayload);
+  const textBlock = lz4Compress(textPayload);
+
+  const header = Buffer.alloc(HEADER_LEN);
   header.write(FORMAT_MAGIC, 0, 'ascii');
   header.writeUInt32LE(FORMAT_VERSION, 8);
   header.writeUInt32LE(CODEC_LZ4_BLOCK, 12);
-  header.writeUInt32LE(payload.length, 16);
+  header.writeUInt32LE(corePayload.length, 16);
+  header.writeUInt32LE(coreBlock.length, 20);
+  header.writeUInt32LE(textPayload.length, 24);
+  header.writeUInt32LE(textCount, 28);
+  const artifact = Buffer.concat([header, coreBlock, textBlock]);
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, Buffer.concat([header, compressed]));
+  fs.writeFileSync(outFile, artifact);
 
   const nonAwsKeys = allKeys.filter((k) => !lower(k).startsWith('aws:')).length;
   process.stderr.write(
     `gen-catalog: ${pkg.name}@${pkg.version}: ${services.length} services, ${actionCount} actions, ` +
       `${rtCount} resource types, ${nonAwsKeys} service keys (+${allKeys.length - nonAwsKeys} aws: entries), ` +
-      `${globals.length} global keys; ${strings.length} strings; payload ${payload.length} bytes, ` +
-      `artifact ${header.length + compressed.length} bytes\n`,
+      `${globals.length} global keys; core ${corePayload.length} bytes in ${coreBlock.length}, ` +
+      `text ${textPayload.length} bytes in ${textBlock.length}; artifact ${artifact.length} bytes\n`,
   );
 }
 
