@@ -6,6 +6,7 @@
 
 #[cfg(feature = "aws")]
 pub mod aws;
+pub mod catalog;
 pub mod config;
 pub mod document;
 pub mod lsp;
