@@ -53,6 +53,10 @@ fn data_version_names_the_pinned_package() {
         .and_then(|l| l.strip_suffix('"'))
         .expect("gen-catalog.sh pins IAM_DATA_VERSION");
     assert_eq!(v.version, pinned);
+    // The package's copyright notice ships with the data, for the same version.
+    let notice = include_str!("../../../NOTICE");
+    assert!(notice.contains(&format!("{}, version {pinned}", v.package)));
+    assert!(notice.contains("Copyright (c) 2024 Act Security"));
     assert_eq!(v.date().len(), 10, "{}", v.updated_at);
     assert!(v.to_string().contains(pinned));
 }
