@@ -1,0 +1,9 @@
+//! Condition rules: operators, keys, value types and values.
+
+use super::Rule;
+
+/// The rules of this category.
+pub static RULES: &[&Rule] = &[];
+
+/// Access Analyzer codes of this area that no rule can decide offline, and why.
+pub static GAPS: &[(&str, &str)] = &[];

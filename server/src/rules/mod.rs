@@ -1,0 +1,471 @@
+//! The validation rules: one rule per file, a registry, and the runner.
+//!
+//! # Writing a rule
+//!
+//! A rule lives in `rules/<category>/<rule_name>.rs`. The file starts with its doc comment (`//!`)
+//! in fixed sections, which is the only copy of its documentation (the build script embeds it;
+//! `docs/rules/` is generated from it):
+//!
+//! ```text
+//! //! # rule-name (IAM123)
+//! //!
+//! //! ## What it does
+//! //! ## Why it matters
+//! //! ## Example
+//! //! ```json            (a policy that triggers the rule; `json kind=scp` to set the kind)
+//! //! ## Fix
+//! //! ```json            (the same policy fixed: must not trigger the rule)
+//! ```
+//!
+//! and declares `pub static RULE: Rule = Rule { code, name, category, severity, kinds, since,
+//! sources, summary, check }`. `check` is a plain function over a [`Context`] (the typed policy,
+//! its kind, the catalog, today's date) that pushes [`Diag`]s: a byte span, a message that says
+//! what is wrong, why, and how to fix it, and optionally a [`Fix`] of text edits. The rule is
+//! registered in its category's `RULES` list. Tests in `rules/tests.rs` check that every rule's
+//! doc example triggers it and its fix does not.
+//!
+//! # Running
+//!
+//! [`check`] runs every rule that applies to the policy's kind, applies the configuration
+//! (rules turned off or re-levelled, findings silenced for a statement by Sid or for a path), and
+//! returns [`Finding`]s sorted by position. It never panics and allocates little when a policy
+//! is clean.
+
+pub mod access_analyzer;
+pub mod docs;
+pub mod support;
+
+pub mod actions;
+pub mod conditions;
+pub mod kinds;
+pub mod principals;
+pub mod resources;
+pub mod structure;
+pub mod traps;
+pub mod variables;
+
+#[cfg(test)]
+pub mod testing;
+#[cfg(test)]
+mod tests;
+
+use crate::catalog::{self, Catalog};
+use crate::config::{Config, RuleLevel};
+use crate::policy::{Policy, PolicyKind};
+use crate::syntax::{Parse, Span};
+
+/// How serious a rule's findings are, in Access Analyzer's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The policy is invalid or cannot do what it says (AWS rejects it, or it never applies).
+    Error,
+    /// The policy grants more than it seems to, or can be abused.
+    SecurityWarning,
+    /// The policy works, but not as a reader would expect.
+    Warning,
+    /// The policy can be simpler or clearer.
+    Suggestion,
+}
+
+impl Severity {
+    /// The kebab-case name (`security-warning`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::SecurityWarning => "security-warning",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+        }
+    }
+
+    /// The editor level a finding of this severity gets by default.
+    pub fn default_level(self) -> Level {
+        match self {
+            Severity::Error => Level::Error,
+            Severity::SecurityWarning | Severity::Warning => Level::Warning,
+            Severity::Suggestion => Level::Information,
+        }
+    }
+}
+
+/// The level a finding is shown at (the editor's diagnostic severity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Information => "info",
+            Level::Hint => "hint",
+        }
+    }
+}
+
+/// What part of a policy a rule looks at; also the folder it lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// JSON and element structure: elements, types, Version, Sid, Effect, sizes.
+    Structure,
+    /// Actions and NotActions against the catalog.
+    Actions,
+    /// Resource ARNs.
+    Resources,
+    /// Condition operators, keys and values.
+    Conditions,
+    /// Policy variables (`${aws:username}`).
+    Variables,
+    /// Principal and NotPrincipal.
+    Principals,
+    /// Checks that belong to one policy kind (trust, SCP, RCP, KMS, ...), and broad grants.
+    Kinds,
+    /// Denial traps: mistakes that silently deny or silently allow.
+    Traps,
+}
+
+impl Category {
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Structure => "structure",
+            Category::Actions => "actions",
+            Category::Resources => "resources",
+            Category::Conditions => "conditions",
+            Category::Variables => "variables",
+            Category::Principals => "principals",
+            Category::Kinds => "kinds",
+            Category::Traps => "traps",
+        }
+    }
+}
+
+/// The policy kinds a rule applies to.
+#[derive(Clone, Copy, Debug)]
+pub enum Kinds {
+    All,
+    Only(&'static [PolicyKind]),
+    AllBut(&'static [PolicyKind]),
+}
+
+impl Kinds {
+    pub fn contains(&self, kind: PolicyKind) -> bool {
+        match self {
+            Kinds::All => true,
+            Kinds::Only(list) => list.contains(&kind),
+            Kinds::AllBut(list) => !list.contains(&kind),
+        }
+    }
+
+    /// Human-readable list, for docs.
+    pub fn describe(&self) -> String {
+        let names =
+            |list: &[PolicyKind]| list.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ");
+        match self {
+            Kinds::All => "all".to_string(),
+            Kinds::Only(list) => names(list),
+            Kinds::AllBut(list) => format!("all but {}", names(list)),
+        }
+    }
+}
+
+/// One rule: its metadata and its check.
+pub struct Rule {
+    /// Stable code, `IAM` + three digits: 0xx structure, 1xx actions, 2xx resources,
+    /// 3xx conditions, 4xx variables, 5xx principals, 6xx kind-specific, 9xx traps.
+    pub code: &'static str,
+    /// Stable kebab-case name, equal to the file name with `-` for `_`.
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub kinds: Kinds,
+    /// The iam-ls version that introduced the rule.
+    pub since: &'static str,
+    /// What the rule corresponds to elsewhere: `"Access Analyzer: INVALID_ACTION"`,
+    /// `"parliament: RESOURCE_MISMATCH"`.
+    pub sources: &'static [&'static str],
+    /// One line: what the rule flags.
+    pub summary: &'static str,
+    pub check: fn(&Context<'_>, &mut Vec<Diag>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name, self.code)
+    }
+}
+
+impl Rule {
+    /// The rule's doc comment (markdown), embedded at build time.
+    pub fn doc(&self) -> &'static str {
+        docs::doc_for(self.name).unwrap_or("")
+    }
+
+    /// Where the rule's documentation page lives (for `codeDescription` and SARIF).
+    pub fn url(&self) -> String {
+        format!("{}/{}.md", docs::DOCS_BASE_URL, self.name)
+    }
+
+    /// The Access Analyzer finding codes this rule corresponds to.
+    pub fn access_analyzer_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.sources
+            .iter()
+            .filter_map(|s| s.strip_prefix("Access Analyzer: "))
+    }
+}
+
+/// Everything a rule may look at. Rules are pure functions of this.
+pub struct Context<'a> {
+    /// The document text (spans index into it).
+    pub text: &'a str,
+    pub parse: &'a Parse,
+    pub policy: &'a Policy<'a>,
+    pub kind: PolicyKind,
+    pub catalog: &'static Catalog,
+    /// Today, as days since 1970-01-01 (UTC), for checks on dates.
+    pub today: i64,
+}
+
+/// A text edit: replace `span` with `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A mechanical fix for a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Imperative title, e.g. "Replace with `s3:GetObject`".
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix of one edit.
+    pub fn replace(title: impl Into<String>, span: Span, text: impl Into<String>) -> Fix {
+        Fix {
+            title: title.into(),
+            edits: vec![Edit {
+                span,
+                text: text.into(),
+            }],
+        }
+    }
+
+    /// Applies the fix to `text` (edits must not overlap; they are applied back to front).
+    pub fn apply(&self, text: &str) -> String {
+        let mut edits: Vec<&Edit> = self.edits.iter().collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        let mut out = text.to_string();
+        for e in edits {
+            if e.span.start <= e.span.end
+                && e.span.end <= out.len()
+                && out.is_char_boundary(e.span.start)
+                && out.is_char_boundary(e.span.end)
+            {
+                out.replace_range(e.span.start..e.span.end, &e.text);
+            }
+        }
+        out
+    }
+}
+
+/// What a rule's check reports: where, what, and optionally a fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diag {
+    pub span: Span,
+    pub message: String,
+    /// The index of the statement the finding is in (for silencing by Sid).
+    pub statement: Option<usize>,
+    /// Quick fixes, best first.
+    pub fixes: Vec<Fix>,
+}
+
+impl Diag {
+    pub fn new(span: Span, message: impl Into<String>) -> Diag {
+        Diag {
+            span,
+            message: message.into(),
+            statement: None,
+            fixes: Vec::new(),
+        }
+    }
+
+    /// Marks the statement the finding belongs to.
+    pub fn in_statement(mut self, index: usize) -> Diag {
+        self.statement = Some(index);
+        self
+    }
+
+    /// Adds a quick fix.
+    pub fn with_fix(mut self, fix: Fix) -> Diag {
+        self.fixes.push(fix);
+        self
+    }
+}
+
+/// A finding, ready to show: the rule, the level after configuration, the location.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub level: Level,
+    pub span: Span,
+    pub message: String,
+    pub statement: Option<usize>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Finding {
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+}
+
+/// A category's rules and the Access Analyzer codes of its area that no rule can check offline.
+pub struct CategoryRules {
+    pub category: Category,
+    pub rules: &'static [&'static Rule],
+    /// `(Access Analyzer code, why it cannot be decided offline)`.
+    pub gaps: &'static [(&'static str, &'static str)],
+}
+
+/// Every category, each from its folder's `mod.rs`.
+pub fn categories() -> &'static [CategoryRules] {
+    static CATEGORIES: &[CategoryRules] = &[
+        CategoryRules {
+            category: Category::Structure,
+            rules: structure::RULES,
+            gaps: structure::GAPS,
+        },
+        CategoryRules {
+            category: Category::Actions,
+            rules: actions::RULES,
+            gaps: actions::GAPS,
+        },
+        CategoryRules {
+            category: Category::Resources,
+            rules: resources::RULES,
+            gaps: resources::GAPS,
+        },
+        CategoryRules {
+            category: Category::Conditions,
+            rules: conditions::RULES,
+            gaps: conditions::GAPS,
+        },
+        CategoryRules {
+            category: Category::Variables,
+            rules: variables::RULES,
+            gaps: variables::GAPS,
+        },
+        CategoryRules {
+            category: Category::Principals,
+            rules: principals::RULES,
+            gaps: principals::GAPS,
+        },
+        CategoryRules {
+            category: Category::Kinds,
+            rules: kinds::RULES,
+            gaps: kinds::GAPS,
+        },
+        CategoryRules {
+            category: Category::Traps,
+            rules: traps::RULES,
+            gaps: traps::GAPS,
+        },
+    ];
+    CATEGORIES
+}
+
+/// Every registered rule, in code order.
+pub fn all() -> &'static [&'static Rule] {
+    static ALL: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<&'static Rule> = categories()
+            .iter()
+            .flat_map(|c| c.rules.iter())
+            .copied()
+            .collect();
+        v.sort_by_key(|r| r.code);
+        v
+    });
+    &ALL
+}
+
+/// The rule with this code or name (code case-insensitively; name with `_` or `-`).
+pub fn find(id: &str) -> Option<&'static Rule> {
+    let norm = crate::config::normalize_rule_id(id);
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(id) || r.name == norm)
+}
+
+/// What [`check`] needs besides the text.
+pub struct Input<'a> {
+    pub text: &'a str,
+    pub parse: &'a Parse,
+    pub kind: PolicyKind,
+    /// The document's path relative to the workspace root, for path-based silencing.
+    pub path: Option<&'a str>,
+    pub config: &'a Config,
+    /// Today, as days since 1970-01-01 (UTC); see [`support::today`].
+    pub today: i64,
+}
+
+/// Runs every applicable, enabled rule and returns the findings sorted by position.
+pub fn check(input: &Input<'_>) -> Vec<Finding> {
+    let policy = Policy::from_parse(input.parse);
+    let cx = Context {
+        text: input.text,
+        parse: input.parse,
+        policy: &policy,
+        kind: input.kind,
+        catalog: catalog::catalog(),
+        today: input.today,
+    };
+    let mut findings = Vec::new();
+    let mut diags = Vec::new();
+    for &rule in all() {
+        if !rule.kinds.contains(input.kind) {
+            continue;
+        }
+        let level = match input.config.rule_level_for(rule.code, rule.name) {
+            Some(RuleLevel::Off) => continue,
+            None | Some(RuleLevel::On) => rule.severity.default_level(),
+            Some(RuleLevel::Error) => Level::Error,
+            Some(RuleLevel::Warning) => Level::Warning,
+            Some(RuleLevel::Info) => Level::Information,
+            Some(RuleLevel::Hint) => Level::Hint,
+        };
+        diags.clear();
+        (rule.check)(&cx, &mut diags);
+        for d in diags.drain(..) {
+            let sid = d
+                .statement
+                .and_then(|i| policy.statements.get(i))
+                .and_then(|s| s.sid_str());
+            if input
+                .config
+                .is_ignored_for(rule.code, rule.name, sid, input.path)
+            {
+                continue;
+            }
+            findings.push(Finding {
+                rule,
+                level,
+                span: d.span,
+                message: d.message,
+                statement: d.statement,
+                fixes: d.fixes,
+            });
+        }
+    }
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
+    });
+    findings
+}

@@ -1,0 +1,226 @@
+//! Framework tests: the registry's invariants, every rule's doc example, the Access Analyzer
+//! table, and the generated docs being current.
+
+use super::access_analyzer::CODES;
+use super::docs::{SECTIONS, code_blocks, render_index, render_page, section};
+use super::testing::{TODAY, run};
+use super::{Fix, all, find};
+use crate::policy::PolicyKind;
+use std::collections::HashSet;
+
+#[test]
+fn codes_and_names_are_unique_and_well_formed() {
+    let mut codes = HashSet::new();
+    let mut names = HashSet::new();
+    for r in all() {
+        assert!(codes.insert(r.code), "duplicate code {}", r.code);
+        assert!(names.insert(r.name), "duplicate name {}", r.name);
+        assert!(
+            r.code.len() == 6
+                && r.code.starts_with("IAM")
+                && r.code[3..].bytes().all(|b| b.is_ascii_digit()),
+            "code {} is not IAM + 3 digits",
+            r.code
+        );
+        assert!(
+            r.name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "name {} is not kebab-case",
+            r.name
+        );
+        assert!(!r.summary.is_empty(), "{} has no summary", r.name);
+        for s in r.sources {
+            assert!(
+                s.starts_with("Access Analyzer: ") || s.starts_with("parliament: "),
+                "{}: source {s:?} names no known tool",
+                r.name
+            );
+        }
+        assert_eq!(find(r.code).map(|f| f.name), Some(r.name));
+        assert_eq!(find(r.name).map(|f| f.code), Some(r.code));
+    }
+}
+
+#[test]
+fn every_rule_has_a_doc_with_the_fixed_sections() {
+    for r in all() {
+        let doc = r.doc();
+        assert!(
+            !doc.is_empty(),
+            "{}: no doc comment found (file name must be {}.rs with `_` for `-`)",
+            r.name,
+            r.name
+        );
+        let mut last = 0;
+        for title in SECTIONS {
+            let heading = format!("## {title}\n");
+            let at = doc
+                .find(&heading)
+                .unwrap_or_else(|| panic!("{}: doc lacks section `## {title}`", r.name));
+            assert!(at >= last, "{}: section `{title}` out of order", r.name);
+            last = at;
+            let body = section(doc, title).unwrap_or_default();
+            assert!(
+                !body.trim().is_empty(),
+                "{}: section `{title}` is empty",
+                r.name
+            );
+        }
+    }
+}
+
+fn kind_of(block: &super::docs::CodeBlock<'_>, rule: &str) -> Option<PolicyKind> {
+    block.attr("kind").map(|k| {
+        PolicyKind::from_name(k).unwrap_or_else(|| panic!("{rule}: unknown kind {k} in doc"))
+    })
+}
+
+#[test]
+fn every_doc_example_triggers_its_rule_and_its_fix_does_not() {
+    for r in all() {
+        let doc = r.doc();
+        let example = code_blocks(section(doc, "Example").unwrap_or_default());
+        let example = example
+            .first()
+            .unwrap_or_else(|| panic!("{}: Example has no code block", r.name));
+        let findings = run(&example.code, kind_of(example, r.name));
+        let mine: Vec<_> = findings.iter().filter(|f| f.rule.name == r.name).collect();
+        assert!(
+            !mine.is_empty(),
+            "{}: its doc example does not trigger it; findings: {:?}",
+            r.name,
+            findings
+                .iter()
+                .map(|f| (f.rule.name, &f.message))
+                .collect::<Vec<_>>()
+        );
+        let fixed = code_blocks(section(doc, "Fix").unwrap_or_default());
+        let fixed = fixed
+            .first()
+            .unwrap_or_else(|| panic!("{}: Fix has no code block", r.name));
+        let after = run(&fixed.code, kind_of(fixed, r.name));
+        let still: Vec<_> = after
+            .iter()
+            .filter(|f| f.rule.name == r.name || f.rule.name == "json-syntax")
+            .map(|f| (f.rule.name, &f.message))
+            .collect();
+        assert!(
+            still.is_empty(),
+            "{}: its doc's fixed policy still triggers: {still:?}",
+            r.name
+        );
+    }
+}
+
+#[test]
+fn quick_fixes_of_doc_examples_apply_cleanly() {
+    for r in all() {
+        let doc = r.doc();
+        let blocks = code_blocks(section(doc, "Example").unwrap_or_default());
+        let Some(example) = blocks.first() else {
+            continue;
+        };
+        let kind = kind_of(example, r.name);
+        for f in run(&example.code, kind)
+            .into_iter()
+            .filter(|f| f.rule.name == r.name)
+        {
+            for fix in &f.fixes {
+                let fixed = Fix::apply(fix, &example.code);
+                assert_ne!(
+                    fixed, example.code,
+                    "{}: fix `{}` changes nothing",
+                    r.name, fix.title
+                );
+                let syntax: Vec<_> = run(&fixed, kind)
+                    .into_iter()
+                    .filter(|g| g.rule.name == "json-syntax")
+                    .map(|g| g.message)
+                    .collect();
+                if r.name != "json-syntax" {
+                    assert!(
+                        syntax.is_empty(),
+                        "{}: fix `{}` breaks the JSON: {syntax:?}\n{fixed}",
+                        r.name,
+                        fix.title
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn access_analyzer_table_is_complete_and_consistent() {
+    assert_eq!(CODES.len(), 153);
+    let known: HashSet<&str> = CODES.iter().map(|c| c.code).collect();
+    assert_eq!(known.len(), 153, "duplicate code in the table");
+    for r in all() {
+        for code in r.access_analyzer_codes() {
+            assert!(
+                known.contains(code),
+                "{}: unknown Access Analyzer code {code}",
+                r.name
+            );
+        }
+    }
+    for entry in CODES {
+        let covered = all()
+            .iter()
+            .any(|r| r.access_analyzer_codes().any(|c| c == entry.code));
+        match (covered, super::access_analyzer::offline_gap(entry.code)) {
+            (true, Some(_)) => panic!(
+                "{} is covered by a rule but also has a gap note",
+                entry.code
+            ),
+            (false, None) => panic!(
+                "{} is covered by no rule: add a rule, or say in access_analyzer.rs why it cannot be checked offline",
+                entry.code
+            ),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn docs_are_current() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules");
+    let mut expected = vec![("README.md".to_string(), render_index())];
+    for r in all() {
+        expected.push((format!("{}.md", r.name), render_page(r)));
+    }
+    if std::env::var_os("IAM_LS_UPDATE_DOCS").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &expected {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let mut stale = Vec::new();
+    for (name, text) in &expected {
+        match std::fs::read_to_string(dir.join(name)) {
+            Ok(on_disk) if on_disk == *text => {}
+            _ => stale.push(name.clone()),
+        }
+    }
+    let names: HashSet<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if !names.contains(&n) {
+                stale.push(format!("{n} (no such rule)"));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/rules is out of date ({stale:?}); regenerate with \
+         `IAM_LS_UPDATE_DOCS=1 cargo test -p iam-ls --no-default-features docs_are_current`"
+    );
+}
+
+#[test]
+fn today_is_a_fixed_date_in_tests() {
+    assert_eq!(super::support::format_day(TODAY), "2026-11-28");
+}
