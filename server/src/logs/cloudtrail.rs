@@ -15,6 +15,11 @@ const MAX_BACK: usize = 64 * 1024;
 const MAX_EVENT: usize = 512 * 1024;
 /// Longest key/value string looked at.
 const MAX_STRING: usize = 64 * 1024;
+/// How far before an anchor the opening quote of its `errorCode`/`errorMessage` value may be.
+/// Anchor words sit near the start of those values ("AccessDenied", "User: ... is not
+/// authorized", "You are not authorized"), so a short look-back suffices and keeps the check
+/// cheap for every anchor.
+pub(crate) const MAX_VALUE_LOOKBACK: usize = 2048;
 
 /// The two keys that put a string in "CloudTrail error" context.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +76,7 @@ fn next_raw_quote(bytes: &[u8], from: usize, limit: usize) -> Option<usize> {
 /// If `pos` lies inside the string value of an `errorCode` or `errorMessage` member, that value.
 pub(crate) fn keyed_string_at(bytes: &[u8], pos: usize) -> Option<KeyedString> {
     // Nearest unescaped quote before `pos` on the same line: the value's opening quote.
-    let stop = pos.saturating_sub(MAX_STRING);
+    let stop = pos.saturating_sub(MAX_VALUE_LOOKBACK);
     let mut q = pos;
     let open = loop {
         let hay = &bytes[stop..q];
@@ -183,13 +188,17 @@ fn depth_at(bytes: &[u8], start: usize, at: usize) -> Option<usize> {
     (!in_str).then_some(depth)
 }
 
-/// The closing brace matching the `{` at `open`, string-aware and bounded.
-fn matching_brace(bytes: &[u8], open: usize) -> Option<usize> {
+/// The closing brace matching the `{` at `open`, string-aware and bounded. Adds the bytes
+/// examined to `cost`.
+fn matching_brace(bytes: &[u8], open: usize, cost: &mut usize) -> Option<usize> {
     let end = bytes.len().min(open.saturating_add(MAX_EVENT));
     let mut depth = 0usize;
     let mut i = open;
     let mut in_str = false;
-    while i < end {
+    let found = loop {
+        if i >= end {
+            break None;
+        }
         let b = bytes[i];
         if in_str {
             match b {
@@ -202,27 +211,39 @@ fn matching_brace(bytes: &[u8], open: usize) -> Option<usize> {
                 b'"' => in_str = true,
                 b'{' | b'[' => depth += 1,
                 b'}' | b']' => {
-                    depth = depth.checked_sub(1)?;
+                    let Some(d) = depth.checked_sub(1) else {
+                        break None;
+                    };
+                    depth = d;
                     if depth == 0 {
-                        return (b == b'}').then_some(i);
+                        break (b == b'}').then_some(i);
                     }
                 }
                 _ => {}
             }
         }
         i += 1;
-    }
-    None
+    };
+    *cost += i.min(end) - open;
+    found
 }
 
 /// The event object containing the member whose key starts at `key_start`: its span and value.
-pub(crate) fn locate_event(text: &str, key_start: usize) -> Option<(Span, Value)> {
+/// Adds the bytes examined to `cost` so that callers can bound their total work.
+pub(crate) fn locate_event(
+    text: &str,
+    key_start: usize,
+    cost: &mut usize,
+) -> Option<(Span, Value)> {
     let bytes = text.as_bytes();
     let stop = key_start.saturating_sub(MAX_BACK);
     let mut depth = 0usize;
     let mut i = key_start;
     let mut tries = 0;
-    while i > stop && tries < 4 {
+    let result = loop {
+        if i <= stop || tries >= 4 {
+            break None;
+        }
         i -= 1;
         match bytes[i] {
             b'}' | b']' => depth += 1,
@@ -230,7 +251,7 @@ pub(crate) fn locate_event(text: &str, key_start: usize) -> Option<(Span, Value)
             b'{' if depth > 0 => depth -= 1,
             b'{' => {
                 tries += 1;
-                let Some(close) = matching_brace(bytes, i) else {
+                let Some(close) = matching_brace(bytes, i, cost) else {
                     continue;
                 };
                 if close < key_start {
@@ -239,6 +260,7 @@ pub(crate) fn locate_event(text: &str, key_start: usize) -> Option<(Span, Value)
                 let Some(slice) = text.get(i..=close) else {
                     continue;
                 };
+                *cost += slice.len();
                 let Ok(value) = serde_json::from_str::<Value>(slice) else {
                     continue;
                 };
@@ -246,13 +268,14 @@ pub(crate) fn locate_event(text: &str, key_start: usize) -> Option<(Span, Value)
                     continue;
                 };
                 if obj.contains_key("errorCode") || obj.contains_key("errorMessage") {
-                    return Some((Span::new(i, close + 1), value));
+                    break Some((Span::new(i, close + 1), value));
                 }
             }
             _ => {}
         }
-    }
-    None
+    };
+    *cost += key_start - i;
+    result
 }
 
 /// A string field, by a path of keys.
@@ -287,7 +310,9 @@ mod tests {
     fn locates_events_in_records() {
         let t = r#"{"Records":[{"eventName":"A","x":{"y":"{"}},{"eventName":"B","errorCode":"AccessDenied"}]}"#;
         let key = t.find("\"errorCode\"").unwrap_or(0);
-        let (span, v) = locate_event(t, key).expect("event");
+        let mut cost = 0;
+        let (span, v) = locate_event(t, key, &mut cost).expect("event");
+        assert!(cost >= span.len());
         assert_eq!(str_at(&v, &["eventName"]), Some("B"));
         assert_eq!(&t[span.end - 1..span.end], "}");
         assert_eq!(

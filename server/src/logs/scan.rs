@@ -39,6 +39,10 @@ const BACK: usize = 1024;
 const AHEAD: usize = 4096;
 /// Extra bytes normalised per window, so that following anchors reuse it.
 const SLACK: usize = 4096;
+/// CloudTrail event look-ups may cost this many bytes up front...
+const EVENT_BUDGET_BASE: usize = 4 * 1024 * 1024;
+/// ...plus this many per byte of text covered.
+const EVENT_BUDGET_PER_BYTE: usize = 8;
 /// Window slack once messages turn out to be dense.
 const DENSE_SLACK: usize = 60 * 1024;
 /// How far before the anchor message starts are looked for (normalised bytes).
@@ -121,6 +125,18 @@ pub struct DenialIter<'a> {
     window: Option<Norm>,
     /// The last CloudTrail event used (span and value), reused for anchors inside it.
     last_event: Option<(Span, serde_json::Value)>,
+    /// Where scanning started, and the bytes spent so far locating CloudTrail events: event
+    /// look-ups stop once they cost more than a fixed multiple of the text covered, which keeps
+    /// the whole scan linear even on hostile input.
+    start: usize,
+    event_cost: usize,
+    /// In the current window, candidate starts up to this normalised index were tried already.
+    tried_to: Option<usize>,
+    /// Finds `"error` (the start of `"errorCode"` / `"errorMessage"`), searched up to
+    /// `key_scan_pos`; `last_key` is the last one found.
+    key_finder: memmem::FinderRev<'static>,
+    key_scan_pos: usize,
+    last_key: Option<usize>,
 }
 
 impl std::fmt::Debug for DenialIter<'_> {
@@ -143,6 +159,12 @@ impl<'a> DenialIter<'a> {
             last_end: 0,
             window: None,
             last_event: None,
+            start: from.min(text.len()),
+            event_cost: 0,
+            tried_to: None,
+            key_finder: memmem::FinderRev::new(b"\"error"),
+            key_scan_pos: from.min(text.len()),
+            last_key: None,
         }
     }
 
@@ -169,7 +191,10 @@ impl<'a> DenialIter<'a> {
 
     fn process(&mut self, p: usize) -> Option<Denial> {
         let bytes = self.text.as_bytes();
-        if let Some(keyed) = cloudtrail::keyed_string_at(bytes, p)
+        let budget = EVENT_BUDGET_BASE + EVENT_BUDGET_PER_BYTE * (p - self.start.min(p));
+        if self.event_cost <= budget
+            && self.near_error_key(p)
+            && let Some(keyed) = cloudtrail::keyed_string_at(bytes, p)
             && keyed.key_start >= self.last_end
             && let Some(d) = self.event_denial(keyed)
         {
@@ -183,8 +208,27 @@ impl<'a> DenialIter<'a> {
         } else {
             0
         };
-        let msg = find_message(&norm.text, an, min_start)?;
+        let scan_from = self.tried_to.map_or(0, |t| t + 1);
+        self.tried_to = Some(an);
+        let msg = find_message(&norm.text, an, min_start, scan_from)?;
         Some(to_denial(self.text, norm, &msg))
+    }
+
+    /// Whether an `"error...` key occurs shortly before `p` (amortised: the key search only ever
+    /// moves forward).
+    fn near_error_key(&mut self, p: usize) -> bool {
+        if p > self.key_scan_pos {
+            let from = self
+                .key_scan_pos
+                .max(p.saturating_sub(cloudtrail::MAX_VALUE_LOOKBACK + 64));
+            let hay = self.text.as_bytes().get(from..p).unwrap_or(&[]);
+            if let Some(k) = self.key_finder.rfind(hay) {
+                self.last_key = Some(from + k);
+            }
+            self.key_scan_pos = p;
+        }
+        self.last_key
+            .is_some_and(|k| k < p && p - k <= cloudtrail::MAX_VALUE_LOOKBACK + 64)
     }
 
     fn ensure_window(&mut self, p: usize) {
@@ -204,6 +248,7 @@ impl<'a> DenialIter<'a> {
             // Anchors after `end` are never looked at: no need to normalise far beyond it.
             let hi = (p + AHEAD + slack).min(self.end + AHEAD).min(len);
             self.window = Some(Norm::build(self.text, lo, hi));
+            self.tried_to = None;
         }
     }
 
@@ -214,10 +259,13 @@ impl<'a> DenialIter<'a> {
             .as_ref()
             .is_some_and(|(s, _)| s.start < keyed.key_start && keyed.content.end < s.end);
         if !reuse {
-            self.last_event = cloudtrail::locate_event(self.text, keyed.key_start);
+            self.last_event =
+                cloudtrail::locate_event(self.text, keyed.key_start, &mut self.event_cost);
         }
         let (event_span, value) = self.last_event.as_ref()?;
         let event_span = *event_span;
+        // Finding the sibling member walks the event once.
+        self.event_cost += event_span.len();
         let code_member = match keyed.key {
             ErrorKey::Code => Some(keyed),
             ErrorKey::Message => cloudtrail::member_string(bytes, event_span, "errorCode"),
@@ -478,13 +526,15 @@ fn first_message(t: &str) -> Option<Msg> {
 }
 
 /// The message covering normalised index `an`, starting at or after `min_start`.
-fn find_message(t: &str, an: usize, min_start: usize) -> Option<Msg> {
+/// Candidates are looked for from `scan_from` on (positions before it were tried for an earlier
+/// anchor in the same window and cannot cover a later one).
+fn find_message(t: &str, an: usize, min_start: usize, scan_from: usize) -> Option<Msg> {
     let lo = an.saturating_sub(START_WINDOW).max(min_start);
     let hi = (an + 16).min(t.len());
     if lo > an {
         return None;
     }
-    let mut starts = candidate_starts(t, lo, hi);
+    let mut starts = candidate_starts(t, lo.max(scan_from), hi);
     starts.retain(|&s| s >= lo && s <= an);
     starts.sort_unstable();
     starts.dedup();

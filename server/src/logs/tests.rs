@@ -977,6 +977,40 @@ fn logs_multibyte_text_and_odd_input_do_not_panic() {
     assert_eq!(p.span.map(|s| slice(&inputs[0], s)), Some("ünïcödé"));
 }
 
+#[test]
+fn logs_hostile_repetitions_give_exact_results() {
+    // Each would make a naive scanner quadratic; the results must still be exact.
+    let n = 20_000;
+    let unclosed = "{\"errorCode\":\"AccessDenied\",".repeat(n);
+    let found: Vec<Denial> = denials(&unclosed).collect();
+    assert_eq!(found.len(), n, "one code-only denial per fragment");
+    assert!(found.iter().all(|d| d.form == Form::ErrorCodeOnly));
+
+    let nested = format!(
+        "{{\"a\":[{}]}}",
+        "{\"errorCode\":\"AccessDenied\",\"errorMessage\":\"Access Denied\"},".repeat(n)
+    );
+    let found: Vec<Denial> = denials(&nested).collect();
+    assert_eq!(found.len(), n);
+    assert!(found.iter().all(|d| d.wrapper == Wrapper::CloudTrail));
+
+    for spam in [
+        "xx authorized yy ".repeat(n),
+        "a is not authorized to ".repeat(n),
+        "\\\"\\n\\u0041authorized\\\\enied".repeat(n),
+        "User: ".repeat(n),
+    ] {
+        assert_eq!(denials(&spam).count(), 0);
+        assert_eq!(blobs(&spam).count(), 0);
+    }
+    let cli = "An error occurred (AccessDenied) when calling the ".repeat(n);
+    assert_eq!(
+        denials(&cli).count(),
+        n,
+        "each opening is a code-only denial"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Encoded blobs.
 
