@@ -1,18 +1,19 @@
 //! What kind of text a document holds: an IAM policy, a decoded authorization message, or plain text.
 //!
-//! A [`Snapshot`] is one immutable version of a document: its text, its [`DocumentKind`] and, when
-//! the text looks like JSON, its syntax tree. [`diagnostics`] is the single entry point that
-//! turns a snapshot into [`Finding`]s; every later rule plugs in there. Nothing in this module
+//! A [`Snapshot`] is one immutable version of a document: its text, its [`DocumentKind`], when
+//! the text looks like JSON its syntax tree, and for a policy the [`PolicyKind`] it is analysed as
+//! (from the configuration or the content). [`diagnostics`] is the single entry point that turns
+//! a snapshot into [`Finding`]s: it runs the [`rules`]. Nothing in this module
 //! knows LSP: offsets are bytes, results are plain data.
 
-use crate::syntax::{self, Node, Parse, Span};
-use std::sync::Arc;
+use crate::config::Config;
+use crate::policy::{Policy, PolicyKind, detect_kind};
+use crate::rules::{self, Finding};
+use crate::syntax::{self, Node, Parse};
+use std::sync::{Arc, OnceLock};
 
 /// Texts larger than this are never parsed as JSON (they are treated as [`DocumentKind::Text`]).
 pub const MAX_PARSE_BYTES: usize = 2 * 1024 * 1024;
-
-/// Code of the findings that report JSON syntax errors.
-pub const JSON_SYNTAX: &str = "json-syntax";
 
 /// What a document holds, judged from its content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,27 +73,104 @@ fn classify_root(root: &Node) -> DocumentKind {
     }
 }
 
+/// What analysis needs besides the text: the project configuration (file + editor settings).
+/// Shared by all snapshots; replaced as a whole when the configuration changes.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub config: Config,
+}
+
+/// The policy kind a snapshot is analysed as, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedKind {
+    pub kind: PolicyKind,
+    /// One sentence: the configuration pattern that set it, or the content that suggested it.
+    pub why: String,
+    /// True when the configuration (not the content) decided.
+    pub configured: bool,
+}
+
+/// Resolves the policy kind: a configured glob for `path` wins; otherwise detection from the
+/// content.
+pub fn resolve_kind(config: &Config, path: Option<&str>, parse: &Parse) -> ResolvedKind {
+    if let Some(path) = path
+        && let Some(rule) = config.kind_match(path)
+    {
+        return ResolvedKind {
+            kind: rule.kind,
+            why: format!(
+                "the configuration maps `{}` to {} policies",
+                rule.glob.as_str(),
+                rule.kind.title()
+            ),
+            configured: true,
+        };
+    }
+    let (kind, reason) = detect_kind(&Policy::from_parse(parse));
+    ResolvedKind {
+        kind,
+        why: reason.to_string(),
+        configured: false,
+    }
+}
+
 /// One immutable version of a document, ready for analysis.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Snapshot {
     text: Arc<str>,
     version: i32,
     kind: DocumentKind,
     parse: Option<Parse>,
+    path: Option<String>,
+    policy_kind: Option<ResolvedKind>,
+    env: Arc<Env>,
+    today: i64,
+    findings: OnceLock<Vec<Finding>>,
 }
 
 impl Snapshot {
-    /// Analyzes `text`: parses it when [`looks_like_json_object`] and classifies it.
-    /// `version` is the editor's version of the document (anything for a file on disk).
+    /// Analyzes `text` with the default configuration and no path.
     pub fn new(text: impl Into<Arc<str>>, version: i32) -> Self {
+        Snapshot::with_env(text, version, None, Arc::default())
+    }
+
+    /// Analyzes `text`: parses it when [`looks_like_json_object`], classifies it and, for a
+    /// policy, resolves its kind. `version` is the editor's version of the document (anything for
+    /// a file on disk); `path` is relative to the workspace root (for configured kinds and
+    /// silencing).
+    pub fn with_env(
+        text: impl Into<Arc<str>>,
+        version: i32,
+        path: Option<String>,
+        env: Arc<Env>,
+    ) -> Self {
         let text = text.into();
         let parse = looks_like_json_object(&text).then(|| syntax::parse(&text));
-        let kind = parse.as_ref().map_or(DocumentKind::Text, classify);
+        let configured = path
+            .as_deref()
+            .and_then(|p| env.config.kind_for_path(p))
+            .is_some();
+        let kind = match parse.as_ref() {
+            Some(p) if configured && p.root.as_ref().is_some_and(|r| r.members().is_some()) => {
+                DocumentKind::Policy
+            }
+            Some(p) => classify(p),
+            None => DocumentKind::Text,
+        };
+        let policy_kind = match (&parse, kind) {
+            (Some(p), DocumentKind::Policy) => Some(resolve_kind(&env.config, path.as_deref(), p)),
+            _ => None,
+        };
         Snapshot {
             text,
             version,
             kind,
             parse,
+            path,
+            policy_kind,
+            env,
+            today: rules::support::today(),
+            findings: OnceLock::new(),
         }
     }
 
@@ -121,48 +199,51 @@ impl Snapshot {
     pub fn parse(&self) -> Option<&Parse> {
         self.parse.as_ref()
     }
-}
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
-
-/// One problem found in a document: plain data, located by a byte span of the snapshot's text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    pub span: Span,
-    pub severity: Severity,
-    /// Stable identifier of the check that produced it (e.g. [`JSON_SYNTAX`]).
-    pub code: &'static str,
-    pub message: String,
-}
-
-/// Every finding for `snapshot`, in text order within each check. The one place where checks
-/// are run; later rules are added here.
-pub fn diagnostics(snapshot: &Snapshot) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    if snapshot.kind() == DocumentKind::Policy
-        && let Some(parse) = snapshot.parse()
-    {
-        findings.extend(parse.errors.iter().map(|error| Finding {
-            span: error.span,
-            severity: Severity::Error,
-            code: JSON_SYNTAX,
-            message: error.message.clone(),
-        }));
+    /// For a policy: the kind it is analysed as, and why.
+    pub fn policy_kind(&self) -> Option<&ResolvedKind> {
+        self.policy_kind.as_ref()
     }
-    findings
+
+    /// The path relative to the workspace root, when known.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The analysis environment (configuration).
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The findings of this snapshot, computed once.
+    pub fn findings(&self) -> &[Finding] {
+        self.findings.get_or_init(|| compute_findings(self))
+    }
+}
+
+/// Every finding for `snapshot`, sorted by position. The one place where checks are run.
+pub fn diagnostics(snapshot: &Snapshot) -> &[Finding] {
+    snapshot.findings()
+}
+
+fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
+    match (snapshot.kind, &snapshot.parse, &snapshot.policy_kind) {
+        (DocumentKind::Policy, Some(parse), Some(kind)) => rules::check(&rules::Input {
+            text: &snapshot.text,
+            parse,
+            kind: kind.kind,
+            path: snapshot.path.as_deref(),
+            config: &snapshot.env.config,
+            today: snapshot.today,
+        }),
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::{Member, NodeKind};
+    use crate::syntax::{Member, NodeKind, Span};
 
     fn object(keys: &[&str]) -> Parse {
         let members = keys

@@ -52,6 +52,12 @@ pub struct DocumentKindResult {
     pub kind: String,
     /// Whether the text was parsed as JSON.
     pub parsed: bool,
+    /// For a policy: the policy kind it is analysed as (`identity`, `scp`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_kind: Option<String>,
+    /// For a policy: why that kind (configuration or content).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_kind_reason: Option<String>,
 }
 
 /// Incremental FNV-1a, 64 bits.

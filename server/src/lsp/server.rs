@@ -24,7 +24,8 @@ use super::ext::{
 use super::position::PositionEncoding;
 use super::store::{DocumentStore, DocumentView, Revision, ViewSource};
 use super::{convert, transport};
-use crate::document::{self, DocumentKind};
+use crate::config::Config;
+use crate::document::{self, DocumentKind, Env};
 use std::any::Any;
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -33,12 +34,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
-    Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    InitializeParams, InitializeResult, InitializedParams, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, CodeActionResponse, Diagnostic, DidChangeConfigurationParams,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, InitializeParams, InitializeResult, InitializedParams, MessageType,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
 use tracing::{debug, error, info, warn};
+
+/// At most this many diagnostics are published per document (the rest would only slow the editor).
+pub const MAX_DIAGNOSTICS: usize = 1000;
 
 /// The language server state shared by all handlers.
 #[derive(Debug)]
@@ -49,6 +56,8 @@ pub struct Backend {
     /// the send, so publications leave in revision order.
     published: tokio::sync::Mutex<HashMap<Uri, Revision>>,
     shutdown_requested: Arc<AtomicBool>,
+    /// The editor's settings (`initializationOptions`, then `workspace/didChangeConfiguration`).
+    settings: std::sync::Mutex<serde_json::Value>,
 }
 
 /// The text of a panic payload, for the log.
@@ -93,9 +102,14 @@ pub fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                 ..TextDocumentSyncOptions::default()
             },
         )),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
         ..ServerCapabilities::default()
     }
 }
@@ -107,6 +121,7 @@ impl Backend {
             store: DocumentStore::new(),
             published: tokio::sync::Mutex::new(HashMap::new()),
             shutdown_requested,
+            settings: std::sync::Mutex::new(serde_json::Value::Null),
         }
     }
 
@@ -165,6 +180,7 @@ impl Backend {
                 };
                 let diagnostics: Vec<Diagnostic> = document::diagnostics(&view.snapshot)
                     .iter()
+                    .take(MAX_DIAGNOSTICS)
                     .map(|finding| convert::diagnostic(&view, finding))
                     .collect();
                 (view, diagnostics)
@@ -203,6 +219,60 @@ impl Backend {
             .await;
     }
 
+    /// Loads `iam-ls.toml` from the workspace root and puts the editor settings on top, then
+    /// re-analyses every open document. Problems in either are shown to the user.
+    async fn reload_config(&self) {
+        let (env, problems) = {
+            let mut problems = Vec::new();
+            let mut config = match self.store.root() {
+                Some(root) => match Config::load(&root) {
+                    Ok(c) => c.unwrap_or_default(),
+                    Err(e) => {
+                        problems.push(e.to_string());
+                        Config::default()
+                    }
+                },
+                None => Config::default(),
+            };
+            let settings = self.settings.lock().map(|s| s.clone()).unwrap_or_default();
+            if !settings.is_null() {
+                problems.extend(config.merge(&settings).iter().map(|e| e.to_string()));
+            }
+            (Env { config }, problems)
+        };
+        for p in problems {
+            self.client
+                .show_message(MessageType::WARNING, format!("iam-ls configuration: {p}"))
+                .await;
+        }
+        let open = self.store.set_env(env);
+        for (uri, revision) in open {
+            self.refresh_diagnostics(uri, revision).await;
+        }
+    }
+
+    /// `textDocument/codeAction`: the quick fixes of the findings that touch the range.
+    async fn quick_fixes(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_view("codeAction", &params.text_document.uri, |view| {
+            let start = view.offset(params.range.start);
+            let end = view.offset(params.range.end);
+            let mut actions: CodeActionResponse = Vec::new();
+            for finding in document::diagnostics(&view.snapshot) {
+                if finding.span.start > end || finding.span.end < start {
+                    continue;
+                }
+                for fix in &finding.fixes {
+                    actions.push(CodeActionOrCommand::CodeAction(convert::quick_fix(
+                        view, &uri, finding, fix,
+                    )));
+                }
+            }
+            actions
+        })
+        .await
+    }
+
     /// `iamLs/textHash`: length and FNV-1a hash of the server's copy of the text.
     async fn text_hash(&self, params: TextHashParams) -> Result<Option<TextHashResult>> {
         guard_request(ext::TEXT_HASH, || {
@@ -236,6 +306,11 @@ impl Backend {
                 }
                 .to_string(),
                 parsed: view.snapshot.parse().is_some(),
+                policy_kind: view
+                    .snapshot
+                    .policy_kind()
+                    .map(|k| k.kind.name().to_string()),
+                policy_kind_reason: view.snapshot.policy_kind().map(|k| k.why.clone()),
             }
         })
         .await
@@ -268,6 +343,20 @@ impl LanguageServer for Backend {
             .and_then(|general| general.position_encodings.as_deref());
         let encoding = PositionEncoding::negotiate(offered);
         self.store.set_encoding(encoding);
+        #[allow(deprecated)] // root_uri: older clients send only that
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+        self.store.set_root(root);
+        if let Some(options) = params.initialization_options
+            && let Ok(mut settings) = self.settings.lock()
+        {
+            *settings = options;
+        }
         info!("initialize: position encoding {encoding:?}");
         Ok(InitializeResult {
             capabilities: capabilities(encoding),
@@ -281,6 +370,30 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         debug!("client initialized");
+        self.reload_config().await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if let Ok(mut settings) = self.settings.lock() {
+            *settings = params.settings;
+        }
+        self.reload_config().await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let is_config = params
+            .text_document
+            .uri
+            .path()
+            .as_str()
+            .ends_with(&format!("/{}", crate::config::FILE_NAME));
+        if is_config {
+            self.reload_config().await;
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.quick_fixes(params).await
     }
 
     async fn shutdown(&self) -> Result<()> {

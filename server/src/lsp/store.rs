@@ -6,11 +6,12 @@
 //! older revision is stale and must be dropped (see [`DocumentStore::is_current`]).
 
 use super::position::{LineIndex, PositionEncoding, rope_char_index};
-use crate::document::Snapshot;
+use crate::document::{Env, Snapshot};
 use dashmap::DashMap;
 use ropey::Rope;
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 /// A store-wide, strictly increasing edit counter: two different texts of a document never share
@@ -35,11 +36,13 @@ impl DocumentView {
         version: i32,
         text: Arc<str>,
         encoding: PositionEncoding,
+        path: Option<String>,
+        env: Arc<Env>,
     ) -> Self {
         let lines = LineIndex::new(text.clone(), encoding);
         DocumentView {
             revision,
-            snapshot: Snapshot::new(text, version),
+            snapshot: Snapshot::with_env(text, version, path, env),
             lines,
         }
     }
@@ -77,12 +80,22 @@ pub struct PendingView {
     pub version: i32,
     pub text: Arc<str>,
     pub encoding: PositionEncoding,
+    /// The path relative to the workspace root, when the document is a file under it.
+    pub path: Option<String>,
+    pub env: Arc<Env>,
 }
 
 impl PendingView {
     /// Analyzes the captured text.
     pub fn build(self) -> DocumentView {
-        DocumentView::build(self.revision, self.version, self.text, self.encoding)
+        DocumentView::build(
+            self.revision,
+            self.version,
+            self.text,
+            self.encoding,
+            self.path,
+            self.env,
+        )
     }
 }
 
@@ -128,6 +141,8 @@ pub struct DocumentStore {
     docs: DashMap<Uri, Document>,
     next_revision: AtomicU64,
     utf8: AtomicU8,
+    env: RwLock<Arc<Env>>,
+    root: RwLock<Option<PathBuf>>,
 }
 
 impl DocumentStore {
@@ -233,8 +248,56 @@ impl DocumentStore {
                 version: doc.version,
                 text: Arc::from(doc.rope.to_string()),
                 encoding: self.encoding(),
+                path: self.relative_path(uri),
+                env: self.env(),
             }),
         })
+    }
+
+    /// The analysis environment new views are built with.
+    pub fn env(&self) -> Arc<Env> {
+        self.env.read().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// Replaces the analysis environment and drops every cached view, so the next request or
+    /// diagnostics run re-analyzes with it. Returns the open documents' URIs and revisions.
+    pub fn set_env(&self, env: Env) -> Vec<(Uri, Revision)> {
+        if let Ok(mut slot) = self.env.write() {
+            *slot = Arc::new(env);
+        }
+        let mut open = Vec::new();
+        for mut doc in self.docs.iter_mut() {
+            doc.view = None;
+            doc.revision = self.bump();
+            open.push((doc.key().clone(), doc.revision));
+        }
+        open
+    }
+
+    /// Sets the workspace root (paths in the configuration are relative to it).
+    pub fn set_root(&self, root: Option<PathBuf>) {
+        if let Ok(mut slot) = self.root.write() {
+            *slot = root;
+        }
+    }
+
+    /// The workspace root.
+    pub fn root(&self) -> Option<PathBuf> {
+        self.root.read().ok().and_then(|r| r.clone())
+    }
+
+    /// The path of `uri` relative to the workspace root, with `/` separators; `None` for
+    /// documents that are not files under the root.
+    pub fn relative_path(&self, uri: &Uri) -> Option<String> {
+        let root = self.root()?;
+        let path = uri.to_file_path()?;
+        let rel = path.strip_prefix(&root).ok()?;
+        Some(
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
     }
 
     /// Caches `view` when it is still the analysis of the current text; returns it shared.
