@@ -12,4 +12,5 @@ pub mod document;
 pub mod logs;
 pub mod lsp;
 pub mod policy;
+pub mod rules;
 pub mod syntax;
