@@ -9,6 +9,7 @@ pub mod aws;
 pub mod catalog;
 pub mod config;
 pub mod document;
+pub mod ide;
 pub mod logs;
 pub mod lsp;
 pub mod policy;

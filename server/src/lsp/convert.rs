@@ -1,11 +1,16 @@
 //! Plain analysis results to LSP types (`to_proto`).
 
 use super::store::DocumentView;
+use crate::ide;
 use crate::rules::{Finding, Fix, Level};
+use crate::syntax::Span;
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString,
-    TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeDescription, CompletionItem, CompletionItemKind,
+    CompletionList, CompletionResponse, CompletionTextEdit, Diagnostic, DiagnosticSeverity,
+    DocumentSymbol, Documentation, FoldingRange, FoldingRangeKind, Hover, HoverContents,
+    InsertTextFormat, MarkupContent, MarkupKind, NumberOrString, SymbolKind, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 /// The `source` of every diagnostic the server publishes.
@@ -57,4 +62,102 @@ pub fn quick_fix(view: &DocumentView, uri: &Uri, finding: &Finding, fix: &Fix) -
         is_preferred: Some(finding.fixes.first() == Some(fix)),
         ..CodeAction::default()
     }
+}
+
+/// A hover as LSP markdown over the hovered span.
+pub fn hover(view: &DocumentView, hover: &ide::Hover) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: hover.markdown.clone(),
+        }),
+        range: Some(view.range(hover.span)),
+    }
+}
+
+fn completion_kind(kind: ide::CompletionKind) -> CompletionItemKind {
+    match kind {
+        ide::CompletionKind::Element => CompletionItemKind::PROPERTY,
+        ide::CompletionKind::Value => CompletionItemKind::VALUE,
+        ide::CompletionKind::Service => CompletionItemKind::MODULE,
+        ide::CompletionKind::Action => CompletionItemKind::FUNCTION,
+        ide::CompletionKind::Operator => CompletionItemKind::OPERATOR,
+        ide::CompletionKind::ConditionKey => CompletionItemKind::FIELD,
+        ide::CompletionKind::Reference => CompletionItemKind::REFERENCE,
+    }
+}
+
+/// A completion list; items sort by rank, then label.
+pub fn completion(view: &DocumentView, list: &ide::Completions) -> CompletionResponse {
+    let items = list
+        .items
+        .iter()
+        .map(|c| {
+            let range = view.range(c.edit_span);
+            CompletionItem {
+                label: c.label.clone(),
+                kind: Some(completion_kind(c.kind)),
+                detail: c.detail.clone(),
+                documentation: c.documentation.as_ref().map(|d| {
+                    Documentation::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: d.clone(),
+                    })
+                }),
+                sort_text: Some(format!("{:08}{}", c.rank, c.label)),
+                filter_text: Some(c.label.clone()),
+                insert_text_format: Some(if c.snippet {
+                    InsertTextFormat::SNIPPET
+                } else {
+                    InsertTextFormat::PLAIN_TEXT
+                }),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                    range,
+                    new_text: c.insert.clone(),
+                })),
+                ..CompletionItem::default()
+            }
+        })
+        .collect();
+    CompletionResponse::List(CompletionList {
+        is_incomplete: !list.complete,
+        items,
+    })
+}
+
+/// An outline entry and its children.
+#[allow(deprecated)] // DocumentSymbol::deprecated must be set
+pub fn symbol(view: &DocumentView, symbol: &ide::Symbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: symbol.name.clone(),
+        detail: symbol.detail.clone(),
+        kind: match symbol.kind {
+            ide::SymbolKind::Statement => SymbolKind::OBJECT,
+            ide::SymbolKind::Element => SymbolKind::FIELD,
+            ide::SymbolKind::Denial => SymbolKind::EVENT,
+            ide::SymbolKind::EncodedMessage => SymbolKind::STRING,
+        },
+        tags: None,
+        deprecated: None,
+        range: view.range(symbol.span),
+        selection_range: view.range(symbol.selection),
+        children: Some(
+            symbol
+                .children
+                .iter()
+                .map(|c| self::symbol(view, c))
+                .collect(),
+        ),
+    }
+}
+
+/// A folding range over whole lines; `None` when the span fits on one line.
+pub fn folding_range(view: &DocumentView, span: Span) -> Option<FoldingRange> {
+    let range = view.range(span);
+    (range.end.line > range.start.line).then(|| FoldingRange {
+        start_line: range.start.line,
+        end_line: range.end.line,
+        kind: Some(FoldingRangeKind::Region),
+        ..FoldingRange::default()
+    })
 }
