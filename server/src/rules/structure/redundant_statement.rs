@@ -1,0 +1,466 @@
+//! ## What it does
+//! Flags a statement that another statement of the same policy makes redundant, and offers to
+//! remove it. Two cases are proven, nothing else is guessed:
+//!
+//! - **Duplicate**: the same effect, principals, actions, resources and conditions, whatever the
+//!   order of list items, the letter case of action names, or the Sid.
+//! - **Covered actions**: the same effect, principals, resources and conditions, and every
+//!   `Action` of this statement is matched by an `Action` pattern of the other (`s3:Get*` covers
+//!   `s3:GetObject` and `s3:GetObjectAcl`; `s3:*` covers `s3:Get*`).
+//!
+//! Statements with a value of the wrong type, an unknown or repeated element, or an unreadable
+//! part are never compared. Resources, condition keys and operators are compared exactly as
+//! written, so equivalent but differently written statements are not reported.
+//!
+//! ## Why it matters
+//! A redundant statement grants or denies nothing more, but readers assume it does, reviews take
+//! longer and the policy creeps toward its size limit. When the two statements were meant to
+//! differ (another resource, another condition), the duplicate shows what was lost.
+//!
+//! ## Example
+//! ```json
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [
+//!     {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::examplebucket/*"},
+//!     {"Sid": "ReadObjects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": "arn:aws:s3:::examplebucket/*"}
+//!   ]
+//! }
+//! ```
+//!
+//! ## Fix
+//! ```json
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [
+//!     {"Sid": "Read", "Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::examplebucket/*"}
+//!   ]
+//! }
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::policy::{Condition, Field, Principal, Scalar, Statement, StrList};
+use crate::rules::structure::{opening, remove_fix, statement_label};
+use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "IAM050",
+    name: "redundant-statement",
+    category: Category::Structure,
+    severity: Severity::Suggestion,
+    kinds: Kinds::All,
+    since: "0.1.0",
+    sources: &["Access Analyzer: REDUNDANT_STATEMENT"],
+    summary: "A statement repeats, or is covered by, another statement.",
+    check,
+};
+
+/// Everything of a statement but its actions and Sid, in a form where equal means equivalent.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Rest<'a> {
+    effect: &'a str,
+    principal: Option<PrincipalCanon<'a>>,
+    not_principal: Option<PrincipalCanon<'a>>,
+    resource: Option<BTreeSet<&'a str>>,
+    not_resource: Option<BTreeSet<&'a str>>,
+    condition: Option<ConditionCanon<'a>>,
+}
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum PrincipalCanon<'a> {
+    Str(&'a str),
+    Map(BTreeMap<&'a str, BTreeSet<&'a str>>),
+}
+
+/// Operator → key → values, each value with its JSON type (`true` and `"true"` kept apart).
+type ConditionCanon<'a> = BTreeMap<&'a str, BTreeMap<&'a str, BTreeSet<(u8, &'a str)>>>;
+
+/// An action name or pattern, compared ignoring ASCII case (as IAM compares actions) without
+/// allocating a lowercase copy.
+#[derive(Clone, Copy, Debug)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl PartialOrd for Caseless<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Caseless<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let a = self.0.bytes().map(|b| b.to_ascii_lowercase());
+        let b = other.0.bytes().map(|b| b.to_ascii_lowercase());
+        a.cmp(b)
+    }
+}
+
+/// The actions of a statement, ready for comparison.
+struct Actions<'a> {
+    /// `Action` patterns, when the statement uses `Action`.
+    actions: Option<BTreeSet<Caseless<'a>>>,
+    /// The patterns of `actions` with a wildcard: only these can cover another name.
+    wildcards: Vec<&'a str>,
+    /// `NotAction` patterns, when the statement uses `NotAction`.
+    not_actions: Option<BTreeSet<Caseless<'a>>>,
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
+    let statements = &cx.policy.statements;
+    if statements.len() < 2 {
+        return;
+    }
+    // Group by everything but the actions: only statements in one group can cover each other.
+    // The action sets are built only for statements that share a group.
+    let rests: Vec<Option<Rest<'_>>> = statements.iter().map(rest).collect();
+    let mut sorted: Vec<usize> = (0..statements.len())
+        .filter(|&i| rests[i].is_some())
+        .collect();
+    sorted.sort_by(|&a, &b| rests[a].cmp(&rests[b]).then(a.cmp(&b)));
+    let mut order: Vec<&[usize]> = sorted
+        .chunk_by(|&a, &b| rests[a] == rests[b])
+        .filter(|g| g.len() > 1)
+        .collect();
+    if order.is_empty() {
+        return;
+    }
+    order.sort_by_key(|g| g[0]);
+    let mut reported = vec![false; statements.len()];
+    for group in order {
+        let actions: Vec<Option<Actions<'_>>> =
+            group.iter().map(|&i| actions(&statements[i])).collect();
+        for a_pos in 0..group.len() {
+            for b_pos in a_pos + 1..group.len() {
+                let (a, b) = (group[a_pos], group[b_pos]);
+                let (Some(ca), Some(cb)) = (&actions[a_pos], &actions[b_pos]) else {
+                    continue;
+                };
+                if reported[a] || reported[b] {
+                    continue;
+                }
+                // `b` comes after `a`: prefer reporting the later one of a duplicate pair.
+                if covers(ca, cb) {
+                    reported[b] = true;
+                    out.push(finding(cx, &statements[b], &statements[a], ca, cb));
+                } else if covers(cb, ca) {
+                    reported[a] = true;
+                    out.push(finding(cx, &statements[a], &statements[b], cb, ca));
+                }
+            }
+        }
+    }
+}
+
+fn finding(
+    cx: &Context<'_>,
+    redundant: &Statement<'_>,
+    by: &Statement<'_>,
+    c_by: &Actions<'_>,
+    c_redundant: &Actions<'_>,
+) -> Diag {
+    let exact = c_by.actions == c_redundant.actions && c_by.not_actions == c_redundant.not_actions;
+    let message = if exact {
+        format!(
+            "This statement repeats {} (same effect, principals, actions, resources and conditions), so it adds nothing; remove one of them",
+            statement_label(by)
+        )
+    } else {
+        format!(
+            "Every action of this statement is already covered by {}, which has the same effect, principals, resources and conditions; this statement adds nothing",
+            statement_label(by)
+        )
+    };
+    Diag::new(opening(redundant.span), message)
+        .in_statement(redundant.index)
+        .with_fix(remove_fix(
+            cx,
+            "Remove the redundant statement",
+            redundant.span,
+        ))
+}
+
+/// True when every action `b` matches, `a` matches too (the rest of the two statements is
+/// already known to be equal).
+fn covers(a: &Actions<'_>, b: &Actions<'_>) -> bool {
+    match (&a.actions, &b.actions, &a.not_actions, &b.not_actions) {
+        (Some(aa), Some(ba), None, None) => ba
+            .iter()
+            .all(|p| aa.contains(p) || a.wildcards.iter().any(|q| pattern_covers(q, p.0))),
+        (None, None, Some(an), Some(bn)) => an == bn,
+        _ => false,
+    }
+}
+
+/// True when every string the IAM pattern `b` matches is also matched by the pattern `a`
+/// (ignoring ASCII case; `*` any run of characters, `?` one character). A sufficient test: `a`
+/// must match the text of `b`, where `b`'s `*` can only be absorbed by `a`'s `*`. This is glob
+/// matching with one backtracking point, so it allocates nothing.
+fn pattern_covers(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        glob_covers(a.as_bytes(), b.as_bytes(), |x, y| {
+            x.eq_ignore_ascii_case(&y)
+        })
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        glob_covers(&a, &b, |x, y| x.eq_ignore_ascii_case(&y))
+    }
+}
+
+/// The matcher behind [`pattern_covers`], over bytes or chars.
+fn glob_covers<T: Copy + PartialEq + Wild>(a: &[T], b: &[T], same: impl Fn(T, T) -> bool) -> bool {
+    let (mut i, mut j) = (0, 0);
+    // Where the last `*` of `a` was, and the position in `b` it has absorbed up to.
+    let mut star: Option<(usize, usize)> = None;
+    while j < b.len() {
+        if i < a.len() && a[i].is_star() {
+            star = Some((i, j));
+            i += 1;
+        } else if i < a.len()
+            && ((a[i].is_question() && !b[j].is_star())
+                || (!a[i].is_question() && same(a[i], b[j])))
+        {
+            i += 1;
+            j += 1;
+        } else if let Some((si, sj)) = star {
+            // Let the last `*` absorb one more character of `b` and retry.
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    a[i..].iter().all(|c| c.is_star())
+}
+
+/// The two IAM wildcards, for bytes and chars.
+trait Wild {
+    fn is_star(&self) -> bool;
+    fn is_question(&self) -> bool;
+}
+
+impl Wild for u8 {
+    fn is_star(&self) -> bool {
+        *self == b'*'
+    }
+    fn is_question(&self) -> bool {
+        *self == b'?'
+    }
+}
+
+impl Wild for char {
+    fn is_star(&self) -> bool {
+        *self == '*'
+    }
+    fn is_question(&self) -> bool {
+        *self == '?'
+    }
+}
+
+/// The comparable form of a statement but its actions, or `None` when some part cannot be read
+/// with certainty.
+fn rest<'a>(st: &'a Statement<'a>) -> Option<Rest<'a>> {
+    if !st.closed || !st.unknown_elements.is_empty() || !st.duplicate_elements.is_empty() {
+        return None;
+    }
+    if st.action.is_some() == st.not_action.is_some() {
+        return None;
+    }
+    let effect = st.effect.as_ref()?.ok()?;
+    if !matches!(effect.value, "Allow" | "Deny") {
+        return None;
+    }
+    Some(Rest {
+        effect: effect.value,
+        principal: opt(&st.principal, principal)?,
+        not_principal: opt(&st.not_principal, principal)?,
+        resource: opt(&st.resource, strings)?,
+        not_resource: opt(&st.not_resource, strings)?,
+        condition: opt(&st.condition, condition)?,
+    })
+}
+
+/// The comparable form of a statement's `Action` or `NotAction`.
+fn actions<'a>(st: &'a Statement<'a>) -> Option<Actions<'a>> {
+    let actions = opt(&st.action, caseless)?;
+    let not_actions = opt(&st.not_action, caseless)?;
+    if actions.is_none() == not_actions.is_none() {
+        return None;
+    }
+    let wildcards = actions
+        .iter()
+        .flatten()
+        .map(|c| c.0)
+        .filter(|p| p.contains(['*', '?']))
+        .collect();
+    Some(Actions {
+        actions,
+        wildcards,
+        not_actions,
+    })
+}
+
+/// `Some(None)` for an absent element, `Some(Some(x))` for a readable one, `None` otherwise.
+fn opt<'a, T, U>(
+    field: &'a Option<Field<'a, T>>,
+    f: impl FnOnce(&'a T) -> Option<U>,
+) -> Option<Option<U>> {
+    match field {
+        None => Some(None),
+        Some(field) => f(field.ok()?).map(Some),
+    }
+}
+
+fn strings<'a>(list: &'a StrList<'a>) -> Option<BTreeSet<&'a str>> {
+    if !list.closed || list.invalid().next().is_some() || list.is_empty() {
+        return None;
+    }
+    let mut set = BTreeSet::new();
+    for s in list.strings() {
+        if !s.terminated {
+            return None;
+        }
+        set.insert(s.value);
+    }
+    Some(set)
+}
+
+fn caseless<'a>(list: &'a StrList<'a>) -> Option<BTreeSet<Caseless<'a>>> {
+    Some(strings(list)?.into_iter().map(Caseless).collect())
+}
+
+fn principal<'a>(p: &'a Principal<'a>) -> Option<PrincipalCanon<'a>> {
+    match p {
+        Principal::Str(s) => s.terminated.then_some(PrincipalCanon::Str(s.value)),
+        Principal::Map(map) => {
+            if !map.closed {
+                return None;
+            }
+            let mut out = BTreeMap::new();
+            for e in &map.entries {
+                let values = strings(e.field.ok()?)?;
+                if out.insert(e.key.name, values).is_some() {
+                    return None;
+                }
+            }
+            Some(PrincipalCanon::Map(out))
+        }
+    }
+}
+
+fn condition<'a>(c: &'a Condition<'a>) -> Option<ConditionCanon<'a>> {
+    if !c.closed {
+        return None;
+    }
+    let mut out: ConditionCanon<'a> = BTreeMap::new();
+    for block in &c.blocks {
+        let mut keys = BTreeMap::new();
+        for entry in block.field.ok()? {
+            let list = entry.field.ok()?;
+            if !list.closed {
+                return None;
+            }
+            let mut values = BTreeSet::new();
+            for v in &list.items {
+                let tag = match v {
+                    Scalar::String(s) if s.terminated => 0,
+                    Scalar::Number { .. } => 1,
+                    Scalar::Bool { .. } => 2,
+                    _ => return None,
+                };
+                values.insert((tag, v.text()?));
+            }
+            if keys.insert(entry.key.name, values).is_some() {
+                return None;
+            }
+        }
+        if out.insert(block.operator.name, keys).is_some() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::PolicyKind;
+    use crate::rules::structure::test_support::apply_all_fixes;
+    use crate::rules::testing::{render, run_rule};
+
+    const NAME: &str = "redundant-statement";
+
+    #[test]
+    fn flags_duplicates_and_covered_actions() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "A", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+  {"Sid": "B", "Effect": "Allow", "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b"], "Action": ["S3:ListBucket", "s3:getobject"], "Condition": {"Bool": {"aws:SecureTransport": ["true"]}}},
+  {"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*"},
+  {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"},
+  {"Effect": "Deny", "Action": "ec2:Terminate*", "Resource": "*"}
+]}"#;
+        insta::assert_snapshot!(render(text, &run_rule(NAME, text, None)));
+        let fixed = apply_all_fixes(NAME, text, None);
+        assert!(run_rule(NAME, &fixed, None).is_empty(), "{fixed}");
+        assert!(fixed.contains(r#""Sid": "A""#) && !fixed.contains(r#""Sid": "B""#));
+        assert!(fixed.contains(r#""ec2:*""#) && !fixed.contains("ec2:Terminate"));
+    }
+
+    #[test]
+    fn anything_that_differs_is_kept() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+  {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::B/*"},
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": true}}},
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "NotAction": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:GetObject?", "Resource": "arn:aws:s3:::b/*", "Extra": 1},
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": ["s3:GetObject", 5], "Resource": "arn:aws:s3:::b/*"}
+]}"#;
+        assert!(run_rule(NAME, text, Some(PolicyKind::Resource)).is_empty());
+    }
+
+    #[test]
+    fn same_not_actions_are_duplicates_but_not_subsets() {
+        let dup = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*"},
+  {"Effect": "Deny", "NotAction": ["sts:*", "iam:*"], "Resource": "*"}
+]}"#;
+        assert_eq!(run_rule(NAME, dup, None).len(), 1);
+        let subset = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Deny", "NotAction": ["iam:*"], "Resource": "*"},
+  {"Effect": "Deny", "NotAction": ["sts:*", "iam:*"], "Resource": "*"}
+]}"#;
+        assert!(run_rule(NAME, subset, None).is_empty());
+    }
+
+    #[test]
+    fn pattern_coverage_is_sound() {
+        assert!(pattern_covers("s3:*", "s3:get*"));
+        assert!(pattern_covers("S3:Get*", "s3:getObject"));
+        assert!(pattern_covers("s3:*Object*", "s3:GetObjectAcl"));
+        assert!(!pattern_covers("s3:*Object", "s3:GetObjectAcl"));
+        assert!(pattern_covers("ü*", "üß"));
+        assert!(!pattern_covers("?", "ü*"));
+        assert!(pattern_covers("*", "ec2:describe?nstances"));
+        assert!(pattern_covers("s3:get?bject", "s3:getobject"));
+        assert!(pattern_covers("s3:get*", "s3:get?"));
+        assert!(!pattern_covers("s3:get?", "s3:get*"));
+        assert!(!pattern_covers("s3:get*", "s3:*"));
+        assert!(!pattern_covers("s3:getobject", "s3:getobject*"));
+        assert!(pattern_covers("", ""));
+        assert!(!pattern_covers("", "a"));
+        assert!(pattern_covers("*", ""));
+    }
+}
