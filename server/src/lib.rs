@@ -8,8 +8,10 @@
 pub mod aws;
 pub mod catalog;
 pub mod config;
+pub mod decode;
 pub mod document;
 pub mod ide;
+pub mod logging;
 pub mod logs;
 pub mod lsp;
 pub mod policy;

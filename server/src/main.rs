@@ -53,7 +53,7 @@ fn main() -> ExitCode {
 
 /// Logs to stderr (stdout carries the protocol), level from `RUST_LOG`, default `warn`.
 fn init_logging() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter: EnvFilter = iam_ls::logging::env_filter();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

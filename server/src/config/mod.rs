@@ -18,6 +18,7 @@
 //! profile = "dev"
 //! region = "eu-central-1"
 //! timeout_seconds = 15
+//! # endpoint_url = "https://sts.eu-central-1.amazonaws.com"   # optional: VPC endpoint, proxy
 //!
 //! [[groups]]                       # the policies that apply to one principal (cross-file checks)
 //! name = "dev-role"
@@ -225,6 +226,9 @@ pub struct AwsSettings {
     pub region: Option<String>,
     /// Timeout for one AWS call, in seconds (1 to [`MAX_TIMEOUT_SECONDS`]).
     pub timeout_seconds: Option<u64>,
+    /// An endpoint URL for the STS and IAM calls (a VPC endpoint, a proxy, a test stub);
+    /// `AWS_ENDPOINT_URL` applies when unset.
+    pub endpoint_url: Option<String>,
 }
 
 /// A `[[groups]]` entry: the policies that apply to one principal.
@@ -495,6 +499,7 @@ impl Config {
             profile: s.profile.clone().or_else(|| f.profile.clone()),
             region: s.region.clone().or_else(|| f.region.clone()),
             timeout_seconds: s.timeout_seconds.or(f.timeout_seconds),
+            endpoint_url: s.endpoint_url.clone().or_else(|| f.endpoint_url.clone()),
         }
     }
 
@@ -544,7 +549,7 @@ struct Validator<'s> {
 
 const TOP_KEYS: &str = "kinds, rules, ignore, aws, groups";
 const IGNORE_KEYS: &str = "rule, sid, path";
-const AWS_KEYS: &str = "profile, region, timeout_seconds";
+const AWS_KEYS: &str = "profile, region, timeout_seconds, endpoint_url";
 const GROUP_KEYS: &str = "name, identity, boundary, scps, rcps, session";
 
 impl Validator<'_> {
@@ -885,6 +890,21 @@ impl Validator<'_> {
                     ),
                     _ => self.wrong_type(value, "`aws.timeout_seconds`", "a whole number"),
                 },
+                "endpoint_url" | "endpointUrl" => {
+                    if let Some(url) = self.string(value, "`aws.endpoint_url`") {
+                        if url.starts_with("https://") || url.starts_with("http://") {
+                            out.endpoint_url = Some(url);
+                        } else {
+                            self.error(
+                                &value.loc,
+                                format!(
+                                    "`aws.endpoint_url` `{url}` must start with https:// (or \
+                                     http:// for a local endpoint)"
+                                ),
+                            );
+                        }
+                    }
+                }
                 _ => self.unknown_key(key, "in `aws`", AWS_KEYS),
             }
         }

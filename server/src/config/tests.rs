@@ -643,3 +643,22 @@ fn glob_pathological_pattern_is_fast() {
     assert!(!p.is_match(&text));
     assert!(p.is_match(&"a".repeat(200)));
 }
+
+#[test]
+fn aws_endpoint_url_from_file_and_settings() {
+    let mut c = Config::from_toml_str("[aws]\nendpoint_url = \"https://sts.example.test\"\n")
+        .expect("valid");
+    assert_eq!(
+        c.aws().endpoint_url.as_deref(),
+        Some("https://sts.example.test")
+    );
+    let errors = c.merge(&json!({"iamLs": {"aws": {"endpointUrl": "http://127.0.0.1:4566"}}}));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        c.aws().endpoint_url.as_deref(),
+        Some("http://127.0.0.1:4566"),
+        "the settings override the file"
+    );
+    let e = err("[aws]\nendpoint_url = \"sts.example.test\"\n");
+    assert!(e.message.contains("must start with https://"), "{e}");
+}
