@@ -13,6 +13,8 @@
 //! background thread so the server never blocks on a full pipe. Every wait has a deadline and
 //! the child is killed when the client is dropped, so no test can hang.
 
+pub mod aws_stub;
+
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
@@ -103,7 +105,23 @@ impl LspClient {
 
     /// Spawns `iam-ls` with `args` and extra environment variables.
     pub fn spawn_with(args: &[&str], envs: &[(&str, &str)]) -> Self {
+        Self::spawn_command(Command::new(server_binary()), args, envs)
+    }
+
+    /// Spawns `iam-ls` with `envs` and no `AWS_*` variable inherited from the test's own
+    /// environment, so a developer's profile, keys or endpoint can never reach the server under
+    /// test (AWS tests pass everything they need in `envs`).
+    pub fn spawn_aws_isolated(envs: &[(&str, &str)]) -> Self {
         let mut cmd = Command::new(server_binary());
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("AWS_") {
+                cmd.env_remove(name);
+            }
+        }
+        Self::spawn_command(cmd, &[], envs)
+    }
+
+    fn spawn_command(mut cmd: Command, args: &[&str], envs: &[(&str, &str)]) -> Self {
         cmd.args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -144,6 +162,23 @@ impl LspClient {
             stderr: log,
             next_id: 1,
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// CPU time (user + system) the server process used so far, from `/proc` (Linux only;
+    /// `None` elsewhere). Resolution: one clock tick, usually 10 ms.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name (which is in parentheses and may hold spaces).
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let utime: u64 = fields.get(11)?.parse().ok()?;
+        let stime: u64 = fields.get(12)?.parse().ok()?;
+        Some(Duration::from_millis((utime + stime) * 10))
     }
 
     /// What the server wrote to stderr so far.

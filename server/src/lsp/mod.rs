@@ -4,9 +4,13 @@
 //! - [`store`]: open documents (ropey + dashmap), incremental edits, cached analyses.
 //! - [`server`]: the `LanguageServer` implementation and the stdio entry point.
 //! - [`convert`]: plain analysis data to LSP types.
+//! - [`commands`]: server commands (decode an encoded authorization message, open a managed
+//!   policy) with progress, temporary files and `window/showDocument`; hovers, code actions and
+//!   diagnostics of the log features.
 //! - [`ext`]: custom requests (see docs/lsp-extensions.md).
 //! - [`transport`]: drops malformed input frames before tower-lsp-server sees them.
 
+pub mod commands;
 pub mod convert;
 pub mod ext;
 pub mod position;

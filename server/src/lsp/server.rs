@@ -18,6 +18,7 @@
 //! synchronously), compute plain data with an `ide` function over `view.snapshot`, and convert
 //! offsets with `view.offset` / `view.range`.
 
+use super::commands::{self, Commands};
 use super::ext::{
     self, DocumentKindParams, DocumentKindResult, Fnv1a64, TextHashParams, TextHashResult,
 };
@@ -39,11 +40,11 @@ use tower_lsp_server::ls_types::{
     CodeActionProviderCapability, CodeActionResponse, CompletionOptions, CompletionParams,
     CompletionResponse, Diagnostic, DidChangeConfigurationParams, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentSymbolParams, DocumentSymbolResponse, FoldingRange, FoldingRangeParams,
-    FoldingRangeProviderCapability, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, MessageType, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    DocumentSymbolParams, DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams,
+    FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MessageType,
+    OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
 use tracing::{debug, error, info, warn};
@@ -62,6 +63,8 @@ pub struct Backend {
     shutdown_requested: Arc<AtomicBool>,
     /// The editor's settings (`initializationOptions`, then `workspace/didChangeConfiguration`).
     settings: std::sync::Mutex<serde_json::Value>,
+    /// Server commands (decode, open policy) and their session state.
+    commands: Commands,
 }
 
 /// The text of a panic payload, for the log.
@@ -121,6 +124,13 @@ pub fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()
         })),
+        execute_command_provider: {
+            let commands = commands::command_ids();
+            (!commands.is_empty()).then(|| ExecuteCommandOptions {
+                commands,
+                ..ExecuteCommandOptions::default()
+            })
+        },
         ..ServerCapabilities::default()
     }
 }
@@ -128,6 +138,7 @@ pub fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
 impl Backend {
     fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
         Backend {
+            commands: Commands::new(client.clone()),
             client,
             store: DocumentStore::new(),
             published: tokio::sync::Mutex::new(HashMap::new()),
@@ -189,11 +200,12 @@ impl Backend {
                     ViewSource::Ready(view) => view,
                     ViewSource::Pending(pending) => Arc::new(pending.build()),
                 };
-                let diagnostics: Vec<Diagnostic> = document::diagnostics(&view.snapshot)
+                let mut diagnostics: Vec<Diagnostic> = document::diagnostics(&view.snapshot)
                     .iter()
                     .take(MAX_DIAGNOSTICS)
                     .map(|finding| convert::diagnostic(&view, finding))
                     .collect();
+                diagnostics.extend(commands::blob_diagnostics(&view));
                 (view, diagnostics)
             })
         })
@@ -262,7 +274,8 @@ impl Backend {
         }
     }
 
-    /// `textDocument/codeAction`: the quick fixes of the findings that touch the range.
+    /// `textDocument/codeAction`: the quick fixes of the findings that touch the range, then
+    /// the log actions (decode an encoded message, open a managed policy).
     async fn quick_fixes(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.with_view("codeAction", &params.text_document.uri, |view| {
@@ -279,6 +292,10 @@ impl Backend {
                     )));
                 }
             }
+            actions.extend(commands::code_actions(
+                view,
+                crate::syntax::Span::new(start.min(end), start.max(end)),
+            ));
             actions
         })
         .await
@@ -363,6 +380,7 @@ impl LanguageServer for Backend {
             .or(params.root_uri.clone())
             .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
         self.store.set_root(root);
+        self.commands.set_client_capabilities(&params.capabilities);
         if let Some(options) = params.initialization_options
             && let Ok(mut settings) = self.settings.lock()
         {
@@ -406,7 +424,8 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
         self.with_view("hover", &p.text_document.uri, |view| {
-            ide::hover(&view.snapshot, view.offset(p.position)).map(|h| convert::hover(view, &h))
+            commands::hover(&self.commands, view, view.offset(p.position))
+                .map(|h| convert::hover(view, &h))
         })
         .await
         .map(Option::flatten)
@@ -452,8 +471,23 @@ impl LanguageServer for Backend {
         self.quick_fixes(params).await
     }
 
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        // Settings as of the request's arrival; the work itself runs on a task of its own.
+        let aws = self.store.env().config.aws();
+        self.commands.execute(
+            &params.command,
+            &params.arguments,
+            params.work_done_progress_params.work_done_token,
+            &aws,
+        )
+    }
+
     async fn shutdown(&self) -> Result<()> {
         self.shutdown_requested.store(true, Ordering::SeqCst);
+        self.commands.cleanup();
         Ok(())
     }
 
