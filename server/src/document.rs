@@ -144,12 +144,34 @@ impl Snapshot {
         path: Option<String>,
         env: Arc<Env>,
     ) -> Self {
-        let text = text.into();
+        Snapshot::build(text.into(), version, path, env, None)
+    }
+
+    /// Like [`Snapshot::with_env`], but analyses the text as a `kind` policy whatever the
+    /// configuration or the content say (the CLI's `--kind`): any JSON object is a policy.
+    pub fn with_kind(
+        text: impl Into<Arc<str>>,
+        version: i32,
+        path: Option<String>,
+        env: Arc<Env>,
+        kind: PolicyKind,
+    ) -> Self {
+        Snapshot::build(text.into(), version, path, env, Some(kind))
+    }
+
+    fn build(
+        text: Arc<str>,
+        version: i32,
+        path: Option<String>,
+        env: Arc<Env>,
+        forced: Option<PolicyKind>,
+    ) -> Self {
         let parse = looks_like_json_object(&text).then(|| syntax::parse(&text));
-        let configured = path
-            .as_deref()
-            .and_then(|p| env.config.kind_for_path(p))
-            .is_some();
+        let configured = forced.is_some()
+            || path
+                .as_deref()
+                .and_then(|p| env.config.kind_for_path(p))
+                .is_some();
         let kind = match parse.as_ref() {
             Some(p) if configured && p.root.as_ref().is_some_and(|r| r.members().is_some()) => {
                 DocumentKind::Policy
@@ -157,8 +179,15 @@ impl Snapshot {
             Some(p) => classify(p),
             None => DocumentKind::Text,
         };
-        let policy_kind = match (&parse, kind) {
-            (Some(p), DocumentKind::Policy) => Some(resolve_kind(&env.config, path.as_deref(), p)),
+        let policy_kind = match (&parse, kind, forced) {
+            (Some(_), DocumentKind::Policy, Some(kind)) => Some(ResolvedKind {
+                kind,
+                why: format!("the command line asks for {} checks", kind.title()),
+                configured: true,
+            }),
+            (Some(p), DocumentKind::Policy, None) => {
+                Some(resolve_kind(&env.config, path.as_deref(), p))
+            }
             _ => None,
         };
         Snapshot {
@@ -299,6 +328,32 @@ mod tests {
         );
         assert_eq!(classify(&object(&["name", "version"])), DocumentKind::Text);
         assert_eq!(classify(&Parse::default()), DocumentKind::Text);
+    }
+
+    #[test]
+    fn with_kind_forces_the_policy_kind() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let detected = Snapshot::new(text, 1);
+        assert_eq!(
+            detected.policy_kind().map(|k| k.kind),
+            Some(PolicyKind::Identity)
+        );
+        let forced = Snapshot::with_kind(text, 1, None, Arc::default(), PolicyKind::RoleTrust);
+        let kind = forced.policy_kind().expect("a policy");
+        assert_eq!(kind.kind, PolicyKind::RoleTrust);
+        assert!(kind.configured);
+        // Any JSON object is a policy when the kind is forced; other text is not.
+        let object = Snapshot::with_kind(
+            "{\"name\": 1}",
+            1,
+            None,
+            Arc::default(),
+            PolicyKind::Identity,
+        );
+        assert_eq!(object.kind(), DocumentKind::Policy);
+        let array = Snapshot::with_kind("[1]", 1, None, Arc::default(), PolicyKind::Identity);
+        assert_eq!(array.kind(), DocumentKind::Text);
+        assert!(array.policy_kind().is_none());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod document;

@@ -1,40 +1,59 @@
-//! The `iam-ls` binary: the language server on stdio.
+//! The `iam-ls` binary: the language server on stdio, and the command line.
 //!
-//! `iam-ls`, `iam-ls lsp` and `iam-ls --stdio` (in any combination) serve LSP on stdin/stdout;
-//! `iam-ls --version` prints the version. Logs go to stderr, filtered by `RUST_LOG` (default
-//! `warn`). The exit status is 0 after `shutdown` + `exit`, 1 when the client exits without
-//! `shutdown` or closes the input, 2 on bad arguments.
+//! - `iam-ls`, `iam-ls lsp`, `iam-ls --stdio`, `iam-ls lsp --stdio`: serve LSP on
+//!   stdin/stdout. Logs go to stderr, filtered by `RUST_LOG` (default `warn`). The exit status is
+//!   0 after `shutdown` + `exit`, 1 when the client exits without `shutdown` or closes the input.
+//! - `iam-ls --version`: the version and the embedded IAM data's version.
+//! - `iam-ls check | explain | decode | rules`: the command line ([`iam_ls::cli`]).
+//!
+//! Bad arguments exit with status 2 and a usage message on stderr (stdout stays empty).
 
+use clap::Parser;
+use iam_ls::cli::{self, Args, Command};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--version" || a == "-V") {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // Help goes to stdout with status 0; errors to stderr with status 2.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                cli::EXIT_ERROR
+            } else {
+                cli::EXIT_OK
+            });
+        }
+    };
+    if args.version {
         // stdout is free here: the LSP transport is not running.
-        let _ = writeln!(std::io::stdout(), "iam-ls {}", env!("CARGO_PKG_VERSION"));
+        let _ = std::io::stdout().write_all(cli::version_text().as_bytes());
         return ExitCode::SUCCESS;
     }
-    if let Some(bad) = args.iter().find(|a| *a != "lsp" && *a != "--stdio") {
-        let _ = writeln!(
-            std::io::stderr(),
-            "iam-ls: unknown argument `{bad}`\nusage: iam-ls [lsp] [--stdio] | iam-ls --version"
-        );
-        return ExitCode::from(2);
-    }
     init_logging();
+    match args.command {
+        None | Some(Command::Lsp { .. }) => serve(),
+        Some(command) => cli::run(command, runtime),
+    }
+}
+
+/// A current-thread runtime: start-up is measurably cheaper than a multi-thread one (no worker
+/// threads), and analysis runs on the blocking pool anyway.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// Runs the language server on stdin/stdout until the client exits.
+fn serve() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         tracing::error!("panic: {info}");
     }));
-
-    // A current-thread runtime: start-up is measurably cheaper than a multi-thread one (no
-    // worker threads), and analysis runs on the blocking pool anyway.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
             tracing::error!("cannot start the async runtime: {err}");
@@ -51,7 +70,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr (stdout carries the protocol), level from `RUST_LOG`, default `warn`.
+/// Logs to stderr (stdout carries the protocol or the report), level from `RUST_LOG`, default
+/// `warn`.
 fn init_logging() {
     let filter: EnvFilter = iam_ls::logging::env_filter();
     let _ = tracing_subscriber::fmt()

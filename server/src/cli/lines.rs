@@ -1,0 +1,126 @@
+//! Byte offsets to 1-based lines and columns, as people and SARIF count them.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r` (as in LSP, so line numbers match the editor's).
+//! Columns count Unicode scalar values (characters) from 1; SARIF output declares this with
+//! `columnKind: "unicodeCodePoints"`. An end offset maps to the column just past the last
+//! character, which is what SARIF's exclusive `endColumn` means.
+
+/// A line/column position (both 1-based) with the byte offset it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Byte offset in the text (clamped to the text).
+    pub offset: usize,
+}
+
+/// The start offsets of every line of a text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(rel) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+            let at = i + rel;
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            starts.push(next);
+            i = next;
+            if i >= bytes.len() {
+                break;
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// The number of lines (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The position of byte `offset` (clamped to the text; an offset inside a character counts
+    /// as that character).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let line0 = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line0).copied().unwrap_or(0);
+        let column = 1 + text
+            .get(start..)
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(i, c)| start + i + c.len_utf8() <= offset)
+                    .count()
+            })
+            .unwrap_or(0);
+        Position {
+            line: line0 + 1,
+            column,
+            offset,
+        }
+    }
+
+    /// The text of 1-based `line` without its line break; empty past the end.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let Some(&start) = line.checked_sub(1).and_then(|l| self.starts.get(l)) else {
+            return "";
+        };
+        let end = self.starts.get(line).copied().unwrap_or(text.len());
+        let raw = text.get(start..end).unwrap_or("");
+        raw.trim_end_matches(['\n', '\r'])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_character_columns() {
+        let text = "ab\ncé\r\nx\ry";
+        let ix = LineIndex::new(text);
+        assert_eq!(ix.line_count(), 4);
+        let p = |o| {
+            let p = ix.position(text, o);
+            (p.line, p.column)
+        };
+        assert_eq!(p(0), (1, 1));
+        assert_eq!(p(2), (1, 3));
+        assert_eq!(p(3), (2, 1));
+        // `é` is two bytes: the offset after it is column 3.
+        assert_eq!(p(6), (2, 3));
+        // Inside `é`: still its column.
+        assert_eq!(p(5), (2, 2));
+        assert_eq!(p(8), (3, 1));
+        assert_eq!(p(10), (4, 1));
+        assert_eq!(p(11), (4, 2));
+        assert_eq!(p(999), (4, 2));
+        assert_eq!(ix.line_text(text, 2), "cé");
+        assert_eq!(ix.line_text(text, 3), "x");
+        assert_eq!(ix.line_text(text, 4), "y");
+        assert_eq!(ix.line_text(text, 9), "");
+        assert_eq!(ix.line_text(text, 0), "");
+    }
+
+    #[test]
+    fn trailing_line_break_makes_an_empty_last_line() {
+        let text = "{}\n";
+        let ix = LineIndex::new(text);
+        assert_eq!(ix.line_count(), 2);
+        assert_eq!(ix.position(text, 3).line, 2);
+        assert_eq!(LineIndex::new("").line_count(), 1);
+    }
+}

@@ -1,0 +1,234 @@
+//! The text format, for people (in the style of rustc and ruff):
+//!
+//! ```text
+//! policies/app.json:4:17: IAM101 error: `s3:GetObjekt` is not an action of Amazon S3 ...
+//!   |
+//! 4 |       "Action": "s3:GetObjekt",
+//!   |                 ^^^^^^^^^^^^^^ invalid-action
+//!   |
+//!   = fix: Replace with `s3:GetObject`
+//!
+//! Found 1 problem (1 error) in 1 of 3 files.
+//! ```
+//!
+//! The first line is `path:line:column` (1-based; columns in characters) so terminals and
+//! editors can jump to it. A span over several lines is underlined to the end of its first line.
+//! Long lines are cut to a window around the span. Control characters are replaced. Colour
+//! (ANSI) only when asked for.
+
+use super::super::check::Report;
+use super::super::lines::LineIndex;
+use super::sanitize;
+use crate::rules::{Finding, Level};
+use std::io::{self, Write};
+
+/// The widest source excerpt shown, in characters.
+const MAX_EXCERPT: usize = 120;
+/// Characters kept before the span when a long line is cut.
+const LEAD: usize = 40;
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, codes: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{codes}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn level(&self, level: Level, s: &str) -> String {
+        let codes = match level {
+            Level::Error => "1;31",
+            Level::Warning => "1;33",
+            Level::Information => "1;34",
+            Level::Hint => "1;36",
+        };
+        self.paint(codes, s)
+    }
+
+    fn gutter(&self, s: &str) -> String {
+        self.paint("1;34", s)
+    }
+
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+/// Writes the report as text.
+pub fn write(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> {
+    let style = Style { on: color };
+    for (target, checked) in report.checked() {
+        if checked.findings.is_empty() {
+            continue;
+        }
+        let text = &*checked.text;
+        let index = LineIndex::new(text);
+        for f in &checked.findings {
+            write_finding(out, &style, &sanitize(&target.display), text, &index, f)?;
+        }
+    }
+    write_summary(out, &style, report)
+}
+
+fn write_finding(
+    out: &mut dyn Write,
+    style: &Style,
+    path: &str,
+    text: &str,
+    index: &LineIndex,
+    f: &Finding,
+) -> io::Result<()> {
+    let start = index.position(text, f.span.start);
+    let end = index.position(text, f.span.end.max(f.span.start));
+    writeln!(
+        out,
+        "{}: {} {}: {}",
+        style.bold(&format!("{path}:{}:{}", start.line, start.column)),
+        style.bold(f.rule.code),
+        style.level(f.level, f.level.name()),
+        sanitize(&f.message)
+    )?;
+    let line_no = start.line.to_string();
+    let pad = " ".repeat(line_no.len());
+    let bar = style.gutter("|");
+    let source = index.line_text(text, start.line);
+    // Display columns: tabs shown as four spaces, control characters as one replacement char.
+    let chars: Vec<char> = source.chars().collect();
+    let first = start.column.saturating_sub(1).min(chars.len());
+    let last = if end.line == start.line {
+        end.column.saturating_sub(1).clamp(first, chars.len())
+    } else {
+        chars.len()
+    };
+    let (from, to) = window(chars.len(), first, last);
+    let mut shown = String::new();
+    let mut caret_at = 0;
+    let mut caret_len = 0;
+    if from > 0 {
+        shown.push('…');
+    }
+    for (i, &c) in chars.iter().enumerate().take(to).skip(from) {
+        let piece = match c {
+            '\t' => "    ".to_string(),
+            c if c.is_control() => "\u{FFFD}".to_string(),
+            c => c.to_string(),
+        };
+        let width = piece.chars().count();
+        if i < first {
+            caret_at += width;
+        } else if i < last {
+            caret_len += width;
+        }
+        shown.push_str(&piece);
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    if from > 0 {
+        caret_at += 1;
+    }
+    writeln!(out, "{pad} {bar}")?;
+    writeln!(out, "{} {bar} {shown}", style.gutter(&line_no))?;
+    let carets = "^".repeat(caret_len.max(1));
+    writeln!(
+        out,
+        "{pad} {bar} {}{} {}",
+        " ".repeat(caret_at),
+        style.level(f.level, &carets),
+        style.level(f.level, f.rule.name)
+    )?;
+    writeln!(out, "{pad} {bar}")?;
+    for fix in &f.fixes {
+        writeln!(
+            out,
+            "{pad} {} fix: {}",
+            style.gutter("="),
+            sanitize(&fix.title)
+        )?;
+    }
+    writeln!(out)
+}
+
+/// The character range `[from, to)` of a line of `len` characters to show for the span
+/// `[first, last)`: the whole line when it is short, else a window that starts a little before
+/// the span.
+fn window(len: usize, first: usize, last: usize) -> (usize, usize) {
+    if len <= MAX_EXCERPT {
+        return (0, len);
+    }
+    let from = first.saturating_sub(LEAD);
+    let to = (from + MAX_EXCERPT)
+        .min(len)
+        .max(last.min(from + MAX_EXCERPT));
+    (from, to)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn write_summary(out: &mut dyn Write, style: &Style, report: &Report) -> io::Result<()> {
+    let checked = report.checked().count();
+    let with_findings = report
+        .checked()
+        .filter(|(_, c)| !c.findings.is_empty())
+        .count();
+    let total = report.findings().count();
+    let files = plural(checked, "file", "files");
+    if total == 0 {
+        writeln!(out, "No problems found in {files}.")?;
+    } else {
+        let mut parts = Vec::new();
+        for (level, one, many) in [
+            (Level::Error, "error", "errors"),
+            (Level::Warning, "warning", "warnings"),
+            (Level::Information, "info", "info"),
+            (Level::Hint, "hint", "hints"),
+        ] {
+            let n = report.count(level);
+            if n > 0 {
+                parts.push(plural(n, one, many));
+            }
+        }
+        let summary = format!(
+            "Found {} ({}) in {with_findings} of {files}.",
+            plural(total, "problem", "problems"),
+            parts.join(", ")
+        );
+        writeln!(out, "{}", style.bold(&summary))?;
+    }
+    if !report.errors.is_empty() {
+        writeln!(
+            out,
+            "{} could not be checked (see the errors above).",
+            plural(report.errors.len(), "path", "paths")
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_lines_are_shown_whole() {
+        assert_eq!(window(10, 3, 5), (0, 10));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let (from, to) = window(1000, 500, 510);
+        assert_eq!(from, 460);
+        assert_eq!(to, 580);
+        // A span at the start keeps the start.
+        assert_eq!(window(1000, 0, 5), (0, 120));
+        // A span near the end stays inside the line.
+        assert_eq!(window(1000, 990, 1000), (950, 1000));
+    }
+}
