@@ -3,9 +3,10 @@
 //! The input is the encoded message itself or any text holding it (an error message, a log);
 //! stdin when the argument is `-` or missing. Settings are the editor's: `[aws]` in
 //! `iam-ls.toml` (profile, region, timeout), with `--profile`, `--region` and `--timeout` on
-//! top; endpoints and credentials come from the usual AWS sources. The output is the decoded
-//! JSON, pretty-printed, then the summary in words (the same one the editor shows). AWS errors
-//! are the same classified messages as in the editor; they exit with status 1.
+//! top; credentials come from the usual AWS sources. Decoding, pretty-printing and the summary
+//! are the editor's ([`crate::decode`]): the output is the decoded JSON (key order kept), a blank
+//! line, then the summary in words. AWS errors are the same classified messages as in the
+//! editor; they exit with status 1.
 
 use super::{DecodeArgs, EXIT_ERROR, Io};
 use crate::logs::{self, BlobCheck};
@@ -111,35 +112,26 @@ pub fn run(
 mod imp {
     use super::super::{DecodeArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Io};
     use super::blob_warning;
-    use crate::aws::{self, AwsError, AwsSettings};
+    use crate::aws::AwsSettings;
     use crate::config::Config;
-    use crate::logs::{self, BlobCheck, DecodedMessage};
+    use crate::decode::{self, DecodeCache};
+    use crate::logs::BlobCheck;
     use std::time::Duration;
 
-    /// The settings of the call: `[aws]` from the configuration, then the flags.
+    /// The settings of the call: `[aws]` from the configuration (as the editor reads it), then
+    /// the flags.
     pub fn settings(config: &Config, args: &DecodeArgs) -> AwsSettings {
-        let file = config.aws();
-        AwsSettings {
-            profile: args.profile.clone().or(file.profile),
-            region: args.region.clone().or(file.region),
-            endpoint_url: None,
-            timeout: args
-                .timeout
-                .or(file.timeout_seconds)
-                .map_or(aws::DEFAULT_TIMEOUT, Duration::from_secs),
+        let mut settings = decode::aws_settings(&config.aws());
+        if let Some(p) = &args.profile {
+            settings.profile = Some(p.clone());
         }
-    }
-
-    /// The decoded JSON pretty-printed (as received when it is not JSON), and the summary.
-    pub fn render(decoded_json: &str) -> (String, String) {
-        let pretty = serde_json::from_str::<serde_json::Value>(decoded_json)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or_else(|| decoded_json.trim_end().to_string());
-        let summary = DecodedMessage::parse(decoded_json)
-            .map(|m| logs::summarize(&m).to_text())
-            .unwrap_or_else(|| "STS answered with text that is not a decoded message.".into());
-        (pretty, summary)
+        if let Some(r) = &args.region {
+            settings.region = Some(r.clone());
+        }
+        if let Some(t) = args.timeout {
+            settings.timeout = Duration::from_secs(t);
+        }
+        settings
     }
 
     pub fn decode_all(
@@ -157,13 +149,14 @@ mod imp {
                 return EXIT_ERROR;
             }
         };
+        let api = decode::default_api();
+        let cache = DecodeCache::new();
         let mut status = EXIT_OK;
         for (i, (blob, check)) in blobs.iter().enumerate() {
             if let Some(w) = blob_warning(*check) {
                 let _ = writeln!(io.err, "iam-ls: warning: {w}");
             }
-            let result: Result<String, AwsError> =
-                rt.block_on(aws::decode_authorization_message(&settings, blob));
+            let result = rt.block_on(decode::decode(&*api, &settings, blob, &cache));
             if i > 0 {
                 let _ = writeln!(io.out);
             }
@@ -171,9 +164,9 @@ mod imp {
                 let _ = writeln!(io.out, "[{} of {}]", i + 1, blobs.len());
             }
             match result {
-                Ok(json) => {
-                    let (pretty, summary) = render(&json);
-                    let _ = writeln!(io.out, "{pretty}\n\n{}", summary.trim_end());
+                Ok(outcome) => {
+                    let d = &outcome.decoded;
+                    let _ = write!(io.out, "{}\n{}", d.pretty_json, d.summary.to_text());
                 }
                 Err(e) => {
                     io.error(e);

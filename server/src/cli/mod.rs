@@ -286,7 +286,8 @@ pub fn run(command: Command, runtime: fn() -> io::Result<tokio::runtime::Runtime
     let out_is_terminal = stdout.is_terminal();
     let err_is_terminal = stderr.is_terminal();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut err = stderr.lock();
+    // Not locked: the progress indicator's thread writes to stderr too.
+    let mut err = stderr;
     let mut stdin = io::stdin().lock();
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
