@@ -78,11 +78,22 @@ pub enum ViewSource {
 pub struct PendingView {
     pub revision: Revision,
     pub version: i32,
-    pub text: Arc<str>,
+    /// The text, as a rope: cloning it is O(1), so capturing it on the async thread is cheap;
+    /// the flat copy is made in [`PendingView::build`], off that thread.
+    pub rope: Rope,
     pub encoding: PositionEncoding,
     /// The path relative to the workspace root, when the document is a file under it.
     pub path: Option<String>,
     pub env: Arc<Env>,
+}
+
+/// The rope's text as one shared string.
+fn rope_text(rope: &Rope) -> Arc<str> {
+    let mut text = String::with_capacity(rope.len_bytes());
+    for chunk in rope.chunks() {
+        text.push_str(chunk);
+    }
+    Arc::from(text)
 }
 
 impl PendingView {
@@ -91,7 +102,7 @@ impl PendingView {
         DocumentView::build(
             self.revision,
             self.version,
-            self.text,
+            rope_text(&self.rope),
             self.encoding,
             self.path,
             self.env,
@@ -246,7 +257,7 @@ impl DocumentStore {
             None => ViewSource::Pending(PendingView {
                 revision: doc.revision,
                 version: doc.version,
-                text: Arc::from(doc.rope.to_string()),
+                rope: doc.rope.clone(),
                 encoding: self.encoding(),
                 path: self.relative_path(uri),
                 env: self.env(),
@@ -462,7 +473,7 @@ mod tests {
         let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
             panic!("expected pending")
         };
-        assert_eq!(&*pending.text, "log line");
+        assert_eq!(pending.rope.to_string(), "log line");
         store.cache_view(&uri(), Arc::new(pending.build()));
         let Some(ViewSource::Ready(view)) = store.view_source(&uri()) else {
             panic!("expected ready")

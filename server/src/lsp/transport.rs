@@ -41,10 +41,36 @@ enum Verdict {
     Reject(Option<Value>),
 }
 
+/// The fields tower-lsp-server looks at, read without copying `params` (which can hold a whole
+/// document): one validating pass over the body.
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    jsonrpc: std::borrow::Cow<'a, str>,
+    #[serde(default, borrow)]
+    method: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    params: Option<serde::de::IgnoredAny>,
+}
+
 fn judge(body: &[u8]) -> Verdict {
     let Ok(text) = std::str::from_utf8(body) else {
         return Verdict::Reject(None);
     };
+    // Requests and notifications (the large messages) in one pass that copies nothing big;
+    // responses (small) are checked against tower-lsp's own type.
+    if let Ok(envelope) = serde_json::from_str::<Envelope<'_>>(text) {
+        let id_ok = envelope
+            .id
+            .as_ref()
+            .is_none_or(|id| id.is_null() || id.is_string() || id.is_i64());
+        let _ = envelope.params;
+        if envelope.jsonrpc == "2.0" && envelope.method.is_some() && id_ok {
+            return Verdict::Forward;
+        }
+    }
     if serde_json::from_str::<Response>(text).is_ok()
         || serde_json::from_str::<Request>(text).is_ok()
     {
