@@ -269,6 +269,60 @@ fn check_json_golden() {
     check_golden_json("check.json", &doc);
 }
 
+/// Every field name of the JSON output, at any depth.
+fn field_names(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.insert(k.clone());
+                field_names(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| field_names(i, out)),
+        _ => {}
+    }
+}
+
+/// docs/cli.md documents every field the JSON format writes.
+#[test]
+fn json_fields_are_documented() {
+    let dir = project();
+    let r = run(
+        dir.path(),
+        &["check", "--format", "json", ".", "missing.json"],
+    );
+    let doc = parse_json(&r);
+    assert!(!doc["errors"].as_array().expect("errors").is_empty());
+    assert!(!doc["skipped"].as_array().expect("skipped").is_empty());
+    let mut names = std::collections::BTreeSet::new();
+    field_names(&doc, &mut names);
+    assert!(
+        names.contains("edits"),
+        "the fixtures have fixes: {names:?}"
+    );
+    let docs_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/cli.md");
+    let docs = std::fs::read_to_string(&docs_path).expect("docs/cli.md");
+    let undocumented: Vec<&String> = names
+        .iter()
+        .filter(|k| {
+            ![
+                format!("`{k}`"),
+                format!(".{k}`"),
+                format!("`{k}."),
+                format!(".{k}."),
+                format!("`{k}["),
+                format!(".{k}["),
+            ]
+            .iter()
+            .any(|p| docs.contains(p.as_str()))
+        })
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "fields missing from docs/cli.md: {undocumented:?}"
+    );
+}
+
 /// The language-tag pattern of the published schema has an unescaped `]` outside a character
 /// class. ECMAScript reads it as a literal `]`; Rust's regex syntax rejects it, so the
 /// validator's check of the schema itself would fail. The vendored file stays byte-identical to

@@ -36,15 +36,21 @@ pub fn write_report(args: &CheckArgs, io: &mut Io<'_>, report: &Report) -> io::R
     }
     match args.format {
         Format::Text => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => io.out_is_terminal && !io.no_color,
-            };
+            let color = use_color(args.color, io.out_is_terminal, io.no_color);
             text::write(&mut *io.out, report, color)
         }
         Format::Json => json::write(&mut *io.out, report),
         Format::Sarif => sarif::write(&mut *io.out, report),
+    }
+}
+
+/// Whether the text report is coloured: `always`, `never`, or for `auto` only when stdout is a
+/// terminal and `NO_COLOR` is not set.
+pub fn use_color(choice: ColorChoice, out_is_terminal: bool, no_color: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => out_is_terminal && !no_color,
     }
 }
 
@@ -63,6 +69,15 @@ pub fn sanitize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(use_color(ColorChoice::Auto, true, false));
+        assert!(!use_color(ColorChoice::Auto, true, true));
+        assert!(!use_color(ColorChoice::Auto, false, false));
+        assert!(use_color(ColorChoice::Always, false, true));
+        assert!(!use_color(ColorChoice::Never, true, false));
+    }
 
     #[test]
     fn sanitize_removes_terminal_escapes() {
