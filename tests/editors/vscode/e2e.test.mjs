@@ -1,0 +1,574 @@
+// End-to-end test of the VS Code extension in a real VS Code (code-server), driven through its UI
+// by playwright-core in Debian's Chromium. Run with
+//
+//   node --test --test-concurrency=1 tests/editors/vscode/e2e.test.mjs
+//
+// after `scripts/install-test-deps vscode`. It packages the extension (`npm run package`, with the
+// server under test bundled), installs the .vsix into a fresh code-server profile, opens a copy of
+// tests/editors/workspace and checks, as a person would see it: the denial trap in the Problems
+// panel, the hover on an action, the decode quick fix offered on an encoded message in a log.
+//
+// Environment: IAM_LS_BIN (the server; built with cargo when unset), IAM_LS_CACHE (where
+// install-test-deps put code-server; default ~/.cache/iam-ls), IAM_LS_CHROMIUM (default
+// /usr/bin/chromium), IAM_LS_KEEP=1 keeps the scratch folder. Nothing leaves 127.0.0.1: the
+// marketplace, telemetry and update checks are switched off, and Chromium runs without its
+// background networking.
+//
+// On a failure the message carries the editor's evidence: visible notifications, the extension's
+// output channel, the tail of the extension host log, and the path of a screenshot.
+
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { createServer } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "..", "..", "..");
+const CACHE = process.env.IAM_LS_CACHE || path.join(os.homedir(), ".cache", "iam-ls");
+const CODE_SERVER = path.join(CACHE, "bin", "code-server");
+const CHROMIUM = process.env.IAM_LS_CHROMIUM || "/usr/bin/chromium";
+const FIXTURES = path.join(REPO, "tests", "editors", "workspace");
+const UI_TIMEOUT = 30_000;
+
+const started = Date.now();
+const timings = [];
+let work;
+let extensionsDir;
+let codeServer;
+let codeServerLog = "";
+let browser;
+let page;
+let failed = false;
+
+function mark(what, since) {
+  const ms = Date.now() - since;
+  timings.push(`${what}: ${(ms / 1000).toFixed(1)} s`);
+  console.log(`# ${what}: ${(ms / 1000).toFixed(1)} s`);
+}
+
+/** The server under test: IAM_LS_BIN, else what `cargo build -p iam-ls` produces. */
+function serverBinary() {
+  if (process.env.IAM_LS_BIN) {
+    return process.env.IAM_LS_BIN;
+  }
+  const out = execFileSync(
+    "cargo",
+    ["build", "-p", "iam-ls", "--bin", "iam-ls", "--message-format=json-render-diagnostics"],
+    { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 },
+  );
+  for (const line of out.split("\n")) {
+    try {
+      const msg = JSON.parse(line);
+      if (msg.reason === "compiler-artifact" && msg.target?.name === "iam-ls" && msg.executable) {
+        return msg.executable;
+      }
+    } catch {
+      // not a JSON line
+    }
+  }
+  throw new Error("cargo build reported no iam-ls executable");
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** PATH without any directory holding an `iam-ls`, so the bundled server is the one found. */
+function pathWithoutServer() {
+  return (process.env.PATH || "")
+    .split(":")
+    .filter((dir) => dir && !existsSync(path.join(dir, "iam-ls")))
+    .join(":");
+}
+
+function filesUnder(dir) {
+  const out = [];
+  if (!existsSync(dir)) {
+    return out;
+  }
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      out.push(...filesUnder(p));
+    } else {
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/** Visible text with the editor's non-breaking spaces and line wraps made plain spaces. */
+async function textOf(locator) {
+  return (await locator.innerText()).replace(/\s+/g, " ");
+}
+
+function tail(text, lines) {
+  return text.split("\n").slice(-lines).join("\n");
+}
+
+/** What the editor showed and logged, for failure messages. */
+async function evidence(name) {
+  const parts = [];
+  if (page) {
+    const shot = path.join(work, `failure-${name.replace(/\W+/g, "-")}.png`);
+    try {
+      await page.screenshot({ path: shot });
+      parts.push(`screenshot: ${shot}`);
+    } catch (e) {
+      parts.push(`no screenshot: ${e}`);
+    }
+    try {
+      const notes = await page.locator(".notifications-toasts .notification-list-item").allInnerTexts();
+      parts.push(`notifications:\n${notes.join("\n") || "(none)"}`);
+    } catch {
+      // page gone
+    }
+  }
+  const logs = filesUnder(path.join(work, "data", "logs"));
+  for (const f of logs.filter((f) => f.includes("IAM Language Server") || f.endsWith("exthost.log"))) {
+    parts.push(`--- ${path.relative(work, f)}\n${tail(readFileSync(f, "utf8"), 40)}`);
+  }
+  parts.push(`--- code-server\n${tail(codeServerLog, 20)}`);
+  return parts.join("\n");
+}
+
+/** Runs one check; on failure, rethrows with the editor's evidence attached. */
+async function check(name, body) {
+  const t0 = Date.now();
+  try {
+    await body();
+    mark(name, t0);
+  } catch (err) {
+    failed = true;
+    const ev = await evidence(name);
+    throw new Error(`${name}: ${err.message}\n${ev}`, { cause: err });
+  }
+}
+
+const ctrl = "Control";
+
+/** Opens a workspace file through Quick Open, as a person would (Ctrl+P, type, Enter). */
+async function openFile(relative) {
+  const base = path.basename(relative);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press(`${ctrl}+KeyP`);
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: UI_TIMEOUT });
+  await input.fill(relative);
+  // Enter opens the focused row: wait until the filtered list has put the file there.
+  await page
+    .locator(".quick-input-list .monaco-list-row.focused", { hasText: base })
+    .waitFor({ timeout: UI_TIMEOUT });
+  await page.keyboard.press("Enter");
+  await page
+    .locator(".tabs-container .tab.active", { hasText: base })
+    .waitFor({ timeout: UI_TIMEOUT });
+  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: UI_TIMEOUT });
+}
+
+/** 1-based line and column of `needle` in a fixture file (plus `offset` characters). */
+function position(relative, needle, offset = 0) {
+  const lines = readFileSync(path.join(FIXTURES, relative), "utf8").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const col = lines[i].indexOf(needle);
+    if (col >= 0) {
+      return { line: i + 1, column: col + 1 + offset };
+    }
+  }
+  throw new Error(`${needle} not in ${relative}`);
+}
+
+/** Moves the cursor with "Go to Line/Column" (Ctrl+G, `line:column`). */
+async function goTo({ line, column }) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press(`${ctrl}+KeyG`);
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: UI_TIMEOUT });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: UI_TIMEOUT });
+}
+
+/** Runs a command through the Command Palette (F1). */
+async function runCommand(title) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: UI_TIMEOUT });
+  await input.fill(`>${title}`);
+  await page
+    .locator(".quick-input-list .monaco-list-row.focused", { hasText: title })
+    .waitFor({ timeout: UI_TIMEOUT });
+  await page.keyboard.press("Enter");
+}
+
+/** What the loopback STS stub answers for DecodeAuthorizationMessage (made-up values). */
+const DECODED = {
+  allowed: false,
+  explicitDeny: false,
+  matchedStatements: { items: [] },
+  failures: { items: [] },
+  context: {
+    principal: { id: "AROAE2EEXAMPLE:nightly", arn: "arn:aws:sts::123456789012:assumed-role/LaunchJob/nightly" },
+    action: "ec2:RunInstances",
+    resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+    conditions: { items: [{ key: "aws:RequestedRegion", values: { items: [{ value: "eu-west-1" }] } }] },
+  },
+};
+
+/** Requests the STS stub received (form bodies). */
+const stsRequests = [];
+let stsStub;
+
+/** A loopback stand-in for STS: answers DecodeAuthorizationMessage with DECODED. */
+function startStsStub() {
+  const xmlEscape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return new Promise((resolve) => {
+    stsStub = createHttpServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        stsRequests.push(body);
+        const form = new URLSearchParams(body);
+        if (form.get("Action") !== "DecodeAuthorizationMessage") {
+          res.writeHead(400, { "Content-Type": "text/xml" });
+          res.end("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>stub</Message></Error></ErrorResponse>");
+          return;
+        }
+        res.writeHead(200, { "Content-Type": "text/xml" });
+        res.end(
+          '<DecodeAuthorizationMessageResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">' +
+            `<DecodeAuthorizationMessageResult><DecodedMessage>${xmlEscape(JSON.stringify(DECODED))}</DecodedMessage></DecodeAuthorizationMessageResult>` +
+            "<ResponseMetadata><RequestId>e2e-stub</RequestId></ResponseMetadata></DecodeAuthorizationMessageResponse>",
+        );
+      });
+    });
+    stsStub.listen(0, "127.0.0.1", () => resolve(stsStub.address().port));
+  });
+}
+
+/** The encoded message of the log fixture. */
+function fixtureBlob() {
+  const text = readFileSync(path.join(FIXTURES, "logs", "app.log"), "utf8");
+  return /Encoded authorization failure message: ([A-Za-z0-9_-]+)/.exec(text)[1];
+}
+
+/** Waits for the decoded message to open in an editor tab, as the server asks. */
+async function expectDecodedDocument() {
+  const tab = page.locator(".tabs-container .tab", { hasText: "decoded-authorization-message" }).first();
+  await tab.waitFor({ timeout: UI_TIMEOUT });
+  const editor = page.locator(".editor-instance .monaco-editor .view-lines").first();
+  await page.waitForFunction(
+    () => document.querySelector(".editor-instance .monaco-editor .view-lines")?.textContent?.includes("RunInstances"),
+    null,
+    { timeout: UI_TIMEOUT },
+  );
+  return textOf(editor);
+}
+
+before(async () => {
+  assert.ok(
+    existsSync(CODE_SERVER),
+    `no code-server at ${CODE_SERVER}: run scripts/install-test-deps vscode`,
+  );
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: run scripts/install-test-deps vscode`);
+  work = mkdtempSync(path.join(os.tmpdir(), "iam-ls-vscode-"));
+  const data = path.join(work, "data");
+  const extensions = path.join(work, "extensions");
+  extensionsDir = extensions;
+  const workspace = path.join(work, "workspace");
+  const vsix = path.join(work, "iam-ls.vsix");
+
+  let t0 = Date.now();
+  const bin = serverBinary();
+  mark("server binary", t0);
+
+  t0 = Date.now();
+  execFileSync(process.execPath, ["scripts/package.mjs", "--out", vsix], {
+    cwd: path.join(REPO, "vscode-extension"),
+    env: { ...process.env, IAM_LS_BUNDLE_SERVER: bin },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  mark(`npm run package (.vsix ${(statSync(vsix).size / 1e6).toFixed(1)} MB, server bundled)`, t0);
+
+  t0 = Date.now();
+  const csArgs = ["--user-data-dir", data, "--extensions-dir", extensions];
+  // code-server reads (and would otherwise write) ~/.config/code-server/config.yaml.
+  process.env.CODE_SERVER_CONFIG = path.join(work, "code-server.yaml");
+  writeFileSync(process.env.CODE_SERVER_CONFIG, "auth: none\n");
+  execFileSync(CODE_SERVER, [...csArgs, "--install-extension", vsix], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  mark("code-server --install-extension", t0);
+
+  const stsPort = await startStsStub();
+  mkdirSync(path.join(data, "User"), { recursive: true });
+  writeFileSync(
+    path.join(data, "User", "settings.json"),
+    JSON.stringify(
+      {
+        "security.workspace.trust.enabled": false,
+        "telemetry.telemetryLevel": "off",
+        "update.mode": "none",
+        "extensions.autoCheckUpdates": false,
+        "extensions.autoUpdate": false,
+        "extensions.ignoreRecommendations": true,
+        "workbench.enableExperiments": false,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "chat.disableAIFeatures": true,
+        "git.enabled": false,
+        "npm.autoDetect": "off",
+        "editor.hover.delay": 100,
+        "files.associations": { "*.log": "log" },
+        "iamLs.server.logLevel": "info",
+        "iamLs.aws.endpointUrl": `http://127.0.0.1:${stsPort}`,
+        "iamLs.aws.region": "eu-west-1",
+      },
+      null,
+      2,
+    ),
+  );
+  cpSync(FIXTURES, workspace, { recursive: true });
+
+  t0 = Date.now();
+  const port = await freePort();
+  codeServer = spawn(
+    CODE_SERVER,
+    [
+      ...csArgs,
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      "--disable-file-downloads",
+      workspace,
+    ],
+    {
+      // No marketplace: an empty gallery, so nothing is looked up or downloaded.
+      env: {
+        ...process.env,
+        PATH: pathWithoutServer(),
+        EXTENSIONS_GALLERY: "{}",
+        // Test credentials for the STS stub; no AWS files or instance metadata of this machine.
+        AWS_ACCESS_KEY_ID: "AKIAE2ETESTEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "e2e-test-secret-not-real",
+        AWS_CONFIG_FILE: path.join(work, "aws-config"),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(work, "aws-credentials"),
+        AWS_EC2_METADATA_DISABLED: "true",
+        HTTP_PROXY: "",
+        HTTPS_PROXY: "",
+        http_proxy: "",
+        https_proxy: "",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  const listening = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      codeServerLog += chunk.toString();
+      if (codeServerLog.includes("HTTP server listening")) {
+        resolve();
+      }
+    };
+    codeServer.stdout.on("data", onData);
+    codeServer.stderr.on("data", onData);
+    codeServer.on("exit", (code) => reject(new Error(`code-server exited (${code}):\n${codeServerLog}`)));
+  });
+  await listening;
+  mark("code-server start", t0);
+
+  t0 = Date.now();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+  await page.locator(".explorer-folders-view, .explorer-viewlet").first().waitFor({ timeout: 60_000 });
+  mark("workbench loaded", t0);
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  stsStub?.close();
+  if (codeServer && codeServer.exitCode === null) {
+    try {
+      process.kill(-codeServer.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  console.log(`# total: ${((Date.now() - started) / 1000).toFixed(1)} s (${timings.join("; ")})`);
+  if (work && !failed && process.env.IAM_LS_KEEP !== "1") {
+    rmSync(work, { recursive: true, force: true });
+  } else if (work) {
+    console.log(`# kept ${work}`);
+  }
+});
+
+test("a denial trap shows in the Problems panel", async () => {
+  await check("trap in Problems", async () => {
+    await openFile("scps/region-lock.json");
+    await page.keyboard.press(`${ctrl}+Shift+KeyM`);
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: "IAM901" }).first();
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    const text = await textOf(row);
+    assert.match(text, /IAM901/);
+    assert.match(text, /IAM|iam/, `the trap should name IAM among the blocked services: ${text}`);
+  });
+});
+
+test("hover over an action shows its description", async () => {
+  await check("hover on an action", async () => {
+    await openFile("policies/reports.json");
+    await goTo(position("policies/reports.json", "s3:GetObject", 4));
+    await page.keyboard.press(`${ctrl}+KeyK`);
+    await page.keyboard.press(`${ctrl}+KeyI`);
+    const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "GetObject" }).first();
+    await hover.waitFor({ state: "visible", timeout: UI_TIMEOUT });
+    const text = await textOf(hover);
+    console.log(`# hover: ${text.slice(0, 200)}`);
+    assert.match(text, /GetObject/);
+    assert.match(text, /retrieve|object/i, `no description in the hover: ${text}`);
+  });
+});
+
+test("the decode code action is offered on a log's encoded message and decodes it", async () => {
+  await check("decode action on a log blob", async () => {
+    await openFile("logs/app.log");
+    const start = position("logs/app.log", "Encoded authorization failure message: ");
+    await goTo({ line: start.line, column: start.column + "Encoded authorization failure message: ".length + 20 });
+    await page.keyboard.press(`${ctrl}+Period`);
+    const menu = page.locator(".action-widget:not(.action-list-submenu-panel)").first();
+    await menu.waitFor({ state: "visible", timeout: UI_TIMEOUT });
+    const item = menu.locator(".monaco-list-row", { hasText: /decode/i }).first();
+    await item.waitFor({ timeout: UI_TIMEOUT }).catch(async () => {
+      throw new Error(`no decode action in the quick-fix menu: ${await textOf(menu)}`);
+    });
+    // Apply it: the server asks STS (the loopback stub) and opens the decoded message.
+    // The menu opens with its first entry focused; move to the decode entry, then Enter.
+    for (let i = 0; i < 10 && !(await item.evaluate((el) => el.classList.contains("focused"))); i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    const decoded = await expectDecodedDocument();
+    assert.match(decoded, /arn:aws:sts::123456789012:assumed-role\/LaunchJob\/nightly/);
+    assert.ok(
+      stsRequests.some((b) => new URLSearchParams(b).get("EncodedMessage") === fixtureBlob()),
+      `STS stub did not receive the fixture's message: ${stsRequests.length} request(s)`,
+    );
+  });
+});
+
+test("IAM: Decode authorization message decodes the selection", async () => {
+  await check("decode command on a selection", async () => {
+    await runCommand("View: Close All Editors");
+    await page.locator(".tabs-container .tab").first().waitFor({ state: "detached", timeout: UI_TIMEOUT });
+    await openFile("logs/app.log");
+    const start = position("logs/app.log", "Encoded authorization failure message: ");
+    await goTo(start);
+    await page.keyboard.press("Shift+End");
+    await runCommand("IAM: Decode authorization message");
+    await expectDecodedDocument();
+  });
+});
+
+test("the extension's commands are in the Command Palette and it used the bundled server", async () => {
+  await check("commands and bundled server", async () => {
+    for (const title of ["IAM: Decode authorization message", "IAM: Restart server"]) {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("F1");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible", timeout: UI_TIMEOUT });
+      await input.fill(`>${title}`);
+      await page
+        .locator(".quick-input-list .monaco-list-row", { hasText: title })
+        .first()
+        .waitFor({ timeout: UI_TIMEOUT });
+    }
+    await page.keyboard.press("Escape");
+    await runCommand("IAM: Show server output");
+    const output = page.locator(".output-view, .panel .monaco-editor").filter({ hasText: "Starting" }).first();
+    await output.waitFor({ timeout: UI_TIMEOUT });
+    assert.match(await textOf(output), /found via bundled/);
+  });
+});
+
+/** Process ids of the iam-ls servers started from this run's installed extension. */
+function serverPids() {
+  const bundled = path.join(extensionsDir, "iam-ls.iam-ls-0.1.0", "server", "iam-ls");
+  const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+  return out
+    .split("\n")
+    .map((l) => l.trim().match(/^(\d+)\s+(.*)$/))
+    .filter((m) => m && m[2].startsWith(bundled))
+    .map((m) => Number(m[1]));
+}
+
+test("a crashed server is restarted and serves again", async () => {
+  await check("restart after a crash", async () => {
+    const before = serverPids();
+    assert.equal(before.length, 1, `expected one running server, found ${before.length}`);
+    process.kill(before[0], "SIGKILL");
+    await runCommand("IAM: Show server output");
+    const output = page.locator(".output-view, .panel .monaco-editor").filter({ hasText: "restarting it" }).first();
+    await output.waitFor({ timeout: UI_TIMEOUT });
+    const deadline = Date.now() + UI_TIMEOUT;
+    let after = [];
+    while (Date.now() < deadline) {
+      after = serverPids();
+      if (after.length === 1 && after[0] !== before[0]) {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(after.length === 1 && after[0] !== before[0], `no new server process: ${after}`);
+    // The new server answers: hover on the action again.
+    await openFile("policies/reports.json");
+    await goTo(position("policies/reports.json", "s3:GetObject", 4));
+    await page.keyboard.press(`${ctrl}+KeyK`);
+    await page.keyboard.press(`${ctrl}+KeyI`);
+    await page.locator(".monaco-hover:not(.hidden)", { hasText: "GetObject" }).first().waitFor({ state: "visible", timeout: UI_TIMEOUT });
+  });
+});
