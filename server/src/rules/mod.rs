@@ -33,6 +33,7 @@
 
 pub mod access_analyzer;
 pub mod docs;
+pub mod regions;
 pub mod support;
 
 pub mod actions;
