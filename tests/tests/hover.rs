@@ -45,7 +45,10 @@ fn hover_on_an_action_and_completion_after_s3_get() {
     );
 
     // Completion right after `"s3:Get`.
-    let typed = line(4).find("\"s3:Get\"").expect("partial action on line 4") + 1;
+    let typed = line(4)
+        .find("\"s3:Get\"")
+        .expect("partial action on line 4")
+        + 1;
     let cursor = typed + "s3:Get".len();
     let list = client.call_ok(
         "textDocument/completion",
@@ -53,10 +56,16 @@ fn hover_on_an_action_and_completion_after_s3_get() {
     );
     assert_eq!(list["isIncomplete"], true, "filtered by what was typed");
     let items = list["items"].as_array().expect("completion items");
-    assert!(!items.is_empty() && items.len() <= 200, "{} items", items.len());
+    assert!(
+        !items.is_empty() && items.len() <= 200,
+        "{} items",
+        items.len()
+    );
     let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
     assert!(
-        labels.iter().all(|l| l.to_ascii_lowercase().contains("s3:get")),
+        labels
+            .iter()
+            .all(|l| l.to_ascii_lowercase().contains("s3:get")),
         "{labels:?}"
     );
     let get_object = items
