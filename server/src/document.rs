@@ -99,7 +99,7 @@ pub fn resolve_kind(config: &Config, path: Option<&str>, parse: &Parse) -> Resol
         return ResolvedKind {
             kind: rule.kind,
             why: format!(
-                "the configuration maps `{}` to {} policies",
+                "the configuration marks files matching `{}` as a {}",
                 rule.glob.as_str(),
                 rule.kind.title()
             ),

@@ -246,9 +246,7 @@ pub fn overview(cx: &Ctx<'_>) -> String {
     let _ = write!(out, "**{title}**");
     match cx.kind_info {
         Some(info) if info.configured => {
-            // The reason names the kind's title followed by "policies"; avoid "policy policies".
-            let why = info.why.replace(" policy policies", " policies");
-            let _ = write!(out, " (configured)\n\nSet by configuration: {why}.");
+            let _ = write!(out, " (configured)\n\nSet by configuration: {}.", info.why);
         }
         Some(info) => {
             let _ = write!(
