@@ -101,8 +101,10 @@ pub(super) fn check_invariants(text: &str, p: &Parse) {
             .all(|w| w[0].span.start <= w[1].span.start),
         "errors not sorted"
     );
+    // Only the first character can be a byte order mark; a second one is a stray character.
     let blank = text
-        .trim_start_matches('\u{FEFF}')
+        .strip_prefix('\u{FEFF}')
+        .unwrap_or(text)
         .trim_matches([' ', '\t', '\n', '\r'])
         .is_empty();
     if p.root.is_none() {
