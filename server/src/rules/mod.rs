@@ -32,7 +32,9 @@
 //! is clean.
 
 pub mod access_analyzer;
+pub mod dependencies;
 pub mod docs;
+pub mod global_services;
 pub mod regions;
 pub mod support;
 

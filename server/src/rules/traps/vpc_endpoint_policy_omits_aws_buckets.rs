@@ -1,0 +1,126 @@
+//! ## What it does
+//! In a VPC endpoint policy, flags an Allow that limits S3 reads (`s3:GetObject`) to specific
+//! buckets when no statement lets requests reach the buckets AWS itself serves software from:
+//! the Amazon Linux package repositories, ECR's image layer buckets
+//! (`prod-REGION-starport-layer-bucket`) and the SSM Agent and patching buckets. A policy that
+//! names any of them is taken as having made the choice, and is not flagged.
+//!
+//! ## Why it matters
+//! An endpoint policy applies to every request that goes through the endpoint, whoever makes
+//! it. With an S3 gateway endpoint in a private subnet, `yum`/`dnf` updates, container image
+//! pulls from ECR and SSM Agent downloads all read from AWS-owned buckets through that same
+//! endpoint, so a policy that allows only the team's own buckets breaks them, and the failure
+//! is a plain AccessDenied (or a package manager timeout) with nothing pointing at the
+//! endpoint. The fix depends on what runs behind the endpoint, so the finding is a reminder:
+//! allow the AWS buckets your workloads use (for example
+//! `arn:aws:s3:::prod-eu-central-1-starport-layer-bucket/*` for ECR).
+//!
+//! ## Example
+//! ```json kind=vpc-endpoint
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [{
+//!     "Sid": "OnlyOurBuckets",
+//!     "Effect": "Allow",
+//!     "Principal": "*",
+//!     "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+//!     "Resource": ["arn:aws:s3:::team-data", "arn:aws:s3:::team-data/*"]
+//!   }]
+//! }
+//! ```
+//!
+//! ## Fix
+//! ```json kind=vpc-endpoint
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [
+//!     {
+//!       "Sid": "OnlyOurBuckets",
+//!       "Effect": "Allow",
+//!       "Principal": "*",
+//!       "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+//!       "Resource": ["arn:aws:s3:::team-data", "arn:aws:s3:::team-data/*"]
+//!     },
+//!     {
+//!       "Sid": "EcrImageLayers",
+//!       "Effect": "Allow",
+//!       "Principal": "*",
+//!       "Action": "s3:GetObject",
+//!       "Resource": "arn:aws:s3:::prod-eu-central-1-starport-layer-bucket/*"
+//!     }
+//!   ]
+//! }
+//! ```
+
+use crate::policy::{Effect, PolicyKind};
+use crate::rules::traps::{all_resources, glob};
+use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "IAM910",
+    name: "vpc-endpoint-policy-omits-aws-buckets",
+    category: Category::Traps,
+    severity: Severity::Suggestion,
+    kinds: Kinds::Only(&[PolicyKind::VpcEndpoint]),
+    since: "0.1.0",
+    sources: &[],
+    summary: "A VPC endpoint policy limiting S3 to some buckets, without the AWS-owned buckets instances read through it.",
+    check,
+};
+
+/// Parts of the names of AWS-owned buckets that instances read through an S3 endpoint.
+const AWS_BUCKET_MARKERS: &[&str] = &[
+    "amazonlinux",
+    "al2023-repos-",
+    "starport-layer-bucket",
+    "aws-ssm-",
+    "amazon-ssm-",
+    "aws-patch-manager-",
+    "aws-windows-downloads-",
+    "patch-baseline-snapshot-",
+];
+
+/// Sample ARNs of such buckets, for statements that allow them through a pattern.
+const AWS_BUCKET_SAMPLES: &[&str] = &[
+    "arn:aws:s3:::al2023-repos-eu-central-1-de612dc2/core/mirrors",
+    "arn:aws:s3:::prod-eu-central-1-starport-layer-bucket/layer",
+    "arn:aws:s3:::aws-ssm-eu-central-1/amazon-ssm-agent",
+];
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
+    let mut restricting = None;
+    for st in &cx.policy.statements {
+        if st.effect() != Some(Effect::Allow)
+            || !st.actions().any(|a| glob(a.value, "s3:GetObject", true))
+        {
+            continue;
+        }
+        if all_resources(st) || st.not_resource.is_some() {
+            return;
+        }
+        let names_aws_bucket = st.resources().any(|r| {
+            AWS_BUCKET_MARKERS.iter().any(|m| r.value.contains(m))
+                || AWS_BUCKET_SAMPLES.iter().any(|s| glob(r.value, s, false))
+        });
+        if names_aws_bucket {
+            return;
+        }
+        if restricting.is_none()
+            && let Some(f) = st.resource.as_ref().filter(|f| f.ok().is_some())
+        {
+            restricting = Some((st.index, f.key.span));
+        }
+    }
+    let Some((index, span)) = restricting else {
+        return;
+    };
+    out.push(
+        Diag::new(
+            span,
+            "Through this endpoint, S3 reads reach only the buckets listed: AWS-owned buckets \
+             that instances behind it also read (Amazon Linux repositories, ECR image layers, \
+             SSM Agent files) fail with a plain AccessDenied. Allow the ones your workloads use.",
+        )
+        .in_statement(index),
+    );
+}
