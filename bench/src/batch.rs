@@ -82,14 +82,20 @@ print(json.dumps({"files": len(files), "findings": findings, "crashes": crashes,
                   "import_s": t1 - t0, "analyze_s": t2 - t1}))
 "#;
 
+/// CPU time (user + system) of every child this process has waited for so far.
+pub fn children_cpu() -> Duration {
+    crate::lsp::cpu_time("self", true).unwrap_or_default()
+}
+
 /// Runs a command to completion, timing it; stdin from `input` (a file) or empty.
-fn run(cmd: &mut Command, input: Option<&Path>) -> Result<(Output, Duration), Error> {
+fn run(cmd: &mut Command, input: Option<&Path>) -> Result<(Output, Timing), Error> {
     let stdin = match input {
         Some(path) => {
             Stdio::from(std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?)
         }
         None => Stdio::null(),
     };
+    let cpu_before = children_cpu();
     let start = Instant::now();
     let out = cmd
         .stdin(stdin)
@@ -97,7 +103,50 @@ fn run(cmd: &mut Command, input: Option<&Path>) -> Result<(Output, Duration), Er
         .stderr(Stdio::piped())
         .output()
         .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    Ok((out, start.elapsed()))
+    let wall = start.elapsed();
+    let cpu = children_cpu().saturating_sub(cpu_before);
+    Ok((out, Timing { wall, cpu }))
+}
+
+/// Wall time and CPU time (user + system, 10 ms resolution) of one process.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timing {
+    /// Spawn to exit.
+    pub wall: Duration,
+    /// CPU time the process used, which a busy machine disturbs much less than wall time.
+    pub cpu: Duration,
+}
+
+/// Wall and CPU samples of repeated runs.
+#[derive(Clone, Debug, Default)]
+pub struct Runs {
+    /// Wall times.
+    pub wall: Samples,
+    /// CPU times.
+    pub cpu: Samples,
+}
+
+impl Runs {
+    /// Adds one run.
+    pub fn push(&mut self, t: Timing) {
+        self.wall.push(t.wall);
+        self.cpu.push(t.cpu);
+    }
+
+    /// How many runs.
+    pub fn len(&self) -> usize {
+        self.wall.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.wall.is_empty()
+    }
+
+    /// Both sets as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::json!({"wall": self.wall.json(), "cpu": self.cpu.json()})
+    }
 }
 
 fn tail(bytes: &[u8]) -> String {
@@ -113,7 +162,7 @@ pub fn iam_ls_check(
     binary: &Path,
     paths: &[PathBuf],
     expected: usize,
-) -> Result<(Duration, u64), Error> {
+) -> Result<(Timing, u64), Error> {
     let mut cmd = Command::new(binary);
     cmd.args(["check", "--format", "json", "--color", "never", "--"])
         .args(paths);
@@ -141,8 +190,8 @@ pub fn iam_ls_check(
 /// What parliament's library run reported.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LibRun {
-    /// Wall time of the process.
-    pub wall: Duration,
+    /// Wall and CPU time of the process.
+    pub time: Timing,
     /// Time spent importing parliament (inside the process).
     pub import: Duration,
     /// Time spent analysing (inside the process).
@@ -157,7 +206,7 @@ pub struct LibRun {
 pub fn parliament_lib(peers: &Peers, list: &Path, expected: usize) -> Result<LibRun, Error> {
     let mut cmd = Command::new(&peers.python);
     cmd.arg("-c").arg(PARLIAMENT_LIB).arg(list);
-    let (out, wall) = run(&mut cmd, None)?;
+    let (out, time) = run(&mut cmd, None)?;
     if !out.status.success() {
         return Err(format!(
             "parliament (library) failed: {}",
@@ -174,7 +223,7 @@ pub fn parliament_lib(peers: &Peers, list: &Path, expected: usize) -> Result<Lib
     }
     let secs = |k: &str| Duration::from_secs_f64(v[k].as_f64().unwrap_or(0.0).max(0.0));
     Ok(LibRun {
-        wall,
+        time,
         import: secs("import_s"),
         analyze: secs("analyze_s"),
         findings: v["findings"].as_u64().unwrap_or(0),
@@ -192,7 +241,7 @@ pub enum CliOutcome {
 }
 
 /// `parliament --json < file`: the way CI users run it (its `--file` wants a terminal).
-pub fn parliament_cli(peers: &Peers, file: &Path) -> Result<(Duration, CliOutcome), Error> {
+pub fn parliament_cli(peers: &Peers, file: &Path) -> Result<(Timing, CliOutcome), Error> {
     let mut cmd = Command::new(&peers.parliament);
     cmd.arg("--json");
     let (out, took) = run(&mut cmd, Some(file))?;
@@ -213,7 +262,7 @@ pub fn parliament_cli(peers: &Peers, file: &Path) -> Result<(Duration, CliOutcom
 }
 
 /// `cfn-lint --format json` over templates (one process for all of them).
-pub fn cfn_lint(peers: &Peers, templates: &[PathBuf]) -> Result<(Duration, u64), Error> {
+pub fn cfn_lint(peers: &Peers, templates: &[PathBuf]) -> Result<(Timing, u64), Error> {
     let mut cmd = Command::new(&peers.cfn_lint);
     cmd.args(["--format", "json", "--"]).args(templates);
     let (out, took) = run(&mut cmd, None)?;
@@ -260,13 +309,13 @@ pub struct PerFile {
     /// Files in the sample.
     pub files: usize,
     /// `iam-ls check FILE`.
-    pub iam_ls: Samples,
+    pub iam_ls: Runs,
     /// `parliament --json < FILE`.
-    pub parliament: Samples,
+    pub parliament: Runs,
     /// Files parliament crashed on.
     pub parliament_crashes: usize,
     /// `cfn-lint TEMPLATE` (the file wrapped in a template), on every few files only.
-    pub cfn_lint: Samples,
+    pub cfn_lint: Runs,
 }
 
 /// Runs every tool once per file of `sample` (with its template), interleaved; cfn-lint, which
@@ -307,15 +356,15 @@ pub struct Corpus {
     /// Bytes of policy text.
     pub bytes: u64,
     /// `iam-ls check DIR`.
-    pub iam_ls: Samples,
+    pub iam_ls: Runs,
     /// iam-ls findings (last run).
     pub iam_ls_findings: u64,
     /// parliament's library, one process.
-    pub parliament: Samples,
+    pub parliament: Runs,
     /// The last library run's details.
     pub parliament_last: LibRun,
     /// cfn-lint over all templates, one process.
-    pub cfn_lint: Samples,
+    pub cfn_lint: Runs,
     /// cfn-lint findings (last run).
     pub cfn_lint_findings: u64,
 }
@@ -348,7 +397,7 @@ pub fn corpus(
         out.iam_ls_findings = findings;
         if let Some(peers) = peers {
             let lib = parliament_lib(peers, list, files.len())?;
-            out.parliament.push(lib.wall);
+            out.parliament.push(lib.time);
             out.parliament_last = lib;
             if cfn_every > 0 && round % cfn_every == 0 {
                 let (t, findings) = cfn_lint(peers, templates)?;

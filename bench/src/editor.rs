@@ -86,13 +86,16 @@ pub fn startup(launch: &Launch, policy: &str, runs: usize) -> Result<Startup, Er
 /// sending keystrokes faster than it answers would measure fewer analyses than edits. Waiting
 /// for each version's diagnostics is the typist who is slower than the server: every keystroke
 /// gets its own analysis and publication.
+///
+/// Also returns the server's CPU time (user + system) over the keystrokes, which a busy machine
+/// disturbs less than the latencies.
 pub fn typing(
     server: &mut Server,
     uri: &str,
     before: &str,
     typed: &str,
     after: &str,
-) -> Result<Samples, Error> {
+) -> Result<(Samples, Duration), Error> {
     if !typed.is_ascii() || !before.is_ascii() {
         return Err("typing replays ASCII text only".into());
     }
@@ -102,6 +105,8 @@ pub fn typing(
     server.open_and_wait(uri, "json", &initial)?;
     let (mut line, mut col) = Lines::new(before).position(before.len());
     let mut samples = Samples::new();
+    let pid = server.pid().to_string();
+    let cpu_before = lsp::cpu_time(&pid, false)?;
     let mut version = 1i64;
     let mut buf = [0u8; 4];
     for ch in typed.chars() {
@@ -130,7 +135,8 @@ pub fn typing(
             col += 1;
         }
     }
-    Ok(samples)
+    let cpu = lsp::cpu_time(&pid, false)?.saturating_sub(cpu_before);
+    Ok((samples, cpu))
 }
 
 /// Checks the server's copy of the text against ours with the `iamLs/textHash` extension

@@ -376,6 +376,36 @@ pub fn memory(pid: u32) -> Result<Memory, Error> {
     })
 }
 
+/// Clock ticks per second of the CPU times in `/proc/*/stat` (`USER_HZ`, 100 on Linux).
+const USER_HZ: f64 = 100.0;
+
+/// User + system CPU time of a process from `/proc/<pid>/stat`: its own when `children` is
+/// false, else that of its children already waited for (fields `cutime` + `cstime`). The
+/// resolution is one clock tick (10 ms); take differences over many operations.
+pub fn cpu_time(pid: &str, children: bool) -> Result<Duration, Error> {
+    let path = format!("/proc/{pid}/stat");
+    let stat = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, r)| r)
+        .ok_or("malformed stat")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
+    let at = |n: usize| -> Result<f64, Error> {
+        fields
+            .get(n - 3)
+            .and_then(|v| v.parse::<f64>().ok())
+            .ok_or_else(|| format!("{path}: no field {n}"))
+    };
+    let ticks = if children {
+        at(16)? + at(17)?
+    } else {
+        at(14)? + at(15)?
+    };
+    Ok(Duration::from_secs_f64(ticks / USER_HZ))
+}
+
 /// A `file://` URI for a made-up path (the server never reads it).
 pub fn uri(name: &str) -> String {
     format!("file:///bench/{name}")

@@ -303,15 +303,31 @@ fn ratio(a: Duration, b: Duration) -> String {
     }
 }
 
-/// The ratio `ours / theirs`, with the verdict on "at least `times` faster" when `judge`.
-fn speedup_target(ours: Duration, theirs: Duration, times: f64, judge: bool) -> String {
-    let r = ratio(ours, theirs);
-    if !judge || theirs.is_zero() {
-        return r;
+/// Median wall time and median CPU time: `1.20 s (0.40 s CPU)`.
+fn wall_cpu(r: &batch::Runs) -> String {
+    format!("{} ({} CPU)", show(r.wall.p50()), show(r.cpu.p50()))
+}
+
+/// Ratios of the medians, wall and CPU: `0.031 (CPU 0.025)`.
+fn ratios(ours: &batch::Runs, theirs: &batch::Runs) -> String {
+    if theirs.is_empty() {
+        return "-".into();
     }
-    let met = ours.as_secs_f64() * times <= theirs.as_secs_f64();
     format!(
-        "{r}; target over {times:.0}× faster: {}",
+        "{} (CPU {})",
+        ratio(ours.wall.p50(), theirs.wall.p50()),
+        ratio(ours.cpu.p50(), theirs.cpu.p50())
+    )
+}
+
+/// The verdict on "at least `times` faster" (median wall times) when `judge`, else nothing.
+fn speedup_verdict(ours: &batch::Runs, theirs: &batch::Runs, times: f64, judge: bool) -> String {
+    if !judge || theirs.is_empty() {
+        return String::new();
+    }
+    let met = ours.wall.p50().as_secs_f64() * times <= theirs.wall.p50().as_secs_f64();
+    format!(
+        "; target over {times:.0}× faster: {}",
         if met { "met" } else { "**missed**" }
     )
 }
@@ -390,14 +406,16 @@ fn run(o: &Options) -> Result<(String, Value), String> {
             let k = counts.typed_10k.min(text.len());
             progress(&format!("typing {k} keystrokes into the 10 KB policy"));
             let split = text.len() - k;
-            let s = editor::typing(&mut server, &uri, &text[..split], &text[split..], "")?;
+            let (s, cpu) = editor::typing(&mut server, &uri, &text[..split], &text[split..], "")?;
             editor::check_text(&mut server, &uri, text)?;
-            raw["typing_10k"] = json!({"bytes": text.len(), "statements": data.small.statement_starts.len() - 1, "keystrokes": k, "latency": s.json()});
+            raw["typing_10k"] = json!({"bytes": text.len(), "statements": data.small.statement_starts.len() - 1, "keystrokes": k, "latency": s.json(), "server_cpu_ms": ms(cpu)});
             editor_rows.push(format!(
-                "| Keystroke → diagnostics, 10 KB policy ({} keystrokes), p50 / p95 / p99 | p99 < 5 ms: {} | {} | 67 / - / 132 ms | p99 {} |",
+                "| Keystroke → diagnostics, 10 KB policy ({} statements, {} keystrokes), p50 / p95 / p99 (server CPU per keystroke) | p99 < 5 ms: {} | {} ({}) | 67 / - / 132 ms | p99 {} |",
+                data.small.statement_starts.len() - 1,
                 k,
                 verdict(s.percentile(99.0), Duration::from_millis(5)),
                 pcts(&s),
+                show(cpu / k.max(1) as u32),
                 ratio(s.percentile(99.0), Duration::from_millis(132)),
             ));
         } else {
@@ -457,7 +475,7 @@ fn run(o: &Options) -> Result<(String, Value), String> {
             ));
             let (mut server, _) = launch.start()?;
             let uri = lsp::uri("policy-100k.json");
-            let s = editor::typing(
+            let (s, cpu) = editor::typing(
                 &mut server,
                 &uri,
                 &g.text[..start],
@@ -466,12 +484,13 @@ fn run(o: &Options) -> Result<(String, Value), String> {
             )?;
             editor::check_text(&mut server, &uri, &g.text)?;
             server.shutdown()?;
-            raw["typing_100k"] = json!({"bytes": g.text.len(), "statements": g.statement_starts.len() - 1, "keystrokes": end - start, "latency": s.json()});
+            raw["typing_100k"] = json!({"bytes": g.text.len(), "statements": g.statement_starts.len() - 1, "keystrokes": end - start, "latency": s.json(), "server_cpu_ms": ms(cpu)});
             editor_rows.push(format!(
-                "| Keystroke → diagnostics, 100 KB policy ({} statements; {} keystrokes in the middle), p50 / p95 / p99 | | {} | | |",
+                "| Keystroke → diagnostics, 100 KB policy ({} statements; {} keystrokes in the middle), p50 / p95 / p99 (server CPU per keystroke) | | {} ({}) | | |",
                 g.statement_starts.len() - 1,
                 end - start,
                 pcts(&s),
+                show(cpu / (end - start).max(1) as u32),
             ));
         }
     }
@@ -643,20 +662,18 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         let files: Vec<PathBuf> = match &corpus_files {
             Some(f) => f.clone(),
             None => {
-                let dir = &generated;
-                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(&generated).map_err(|e| e.to_string())?;
                 (0..20)
                     .map(|i| {
-                        let p = dir.join(format!("p{i:02}.json"));
+                        let p = generated.join(format!("p{i:02}.json"));
                         write(&p, &inputs::policy(400 + 300 * i, 1000 + i as u64).text).map(|()| p)
                     })
                     .collect::<Result<_, _>>()?
             }
         };
-        let templates_dir = scratch.0.join("templates");
         let templates = if peers.is_some() {
             progress("wrapping the policies in CloudFormation templates for cfn-lint");
-            batch::wrap_templates(&files, &templates_dir)?
+            batch::wrap_templates(&files, &scratch.0.join("templates"))?
         } else {
             files.clone()
         };
@@ -664,12 +681,12 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         batch::write_list(&files, &list)?;
         let corpus_name = match (corpus_files.is_some(), o.quick) {
             (true, false) => "managed policy corpus",
-            (true, true) => "managed policy corpus (quick subset)",
+            (true, true) => "managed policy corpus, quick subset",
             (false, _) => "generated policies",
         };
+        let full_corpus = corpus_files.is_some() && !o.quick;
         progress(&format!(
-            "{}: {} files, {} interleaved rounds",
-            corpus_name,
+            "{corpus_name}: {} files, {} interleaved rounds",
             files.len(),
             o.rounds
         ));
@@ -688,7 +705,7 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         raw["cli_corpus"] = json!({
             "files": c.files, "bytes": c.bytes, "rounds": o.rounds,
             "iam_ls": c.iam_ls.json(), "iam_ls_findings": c.iam_ls_findings,
-            "iam_ls_policies_per_second": per_second(c.iam_ls.p50()),
+            "iam_ls_policies_per_second": per_second(c.iam_ls.wall.p50()),
             "parliament_lib": c.parliament.json(),
             "parliament_lib_import_ms": ms(c.parliament_last.import),
             "parliament_lib_analyze_ms": ms(c.parliament_last.analyze),
@@ -698,13 +715,13 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         });
         let _ = writeln!(
             cli_md,
-            "| Input | iam-ls | Peer | Peer time | iam-ls / peer |"
+            "| Input | iam-ls: wall (CPU) | Peer | Peer: wall (CPU) | iam-ls / peer: wall (CPU) |"
         );
         let _ = writeln!(cli_md, "| --- | --- | --- | --- | --- |");
-        let iam = c.iam_ls.p50();
-        let target = if corpus_files.is_some() && !o.quick {
+        let iam = c.iam_ls.wall.p50();
+        let target = if full_corpus {
             format!(
-                " (target < 0.5 s: {})",
+                "; target < 0.5 s: {}",
                 verdict(iam, Duration::from_millis(500))
             )
         } else {
@@ -712,12 +729,11 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         };
         let _ = writeln!(
             cli_md,
-            "| {} ({} files, {:.1} MB), one process, median of {} | {}{target}, {:.0} policies/s, {} findings | {} | {} | {} |",
-            corpus_name,
+            "| {corpus_name} ({} files, {:.1} MB), `iam-ls check DIR`, one process, median of {} | {}{target}; {:.0} policies/s; {} findings | {} | {} | {}{} |",
             c.files,
             c.bytes as f64 / 1e6,
             c.iam_ls.len(),
-            show(iam),
+            wall_cpu(&c.iam_ls),
             per_second(iam),
             c.iam_ls_findings,
             if peers.is_some() {
@@ -729,29 +745,25 @@ fn run(o: &Options) -> Result<(String, Value), String> {
                 "-".into()
             } else {
                 format!(
-                    "{} ({} import + {} analysis; {} findings, {} crashes)",
-                    show(c.parliament.p50()),
+                    "{}; in-process {} import + {} analysis; {} findings, {} crashes",
+                    wall_cpu(&c.parliament),
                     show(c.parliament_last.import),
                     show(c.parliament_last.analyze),
                     c.parliament_last.findings,
                     c.parliament_last.crashes
                 )
             },
-            speedup_target(
-                iam,
-                c.parliament.p50(),
-                10.0,
-                !o.quick && corpus_files.is_some()
-            ),
+            ratios(&c.iam_ls, &c.parliament),
+            speedup_verdict(&c.iam_ls, &c.parliament, 10.0, full_corpus),
         );
         if !c.cfn_lint.is_empty() {
             let _ = writeln!(
                 cli_md,
-                "| same, each policy wrapped in a template | | cfn-lint, one process, median of {} | {} ({} findings) | {} |",
+                "| same policies, each wrapped in a template | | cfn-lint, one process over all templates, {} run | {}; {} findings | {} |",
                 c.cfn_lint.len(),
-                show(c.cfn_lint.p50()),
+                wall_cpu(&c.cfn_lint),
                 c.cfn_lint_findings,
-                ratio(iam, c.cfn_lint.p50()),
+                ratios(&c.iam_ls, &c.cfn_lint),
             );
         }
 
@@ -770,18 +782,16 @@ fn run(o: &Options) -> Result<(String, Value), String> {
                 "parliament_cli_crashes": p.parliament_crashes,
                 "cfn_lint": p.cfn_lint.json(),
             });
-            let extrapolated = |s: &Samples| {
+            // The sum over the whole corpus at the sample's mean rate.
+            let whole = |s: &Samples| {
                 Duration::from_secs_f64(
                     s.total().as_secs_f64() / s.len().max(1) as f64 * files.len() as f64,
                 )
             };
             let _ = writeln!(
                 cli_md,
-                "| one process per file, {} files spread over the {corpus_name}: p50 per file (sum over all {} at that rate) | {} ({}) | {} | {} | {} |",
-                n,
-                files.len(),
-                show(p.iam_ls.p50()),
-                show(extrapolated(&p.iam_ls)),
+                "| one process per file, {n} files spread over the {corpus_name}, p50 per file | {} | {} | {} | {} |",
+                wall_cpu(&p.iam_ls),
                 if peers.is_some() {
                     "`parliament --json < file`"
                 } else {
@@ -791,32 +801,36 @@ fn run(o: &Options) -> Result<(String, Value), String> {
                     "-".into()
                 } else {
                     format!(
-                        "{} ({}; {} crashes)",
-                        show(p.parliament.p50()),
-                        show(extrapolated(&p.parliament)),
+                        "{}; {} crashes",
+                        wall_cpu(&p.parliament),
                         p.parliament_crashes
                     )
                 },
-                ratio(p.iam_ls.p50(), p.parliament.p50()),
+                ratios(&p.iam_ls, &p.parliament),
             );
             if !p.cfn_lint.is_empty() {
                 let _ = writeln!(
                     cli_md,
-                    "| same, wrapped in templates (every 5th file: {}) | | `cfn-lint template.json` | {} ({}) | {} |",
+                    "| same, wrapped in templates, every 5th file ({} runs) | | `cfn-lint template.json` | {} | {} |",
                     p.cfn_lint.len(),
-                    show(p.cfn_lint.p50()),
-                    show(extrapolated(&p.cfn_lint)),
-                    ratio(p.iam_ls.p50(), p.cfn_lint.p50()),
+                    wall_cpu(&p.cfn_lint),
+                    ratios(&p.iam_ls, &p.cfn_lint),
                 );
             }
-            if corpus_files.is_some() && !c.parliament.is_empty() {
+            if !p.parliament.is_empty() {
+                let mut theirs = batch::Runs::default();
+                theirs.push(batch::Timing {
+                    wall: whole(&p.parliament.wall),
+                    cpu: whole(&p.parliament.cpu),
+                });
                 let _ = writeln!(
                     cli_md,
-                    "| the whole corpus: iam-ls in one process vs parliament's CLI once per file | {} | `parliament --json < file` × {} | {} | {} |",
-                    show(iam),
+                    "| the {corpus_name}: iam-ls in one process vs parliament's CLI once per file (its sum at the sample's mean rate) | {} | `parliament --json < file` × {} | {} | {}{} |",
+                    wall_cpu(&c.iam_ls),
                     files.len(),
-                    show(extrapolated(&p.parliament)),
-                    speedup_target(iam, extrapolated(&p.parliament), 1000.0, !o.quick),
+                    wall_cpu(&theirs),
+                    ratios(&c.iam_ls, &theirs),
+                    speedup_verdict(&c.iam_ls, &theirs, 1000.0, full_corpus),
                 );
             }
         }
@@ -825,57 +839,57 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         let single = [("10 KB", &data.small), ("100 KB", &data.large)];
         let mut singles = serde_json::Map::new();
         for (label, g) in single {
-            let path = scratch
-                .0
-                .join(format!("policy-{}.json", label.replace(' ', "")));
+            let tag = label.replace(' ', "");
+            let path = scratch.0.join(format!("policy-{tag}.json"));
             write(&path, &g.text)?;
             let template = batch::wrap_templates(
                 std::slice::from_ref(&path),
-                &scratch.0.join(format!("t-{}", label.replace(' ', ""))),
+                &scratch.0.join(format!("t-{tag}")),
             )?;
-            let list = scratch
-                .0
-                .join(format!("list-{}.txt", label.replace(' ', "")));
+            let list = scratch.0.join(format!("list-{tag}.txt"));
             batch::write_list(std::slice::from_ref(&path), &list)?;
             let (mut iam, mut parl_cli, mut parl_lib, mut cfn) = (
-                Samples::new(),
-                Samples::new(),
-                Samples::new(),
-                Samples::new(),
+                batch::Runs::default(),
+                batch::Runs::default(),
+                batch::Runs::default(),
+                batch::Runs::default(),
             );
             for _ in 0..counts.single_rounds {
                 iam.push(batch::iam_ls_check(&o.server, std::slice::from_ref(&path), 1)?.0);
                 if let Some(peers) = &peers {
                     parl_cli.push(batch::parliament_cli(peers, &path)?.0);
-                    parl_lib.push(batch::parliament_lib(peers, &list, 1)?.wall);
+                    parl_lib.push(batch::parliament_lib(peers, &list, 1)?.time);
                     cfn.push(batch::cfn_lint(peers, &template)?.0);
                 }
             }
-            singles.insert(label.into(), json!({"iam_ls": iam.json(), "parliament_cli": parl_cli.json(), "parliament_lib": parl_lib.json(), "cfn_lint": cfn.json()}));
+            singles.insert(
+                label.into(),
+                json!({"iam_ls": iam.json(), "parliament_cli": parl_cli.json(), "parliament_lib": parl_lib.json(), "cfn_lint": cfn.json()}),
+            );
+            let statements = g.statement_starts.len() - 1;
             for (peer, s) in [
                 ("`parliament --json < file`", &parl_cli),
-                ("parliament, library (process)", &parl_lib),
-                ("cfn-lint (wrapped)", &cfn),
+                ("parliament, library, one process", &parl_lib),
+                ("cfn-lint, wrapped in a template", &cfn),
             ] {
                 if s.is_empty() {
                     continue;
                 }
                 let _ = writeln!(
                     cli_md,
-                    "| the generated {label} policy ({} statements), median of {} | {} | {peer} | {} | {} |",
-                    g.statement_starts.len() - 1,
+                    "| the generated {label} policy ({statements} statements), `iam-ls check FILE`, median of {} | {} | {peer} | {} | {} |",
                     iam.len(),
-                    show(iam.p50()),
-                    show(s.p50()),
-                    ratio(iam.p50(), s.p50()),
+                    wall_cpu(&iam),
+                    wall_cpu(s),
+                    ratios(&iam, s),
                 );
             }
             if peers.is_none() {
                 let _ = writeln!(
                     cli_md,
-                    "| the generated {label} policy, median of {} | {} | (no peers) | - | - |",
+                    "| the generated {label} policy ({statements} statements), median of {} | {} | (no peers) | - | - |",
                     iam.len(),
-                    show(iam.p50())
+                    wall_cpu(&iam)
                 );
             }
         }
