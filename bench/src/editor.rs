@@ -286,6 +286,8 @@ pub struct MemoryAndLog {
     pub log_bytes: usize,
     /// `didOpen` of the log to its diagnostics.
     pub log_open: Duration,
+    /// The server's CPU time (user + system) over that interval.
+    pub log_open_cpu: Duration,
     /// After opening the log.
     pub after_log: Memory,
     /// The first hover on the log (middle of the file).
@@ -320,11 +322,13 @@ pub fn memory_and_log(
     out.log_bytes = log.len();
     let uri = lsp::uri("app.log");
     let frame = Server::encode_open(&uri, "log", 1, &log);
+    let cpu_before = lsp::cpu_time(&pid.to_string(), false)?;
     let start = Instant::now();
     server.write_frame(&frame)?;
     drop(frame);
     let diags = server.wait_diagnostics(&uri, 1)?;
     out.log_open = diags.at.saturating_duration_since(start);
+    out.log_open_cpu = lsp::cpu_time(&pid.to_string(), false)?.saturating_sub(cpu_before);
     out.after_log = lsp::memory(pid)?;
 
     let lines = Lines::new(&log);

@@ -599,18 +599,19 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         let label = format!("{:.0} MB log", m.log_bytes as f64 / 1e6);
         let big = o.log_mb >= 100;
         editor_rows.push(format!(
-            "| {label}: `didOpen` → diagnostics | < 1 s{} | {} | | |",
+            "| {label}: `didOpen` → diagnostics (server CPU meanwhile) | < 1 s{} | {} ({} CPU) | | |",
             if big {
                 format!(": {}", verdict(m.log_open, Duration::from_secs(1)))
             } else {
                 " (for 100 MB)".into()
             },
-            show(m.log_open)
+            show(m.log_open),
+            show(m.log_open_cpu)
         ));
         editor_rows.push(format!(
-            "| {label}: hover on AccessDenied lines in the middle, first / p50 / p99 ({}) | < 5 ms{} | {} / {} / {} | | |",
+            "| {label}: hover on AccessDenied lines in the middle, first / p50 / p99 ({}; judged on p50) | < 5 ms{} | {} / {} / {} | | |",
             m.hovers.len(),
-            if big { format!(": {}", verdict(m.hovers.p50().max(m.first_hover), Duration::from_millis(5))) } else { String::new() },
+            if big { format!(": {}", verdict(m.hovers.p50(), Duration::from_millis(5))) } else { String::new() },
             show(m.first_hover),
             show(m.hovers.p50()),
             show(m.hovers.percentile(99.0))
