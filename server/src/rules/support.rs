@@ -118,8 +118,11 @@ pub fn format_day(days: i64) -> String {
 /// duplicates, in catalog order. Unknown names are skipped.
 pub fn statement_actions(catalog: &Catalog, statement: &Statement<'_>) -> Vec<Action> {
     let mut out = Vec::new();
+    let mut one = Vec::new();
     for a in statement.actions() {
-        catalog.expand_into(a.value, &mut out);
+        // `expand_into` clears its vector: expand each entry on its own, then append.
+        catalog.expand_into(a.value, &mut one);
+        out.append(&mut one);
     }
     out.sort_by_key(|a| a.full_name());
     out.dedup_by_key(|a| a.full_name());
@@ -164,5 +167,17 @@ mod tests {
             parse_instant("2024-02-29"),
             Some(days_from_civil(2024, 2, 29) * 86_400)
         );
+    }
+
+    #[test]
+    fn statement_actions_keeps_every_entry() {
+        let text = r#"{"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "sqs:SendMessage", "s3:PutObject"], "Resource": "*"}]}"#;
+        let parsed = crate::syntax::parse(text);
+        let policy = crate::policy::Policy::from_parse(&parsed);
+        let names: Vec<_> = statement_actions(crate::catalog::catalog(), &policy.statements[0])
+            .iter()
+            .map(|a| a.full_name())
+            .collect();
+        assert_eq!(names, ["s3:GetObject", "s3:PutObject", "sqs:SendMessage"]);
     }
 }
