@@ -69,17 +69,18 @@ t0 = time.perf_counter()
 from parliament import analyze_policy_string
 t1 = time.perf_counter()
 files = [p for p in open(sys.argv[1]).read().split("\n") if p]
-findings = crashes = 0
+findings = 0
+crashed = []
 for path in files:
     with open(path) as f:
         text = f.read()
     try:
         findings += len(analyze_policy_string(text).findings)
-    except Exception:
-        crashes += 1
+    except Exception as e:
+        crashed.append(path.rsplit("/", 1)[-1] + ": " + type(e).__name__)
 t2 = time.perf_counter()
-print(json.dumps({"files": len(files), "findings": findings, "crashes": crashes,
-                  "import_s": t1 - t0, "analyze_s": t2 - t1}))
+print(json.dumps({"files": len(files), "findings": findings, "crashes": len(crashed),
+                  "crashed": crashed, "import_s": t1 - t0, "analyze_s": t2 - t1}))
 "#;
 
 /// CPU time (user + system) of every child this process has waited for so far.
@@ -188,7 +189,7 @@ pub fn iam_ls_check(
 }
 
 /// What parliament's library run reported.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LibRun {
     /// Wall and CPU time of the process.
     pub time: Timing,
@@ -200,6 +201,8 @@ pub struct LibRun {
     pub findings: u64,
     /// Policies on which it raised an exception.
     pub crashes: u64,
+    /// Their file names and the exception's type.
+    pub crashed: Vec<String>,
 }
 
 /// parliament's library over `list` (a file with one path per line) in one process.
@@ -228,6 +231,14 @@ pub fn parliament_lib(peers: &Peers, list: &Path, expected: usize) -> Result<Lib
         analyze: secs("analyze_s"),
         findings: v["findings"].as_u64().unwrap_or(0),
         crashes: v["crashes"].as_u64().unwrap_or(0),
+        crashed: v["crashed"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| c.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 

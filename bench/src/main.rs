@@ -712,6 +712,7 @@ fn run(o: &Options) -> Result<(String, Value), String> {
             "parliament_lib_analyze_ms": ms(c.parliament_last.analyze),
             "parliament_lib_findings": c.parliament_last.findings,
             "parliament_lib_crashes": c.parliament_last.crashes,
+            "parliament_lib_crashed": c.parliament_last.crashed,
             "cfn_lint": c.cfn_lint.json(), "cfn_lint_findings": c.cfn_lint_findings,
         });
         let _ = writeln!(
