@@ -231,6 +231,31 @@ pub struct Context<'a> {
     pub catalog: &'static Catalog,
     /// Today, as days since 1970-01-01 (UTC), for checks on dates.
     pub today: i64,
+    /// The other policies of the document's `[[groups]]` (the layers that apply to the same
+    /// principal), for the cross-file traps; empty when it belongs to no group.
+    pub related: &'a [Related<'a>],
+}
+
+/// Another policy that applies to the same principal as the checked document (a member of the
+/// same `[[groups]]` entry), as the caller hands it to [`check_with_related`].
+#[derive(Clone, Copy, Debug)]
+pub struct RelatedDocument<'a> {
+    /// Its path relative to the workspace root, for messages.
+    pub path: &'a str,
+    /// The role it plays in the group: identity, permissions-boundary, service-control,
+    /// resource-control or session.
+    pub kind: PolicyKind,
+    pub text: &'a str,
+    pub parse: &'a Parse,
+}
+
+/// A related document as rules see it: with its typed model.
+#[derive(Debug)]
+pub struct Related<'a> {
+    pub path: &'a str,
+    pub kind: PolicyKind,
+    pub text: &'a str,
+    pub policy: Policy<'a>,
 }
 
 /// A text edit: replace `span` with `text`.
@@ -421,7 +446,22 @@ pub struct Input<'a> {
 
 /// Runs every applicable, enabled rule and returns the findings sorted by position.
 pub fn check(input: &Input<'_>) -> Vec<Finding> {
+    check_with_related(input, &[])
+}
+
+/// Like [`check`], with the other policies of the document's group (see [`Context::related`]).
+/// The caller re-runs it for every open member when any member of the group changes.
+pub fn check_with_related(input: &Input<'_>, related: &[RelatedDocument<'_>]) -> Vec<Finding> {
     let policy = Policy::from_parse(input.parse);
+    let related: Vec<Related<'_>> = related
+        .iter()
+        .map(|r| Related {
+            path: r.path,
+            kind: r.kind,
+            text: r.text,
+            policy: Policy::from_parse(r.parse),
+        })
+        .collect();
     let cx = Context {
         text: input.text,
         parse: input.parse,
@@ -429,6 +469,7 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
         kind: input.kind,
         catalog: catalog::catalog(),
         today: input.today,
+        related: &related,
     };
     let mut findings = Vec::new();
     let mut diags = Vec::new();

@@ -1,6 +1,6 @@
 //! Test helpers for rules: run the rules on a fixture and render findings for snapshots.
 
-use super::{Finding, Input, check, support};
+use super::{Finding, Input, RelatedDocument, check, check_with_related, support};
 use crate::config::Config;
 use crate::policy::{Policy, PolicyKind, detect_kind};
 use crate::syntax::parse;
@@ -25,6 +25,38 @@ pub fn run_with(text: &str, kind: Option<PolicyKind>, config: &Config) -> Vec<Fi
         config,
         today: TODAY,
     })
+}
+
+/// Like [`run`], with the other policies of the document's group as `(path, kind, text)`.
+pub fn run_related(
+    text: &str,
+    kind: Option<PolicyKind>,
+    related: &[(&str, PolicyKind, &str)],
+) -> Vec<Finding> {
+    let parsed = parse(text);
+    let kind = kind.unwrap_or_else(|| detect_kind(&Policy::from_parse(&parsed)).0);
+    let parses: Vec<_> = related.iter().map(|(_, _, t)| parse(t)).collect();
+    let docs: Vec<RelatedDocument<'_>> = related
+        .iter()
+        .zip(&parses)
+        .map(|((path, kind, text), parse)| RelatedDocument {
+            path,
+            kind: *kind,
+            text,
+            parse,
+        })
+        .collect();
+    check_with_related(
+        &Input {
+            text,
+            parse: &parsed,
+            kind,
+            path: None,
+            config: &Config::default(),
+            today: TODAY,
+        },
+        &docs,
+    )
 }
 
 /// The findings of one rule (by name) on `text`.

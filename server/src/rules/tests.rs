@@ -3,7 +3,7 @@
 
 use super::access_analyzer::CODES;
 use super::docs::{SECTIONS, code_blocks, render_index, render_page, section};
-use super::testing::{TODAY, run};
+use super::testing::{TODAY, run, run_related};
 use super::{Fix, all, find};
 use crate::policy::PolicyKind;
 use std::collections::HashSet;
@@ -76,15 +76,30 @@ fn kind_of(block: &super::docs::CodeBlock<'_>, rule: &str) -> Option<PolicyKind>
     })
 }
 
+/// Runs the rules on the first code block of a doc section, with the section's further blocks
+/// that carry a `path=` attribute as the other policies of its group (```json
+/// kind=permissions-boundary path=boundary.json```), for the cross-file traps.
+fn run_section(blocks: &[super::docs::CodeBlock<'_>], rule: &str) -> Vec<super::Finding> {
+    let related: Vec<(&str, PolicyKind, &str)> = blocks
+        .iter()
+        .skip(1)
+        .filter_map(|b| {
+            let path = b.attr("path")?;
+            let kind = kind_of(b, rule)
+                .unwrap_or_else(|| panic!("{rule}: related block {path} needs a kind"));
+            Some((path, kind, b.code.as_str()))
+        })
+        .collect();
+    run_related(&blocks[0].code, kind_of(&blocks[0], rule), &related)
+}
+
 #[test]
 fn every_doc_example_triggers_its_rule_and_its_fix_does_not() {
     for r in all() {
         let doc = r.doc();
-        let example = code_blocks(section(doc, "Example").unwrap_or_default());
-        let example = example
-            .first()
-            .unwrap_or_else(|| panic!("{}: Example has no code block", r.name));
-        let findings = run(&example.code, kind_of(example, r.name));
+        let blocks = code_blocks(section(doc, "Example").unwrap_or_default());
+        assert!(!blocks.is_empty(), "{}: Example has no code block", r.name);
+        let findings = run_section(&blocks, r.name);
         let mine: Vec<_> = findings.iter().filter(|f| f.rule.name == r.name).collect();
         assert!(
             !mine.is_empty(),
@@ -96,10 +111,8 @@ fn every_doc_example_triggers_its_rule_and_its_fix_does_not() {
                 .collect::<Vec<_>>()
         );
         let fixed = code_blocks(section(doc, "Fix").unwrap_or_default());
-        let fixed = fixed
-            .first()
-            .unwrap_or_else(|| panic!("{}: Fix has no code block", r.name));
-        let after = run(&fixed.code, kind_of(fixed, r.name));
+        assert!(!fixed.is_empty(), "{}: Fix has no code block", r.name);
+        let after = run_section(&fixed, r.name);
         let still: Vec<_> = after
             .iter()
             .filter(|f| f.rule.name == r.name || f.rule.name == "json-syntax")

@@ -17,6 +17,7 @@ use crate::syntax::Span;
 
 pub mod allow_not_action_all_resources;
 pub mod allow_overridden_by_deny;
+pub mod denied_by_other_layer;
 pub mod deny_all_principals_without_condition;
 pub mod deny_breaks_dependent_action;
 pub mod deny_not_action_without_condition;
@@ -57,6 +58,7 @@ pub static RULES: &[&Rule] = &[
     &forallvalues_matches_no_values::RULE,
     &expired_time_window::RULE,
     &time_window_not_yet_active::RULE,
+    &denied_by_other_layer::RULE,
 ];
 
 /// Access Analyzer codes of this area that no rule can decide offline, and why. The traps are

@@ -5,7 +5,7 @@
 use super::{glob, hover_notes, subsumes};
 use crate::policy::{Policy, PolicyKind};
 use crate::rules::Level;
-use crate::rules::testing::{render, run, run_rule};
+use crate::rules::testing::{render, run, run_related, run_rule};
 use crate::syntax::parse;
 
 const SCP: Option<PolicyKind> = Some(PolicyKind::ServiceControl);
@@ -1005,12 +1005,23 @@ fn doc_examples_trigger_and_fixes_do_not() {
             b.attr("kind")
                 .map(|k| PolicyKind::from_name(k).expect("known kind"))
         };
-        let example = &code_blocks(section(doc, "Example").unwrap_or_default())[0];
+        let with_related = |blocks: &[crate::rules::docs::CodeBlock<'_>]| {
+            let related: Vec<(&str, PolicyKind, &str)> = blocks[1..]
+                .iter()
+                .filter_map(|b| Some((b.attr("path")?, kind_of(b)?, b.code.as_str())))
+                .collect();
+            run_related(&blocks[0].code, kind_of(&blocks[0]), &related)
+        };
+        let blocks = code_blocks(section(doc, "Example").unwrap_or_default());
+        let example = &blocks[0];
         let kind = kind_of(example);
-        let found = run_rule(rule.name, &example.code, kind);
+        let found: Vec<_> = with_related(&blocks)
+            .into_iter()
+            .filter(|f| f.rule.name == rule.name)
+            .collect();
         assert!(!found.is_empty(), "{}: example does not trigger", rule.name);
-        let fixed = &code_blocks(section(doc, "Fix").unwrap_or_default())[0];
-        let after: Vec<_> = run(&fixed.code, kind_of(fixed))
+        let fixed = code_blocks(section(doc, "Fix").unwrap_or_default());
+        let after: Vec<_> = with_related(&fixed)
             .into_iter()
             .filter(|f| f.rule.name == rule.name || f.level == Level::Error)
             .map(|f| (f.rule.name, f.message))
@@ -1024,4 +1035,164 @@ fn doc_examples_trigger_and_fixes_do_not() {
             check_fixes(rule.name, &example.code, kind);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Layers across files
+
+const ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Admin","Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+fn layered(text: &str, related: &[(&str, PolicyKind, &str)]) -> Vec<crate::rules::Finding> {
+    run_related(text, IDENTITY, related)
+        .into_iter()
+        .filter(|f| f.rule.name == "denied-by-other-layer")
+        .collect()
+}
+
+#[test]
+fn boundary_implicit_and_explicit_denies() {
+    // The article's set-up: an admin role whose boundary blocks IAM, Organizations and Account.
+    let boundary_deny = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"*","Resource":"*"},
+        {"Sid":"NoIdentityAdmin","Effect":"Deny","Action":["iam:*","organizations:*","account:*"],"Resource":"*"}]}"#;
+    let findings = layered(
+        ADMIN,
+        &[(
+            "boundary.json",
+            PolicyKind::PermissionsBoundary,
+            boundary_deny,
+        )],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].message.starts_with(
+        "What `*` grants in account:*, iam:* and organizations:* is explicitly denied by the permissions boundary boundary.json statement \"NoIdentityAdmin\""
+    ), "{}", findings[0].message);
+    insta::assert_snapshot!(render(ADMIN, &findings));
+
+    let identity = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreateRole","s3:*","ec2:RunInstances"],"Resource":"*"}]}"#;
+    let boundary_allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","ec2:*"],"Resource":"*"}]}"#;
+    let findings = layered(
+        identity,
+        &[(
+            "boundary.json",
+            PolicyKind::PermissionsBoundary,
+            boundary_allow,
+        )],
+    );
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert_eq!(
+        findings[0].message,
+        "`iam:CreateRole` is implicitly denied by the permissions boundary boundary.json (it allows no iam:* action)."
+    );
+    assert!(
+        findings[1].message.contains("actions `s3:*` grants"),
+        "{}",
+        findings[1].message
+    );
+    insta::assert_snapshot!(render(identity, &findings));
+}
+
+#[test]
+fn scp_denies_with_conditions_and_scp_levels() {
+    let identity = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}"#;
+    let scp = r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyNonEU","Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*",
+        "Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-central-1"}}}]}"#;
+    let findings = layered(
+        identity,
+        &[("deny-regions.json", PolicyKind::ServiceControl, scp)],
+    );
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        findings[0].message,
+        "`ec2:RunInstances` is explicitly denied by SCP deny-regions.json statement \"DenyNonEU\" when aws:RequestedRegion is not eu-central-1."
+    );
+    // A deny-only SCP relies on FullAWSAccess: no implicit deny. An allow-list SCP next to it
+    // is read together with it.
+    let allow_list = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","iam:*"],"Resource":"*"}]}"#;
+    let findings = layered(
+        identity,
+        &[
+            ("deny-regions.json", PolicyKind::ServiceControl, scp),
+            ("allow-list.json", PolicyKind::ServiceControl, allow_list),
+        ],
+    );
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert_eq!(
+        findings[1].message,
+        "`ec2:RunInstances` is implicitly denied by the SCPs deny-regions.json and allow-list.json (it allows no ec2:* action)."
+    );
+    let full_access =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let findings = layered(
+        identity,
+        &[
+            ("allow-list.json", PolicyKind::ServiceControl, allow_list),
+            ("full.json", PolicyKind::ServiceControl, full_access),
+        ],
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
+fn session_policy_and_other_identity_policies() {
+    let identity = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}]}"#;
+    let session = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let other = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoWrites","Effect":"Deny","Action":"s3:Put*","Resource":"arn:aws:s3:::prod-*"}]}"#;
+    let findings = layered(
+        identity,
+        &[
+            ("session.json", PolicyKind::Session, session),
+            ("guard.json", PolicyKind::Identity, other),
+        ],
+    );
+    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`s3:PutObject` is implicitly denied by the session policy session.json (no Allow statement in it covers this action).",
+            "`s3:PutObject` is explicitly denied by identity policy guard.json statement \"NoWrites\" for arn:aws:s3:::prod-*.",
+        ]
+    );
+    // A boundary that allows only under a condition: "may be".
+    let boundary = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Tagged","Effect":"Allow","Action":"s3:*","Resource":"*",
+        "Condition":{"StringEquals":{"aws:ResourceTag/team":"data"}}}]}"#;
+    let findings = layered(
+        identity,
+        &[("b.json", PolicyKind::PermissionsBoundary, boundary)],
+    );
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert_eq!(
+        findings[0].message,
+        "`s3:GetObject` may be implicitly denied by the permissions boundary b.json: only statement \"Tagged\" allows it when aws:ResourceTag/team is data."
+    );
+    insta::assert_snapshot!(render(identity, &findings));
+}
+
+#[test]
+fn layers_near_misses() {
+    // No group, a boundary that allows everything, a Deny of other actions, an identity Deny.
+    assert!(layered(ADMIN, &[]).is_empty());
+    let open =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    assert!(layered(ADMIN, &[("b.json", PolicyKind::PermissionsBoundary, open)]).is_empty());
+    let identity = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+        {"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let unrelated = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#;
+    assert!(
+        layered(
+            identity,
+            &[("scp.json", PolicyKind::ServiceControl, unrelated)]
+        )
+        .is_empty()
+    );
+    // Only identity policies are judged.
+    let findings: Vec<_> = run_related(
+        open,
+        Some(PolicyKind::PermissionsBoundary),
+        &[("x.json", PolicyKind::ServiceControl, unrelated)],
+    )
+    .into_iter()
+    .filter(|f| f.rule.name == "denied-by-other-layer")
+    .collect();
+    assert!(findings.is_empty());
 }

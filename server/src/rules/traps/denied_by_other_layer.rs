@@ -1,0 +1,540 @@
+//! ## What it does
+//! In an identity policy that belongs to a `[[groups]]` entry of the project file (the policies
+//! that apply to one principal), flags an allowed action that another layer of the group takes
+//! away again: the permissions boundary, the session policies or the SCPs do not allow it
+//! (implicit deny), or a Deny in any of them, in another identity policy of the principal or in
+//! an RCP covers it (explicit deny). The finding is on the identity policy's action and names
+//! the file, and for a Deny the statement and its condition.
+//!
+//! The decision is made on actions, with wildcards expanded over the catalog (a cross-service
+//! wildcard such as `*` is summed up service by service). Resources and conditions are not
+//! guessed: a Deny limited to some resources or by a condition, or an action allowed by the
+//! layer only under a condition, is reported as "may be denied" with the resources or the
+//! condition spelled out. SCPs are read as one level: an action is implicitly denied only when
+//! none of the group's SCPs allows it, and when none of them has an Allow at all the AWS default
+//! `FullAWSAccess` is assumed. Session policies are read together in the same way.
+//!
+//! ## Why it matters
+//! A request is allowed only when every layer that applies lets it through: the identity
+//! policy must allow it, the permissions boundary and the session policy must allow it too,
+//! every SCP level above the account must allow it, and no Deny anywhere may match it. Each
+//! file looks right on its own, and the AccessDenied does not say which layer said no (or,
+//! since 2026, names a policy ARN the developer cannot open). Seeing the identity policy's
+//! Allow flagged with the layer that cancels it saves the hunt through the boundary, the
+//! session policy and the organization's SCPs. SCPs do not apply to the management account or
+//! to service-linked roles; the group is assumed to describe a principal they apply to.
+//!
+//! ## Example
+//! ```json kind=identity
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [{"Effect": "Allow", "Action": ["iam:CreateRole", "s3:GetObject"], "Resource": "*"}]
+//! }
+//! ```
+//!
+//! ```json kind=permissions-boundary path=boundary.json
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [{"Effect": "Allow", "Action": ["s3:*", "ec2:*"], "Resource": "*"}]
+//! }
+//! ```
+//!
+//! ## Fix
+//! ```json kind=identity
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]
+//! }
+//! ```
+//!
+//! ```json kind=permissions-boundary path=boundary.json
+//! {
+//!   "Version": "2012-10-17",
+//!   "Statement": [{"Effect": "Allow", "Action": ["s3:*", "ec2:*"], "Resource": "*"}]
+//! }
+//! ```
+
+use crate::catalog::{Catalog, Service};
+use crate::policy::{Effect, PolicyKind, Scalar, Statement, Str};
+use crate::rules::traps::{
+    ActionScope, all_resources, conditions, glob, has_condition, has_wildcard, label, subsumes,
+    truncated_list,
+};
+use crate::rules::{Category, Context, Diag, Kinds, Related, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "IAM918",
+    name: "denied-by-other-layer",
+    category: Category::Traps,
+    severity: Severity::Warning,
+    kinds: Kinds::Only(&[PolicyKind::Identity]),
+    since: "0.1.0",
+    sources: &[],
+    summary: "An allowed action that the permissions boundary, session policy, an SCP or a Deny elsewhere in the group takes away.",
+    check,
+};
+
+/// A set of policies that must allow an action (read together), or only deny.
+struct Layer<'c> {
+    /// How the layer is named when it does not allow an action.
+    title: String,
+    docs: Vec<&'c Related<'c>>,
+    /// True when an action must be allowed by one of `docs` (boundary, sessions, SCPs).
+    must_allow: bool,
+}
+
+/// How a document is named in messages.
+fn doc_title(r: &Related<'_>) -> String {
+    match r.kind {
+        PolicyKind::PermissionsBoundary => format!("the permissions boundary {}", r.path),
+        PolicyKind::ServiceControl => format!("SCP {}", r.path),
+        PolicyKind::ResourceControl => format!("RCP {}", r.path),
+        PolicyKind::Session => format!("the session policy {}", r.path),
+        _ => format!("identity policy {}", r.path),
+    }
+}
+
+fn layers<'c>(related: &'c [Related<'c>]) -> Vec<Layer<'c>> {
+    let mut out = Vec::new();
+    let of = |k: PolicyKind| -> Vec<&'c Related<'c>> {
+        related.iter().filter(|r| r.kind == k).collect()
+    };
+    for b in of(PolicyKind::PermissionsBoundary) {
+        out.push(Layer {
+            title: doc_title(b),
+            docs: vec![b],
+            must_allow: true,
+        });
+    }
+    for (kind, one, many) in [
+        (
+            PolicyKind::Session,
+            "the session policy",
+            "the session policies",
+        ),
+        (PolicyKind::ServiceControl, "SCP", "the SCPs"),
+    ] {
+        let docs = of(kind);
+        if docs.is_empty() {
+            continue;
+        }
+        let has_allow = docs.iter().any(|d| {
+            d.policy
+                .statements
+                .iter()
+                .any(|s| s.effect() == Some(Effect::Allow))
+        });
+        let paths: Vec<&str> = docs.iter().map(|d| d.path).collect();
+        let title = if docs.len() == 1 {
+            format!("{one} {}", paths[0])
+        } else {
+            format!("{many} {}", crate::rules::support::list_words(&paths))
+        };
+        out.push(Layer {
+            title,
+            docs,
+            // SCP files that only deny rely on the default FullAWSAccess.
+            must_allow: kind == PolicyKind::Session || has_allow,
+        });
+    }
+    for kind in [PolicyKind::Identity, PolicyKind::ResourceControl] {
+        for d in of(kind) {
+            out.push(Layer {
+                title: doc_title(d),
+                docs: vec![d],
+                must_allow: false,
+            });
+        }
+    }
+    out
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
+    if cx.related.is_empty() {
+        return;
+    }
+    let layers = layers(cx.related);
+    for st in &cx.policy.statements {
+        if st.effect() != Some(Effect::Allow) {
+            continue;
+        }
+        for a in st.actions() {
+            let targets = targets(cx.catalog, a.value);
+            if targets.is_empty() {
+                continue;
+            }
+            for layer in &layers {
+                judge(a, &targets, layer, st.index, out);
+            }
+        }
+    }
+}
+
+/// What an identity `Action` pattern grants, per service: the service, the pattern narrowed
+/// to it, and the names of its actions the pattern matches.
+struct Target {
+    service: Service,
+    pattern: String,
+    actions: Vec<&'static str>,
+}
+
+fn targets(catalog: &Catalog, pattern: &str) -> Vec<Target> {
+    let Some((svc, action)) = pattern.split_once(':') else {
+        if !pattern.is_empty() && pattern.bytes().all(|b| b == b'*') {
+            return every_service(catalog, "*");
+        }
+        return Vec::new();
+    };
+    if has_wildcard(svc) {
+        return catalog
+            .services()
+            .filter(|s| glob(svc, s.prefix(), true))
+            .filter_map(|s| target(s, action))
+            .collect();
+    }
+    catalog
+        .service(svc)
+        .and_then(|s| target(s, action))
+        .into_iter()
+        .collect()
+}
+
+fn every_service(catalog: &Catalog, action: &str) -> Vec<Target> {
+    catalog
+        .services()
+        .filter_map(|s| target(s, action))
+        .collect()
+}
+
+fn target(service: Service, action: &str) -> Option<Target> {
+    let pattern = format!("{}:{action}", service.prefix());
+    let every = !action.is_empty() && action.bytes().all(|b| b == b'*');
+    let actions: Vec<&'static str> = service
+        .actions()
+        .map(|a| a.full_name())
+        .filter(|n| every || glob(&pattern, n, true))
+        .collect();
+    (!actions.is_empty()).then_some(Target {
+        service,
+        pattern,
+        actions,
+    })
+}
+
+/// Which of the target's actions the statement applies to.
+fn mask(st: &Statement<'_>, t: &Target) -> Vec<bool> {
+    let prefix = t.service.prefix();
+    let reaches = |p: &str| match p.split_once(':') {
+        Some((svc, _)) => glob(svc, prefix, true),
+        None => !p.is_empty() && p.bytes().all(|b| b == b'*'),
+    };
+    match ActionScope::of(st) {
+        Some(ActionScope::Only(st)) => {
+            let relevant: Vec<&str> = st
+                .actions()
+                .map(|p| p.value)
+                .filter(|p| reaches(p))
+                .collect();
+            if relevant.iter().any(|p| subsumes(p, &t.pattern, true)) {
+                return vec![true; t.actions.len()];
+            }
+            t.actions
+                .iter()
+                .map(|n| relevant.iter().any(|p| glob(p, n, true)))
+                .collect()
+        }
+        Some(ActionScope::AllBut(st)) => {
+            let relevant: Vec<&str> = st
+                .not_actions()
+                .map(|p| p.value)
+                .filter(|p| reaches(p))
+                .collect();
+            t.actions
+                .iter()
+                .map(|n| !relevant.iter().any(|p| glob(p, n, true)))
+                .collect()
+        }
+        None => vec![false; t.actions.len()],
+    }
+}
+
+/// One verdict of a layer on one identity action string.
+fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: &mut Vec<Diag>) {
+    // Explicit Deny statements; unconditional ones make the later implicit verdict moot.
+    let mut definite: Vec<Vec<bool>> = targets
+        .iter()
+        .map(|t| vec![false; t.actions.len()])
+        .collect();
+    for doc in &layer.docs {
+        for d in doc
+            .policy
+            .statements
+            .iter()
+            .filter(|s| s.effect() == Some(Effect::Deny))
+        {
+            let unconditional = !has_condition(d) && all_resources(d);
+            let mut hit: Vec<(usize, usize)> = Vec::new();
+            for (ti, t) in targets.iter().enumerate() {
+                for (ai, on) in mask(d, t).into_iter().enumerate() {
+                    if on && !definite[ti][ai] {
+                        hit.push((ti, ai));
+                    }
+                }
+            }
+            if hit.is_empty() {
+                continue;
+            }
+            if unconditional {
+                for &(ti, ai) in &hit {
+                    definite[ti][ai] = true;
+                }
+            }
+            let (noun, plural) = subject(a, targets, &hit);
+            let verb = if plural { "are" } else { "is" };
+            out.push(
+                Diag::new(
+                    a.span,
+                    format!(
+                        "{noun} {verb} explicitly denied by {} {}{}.",
+                        doc_title(doc),
+                        label(d),
+                        scope_words(d)
+                    ),
+                )
+                .in_statement(index),
+            );
+        }
+    }
+    if !layer.must_allow {
+        return;
+    }
+    // Implicit deny: actions no Allow of the layer covers; covered only by conditional (or
+    // resource-limited) Allows: "may be".
+    let mut none: Vec<(usize, usize)> = Vec::new();
+    let mut only_limited: Vec<(usize, usize)> = Vec::new();
+    let mut limited_by: Option<String> = None;
+    for (ti, t) in targets.iter().enumerate() {
+        let mut plain = vec![false; t.actions.len()];
+        let mut limited = vec![false; t.actions.len()];
+        for doc in &layer.docs {
+            for s in doc
+                .policy
+                .statements
+                .iter()
+                .filter(|s| s.effect() == Some(Effect::Allow))
+            {
+                let conditional = has_condition(s);
+                for (ai, on) in mask(s, t).into_iter().enumerate() {
+                    if !on {
+                        continue;
+                    }
+                    if conditional {
+                        limited[ai] = true;
+                        limited_by.get_or_insert_with(|| {
+                            let of = if layer.docs.len() > 1 {
+                                format!(" of {}", doc.path)
+                            } else {
+                                String::new()
+                            };
+                            format!("{}{of} allows it{}", label(s), scope_words(s))
+                        });
+                    } else {
+                        plain[ai] = true;
+                    }
+                }
+            }
+        }
+        for ai in 0..t.actions.len() {
+            if plain[ai] || definite[ti][ai] {
+                continue;
+            }
+            if limited[ai] {
+                only_limited.push((ti, ai));
+            } else {
+                none.push((ti, ai));
+            }
+        }
+    }
+    if !none.is_empty() {
+        let (noun, plural) = subject(a, targets, &none);
+        let verb = if plural { "are" } else { "is" };
+        let mut services: Vec<String> = Vec::new();
+        for &(ti, _) in &none {
+            let p = format!("{}:*", targets[ti].service.prefix());
+            if !services.contains(&p) {
+                services.push(p);
+            }
+        }
+        let allows_any = none.iter().any(|&(ti, _)| {
+            let whole = target(targets[ti].service, "*");
+            whole.is_some_and(|w| {
+                layer.docs.iter().any(|doc| {
+                    doc.policy
+                        .statements
+                        .iter()
+                        .filter(|s| s.effect() == Some(Effect::Allow))
+                        .any(|s| mask(s, &w).into_iter().any(|on| on))
+                })
+            })
+        });
+        let what = match (allows_any, services.len(), plural || targets.len() > 1) {
+            (false, 1, _) => format!("it allows no {} action", services[0]),
+            (false, _, _) => "it allows no action of these services".to_string(),
+            (true, _, false) => "no Allow statement in it covers this action".to_string(),
+            (true, _, true) => "no Allow statement in it covers these actions".to_string(),
+        };
+        out.push(
+            Diag::new(
+                a.span,
+                format!(
+                    "{noun} {verb} implicitly denied by {} ({what}).",
+                    layer.title
+                ),
+            )
+            .in_statement(index),
+        );
+    }
+    if let (false, Some(by)) = (only_limited.is_empty(), limited_by) {
+        let (noun, _) = subject(a, targets, &only_limited);
+        out.push(
+            Diag::new(
+                a.span,
+                format!(
+                    "{noun} may be implicitly denied by {}: only {by}.",
+                    layer.title
+                ),
+            )
+            .in_statement(index),
+        );
+    }
+}
+
+/// What part of an `Action` string a verdict is about, and whether it is plural:
+/// `` `iam:CreateRole` ``, `` `s3:*` `` (every action it grants),
+/// ``3 of the 180 actions `s3:*` grants (s3:DeleteBucket, ...)``, or for a cross-service
+/// wildcard ``what `*` grants in iam:*, organizations:* and some actions of 2 more services``.
+fn subject(a: &Str<'_>, targets: &[Target], hits: &[(usize, usize)]) -> (String, bool) {
+    let total: usize = targets.iter().map(|t| t.actions.len()).sum();
+    if hits.len() == total {
+        return (format!("`{}`", a.value), false);
+    }
+    if targets.len() > 1 {
+        let mut whole: Vec<String> = Vec::new();
+        let mut partial = 0;
+        for (ti, t) in targets.iter().enumerate() {
+            let n = hits.iter().filter(|(h, _)| *h == ti).count();
+            if n == t.actions.len() {
+                whole.push(format!("{}:*", t.service.prefix()));
+            } else if n > 0 {
+                partial += 1;
+            }
+        }
+        let mut parts = Vec::new();
+        if !whole.is_empty() {
+            parts.push(truncated_list(&whole, 5));
+        }
+        if partial > 0 {
+            parts.push(format!(
+                "some actions of {partial} {}service{}",
+                if whole.is_empty() { "" } else { "more " },
+                if partial == 1 { "" } else { "s" }
+            ));
+        }
+        return (
+            format!("What `{}` grants in {}", a.value, parts.join(" and ")),
+            false,
+        );
+    }
+    let names: Vec<String> = hits
+        .iter()
+        .map(|&(ti, ai)| targets[ti].actions[ai].to_string())
+        .collect();
+    (
+        format!(
+            "{} of the {total} actions `{}` grants ({})",
+            hits.len(),
+            a.value,
+            truncated_list(&names, 3)
+        ),
+        hits.len() > 1,
+    )
+}
+
+/// ` when aws:RequestedRegion is not eu-central-1` and/or ` for arn:...`: what limits a
+/// statement, in words.
+fn scope_words(st: &Statement<'_>) -> String {
+    let mut out = String::new();
+    let conds: Vec<String> = conditions(st).map(|c| condition_words(&c)).collect();
+    if !conds.is_empty() {
+        out.push_str(" when ");
+        out.push_str(&conds.join(" and "));
+    }
+    if !all_resources(st) {
+        let rs: Vec<String> = st.resources().map(|r| r.value.to_string()).collect();
+        let nrs: Vec<String> = st.not_resources().map(|r| r.value.to_string()).collect();
+        if !rs.is_empty() {
+            out.push_str(&format!(" for {}", truncated_list(&rs, 2)));
+        } else if !nrs.is_empty() {
+            out.push_str(&format!(
+                " for resources other than {}",
+                truncated_list(&nrs, 2)
+            ));
+        }
+    }
+    out
+}
+
+fn condition_words(c: &crate::rules::traps::CondItem<'_, '_>) -> String {
+    let values: Vec<String> = c
+        .entry
+        .values()
+        .iter()
+        .filter_map(|v| match v {
+            Scalar::Invalid(_) => None,
+            other => other.text().map(str::to_string),
+        })
+        .collect();
+    let key = c.entry.key.name;
+    let one = values.len() == 1;
+    let list = if one {
+        values.first().cloned().unwrap_or_default()
+    } else {
+        format!("one of {}", truncated_list(&values, 4))
+    };
+    let base = c.op.base.name;
+    let phrase = match base {
+        "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" | "NumericEquals" | "Bool" => {
+            format!("{key} is {list}")
+        }
+        "StringNotEquals" | "StringNotEqualsIgnoreCase" | "ArnNotEquals" | "NumericNotEquals" => {
+            if one {
+                format!("{key} is not {list}")
+            } else {
+                format!("{key} is none of {}", truncated_list(&values, 4))
+            }
+        }
+        "StringLike" | "ArnLike" => format!("{key} matches {list}"),
+        "StringNotLike" | "ArnNotLike" => {
+            format!("{key} matches none of {}", truncated_list(&values, 4))
+        }
+        "IpAddress" => format!("{key} is in {list}"),
+        "NotIpAddress" => format!("{key} is outside {}", truncated_list(&values, 4)),
+        "Null" if values.iter().all(|v| v.eq_ignore_ascii_case("true")) => {
+            format!("{key} is absent")
+        }
+        "Null" => format!("{key} is present"),
+        "DateLessThan" | "DateLessThanEquals" | "NumericLessThan" | "NumericLessThanEquals" => {
+            format!("{key} is before {list}")
+        }
+        "DateGreaterThan"
+        | "DateGreaterThanEquals"
+        | "NumericGreaterThan"
+        | "NumericGreaterThanEquals" => format!("{key} is after {list}"),
+        _ => format!("{} {key} {list}", c.op),
+    };
+    if c.op.if_exists {
+        format!("{phrase} (or is absent)")
+    } else {
+        phrase
+    }
+}
