@@ -54,6 +54,9 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
 use crate::catalog::{Catalog, Service};
 use crate::policy::{Effect, PolicyKind, Scalar, Statement, Str};
 use crate::rules::traps::{
@@ -172,38 +175,48 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
 
 /// What an identity `Action` pattern grants, per service: the service, the pattern narrowed
 /// to it, and the names of its actions the pattern matches.
+#[derive(Clone)]
 struct Target {
     service: Service,
     pattern: String,
     actions: Vec<&'static str>,
 }
 
-fn targets(catalog: &Catalog, pattern: &str) -> Vec<Target> {
-    let Some((svc, action)) = pattern.split_once(':') else {
-        if !pattern.is_empty() && pattern.bytes().all(|b| b == b'*') {
-            return every_service(catalog, "*");
-        }
-        return Vec::new();
-    };
-    if has_wildcard(svc) {
-        return catalog
-            .services()
-            .filter(|s| glob(svc, s.prefix(), true))
-            .filter_map(|s| target(s, action))
-            .collect();
-    }
-    catalog
-        .service(svc)
-        .and_then(|s| target(s, action))
-        .into_iter()
-        .collect()
-}
-
-fn every_service(catalog: &Catalog, action: &str) -> Vec<Target> {
-    catalog
+/// The targets of `*`, built once: every action of every service.
+static EVERYTHING: LazyLock<Vec<Target>> = LazyLock::new(|| {
+    crate::catalog::catalog()
         .services()
-        .filter_map(|s| target(s, action))
+        .filter_map(|s| target(s, "*"))
         .collect()
+});
+
+fn targets(catalog: &Catalog, pattern: &str) -> Cow<'static, [Target]> {
+    let all_stars = |p: &str| !p.is_empty() && p.bytes().all(|b| b == b'*');
+    let Some((svc, action)) = pattern.split_once(':') else {
+        if all_stars(pattern) {
+            return Cow::Borrowed(EVERYTHING.as_slice());
+        }
+        return Cow::Owned(Vec::new());
+    };
+    if all_stars(svc) && all_stars(action) {
+        return Cow::Borrowed(EVERYTHING.as_slice());
+    }
+    if has_wildcard(svc) {
+        return Cow::Owned(
+            catalog
+                .services()
+                .filter(|s| glob(svc, s.prefix(), true))
+                .filter_map(|s| target(s, action))
+                .collect(),
+        );
+    }
+    Cow::Owned(
+        catalog
+            .service(svc)
+            .and_then(|s| target(s, action))
+            .into_iter()
+            .collect(),
+    )
 }
 
 fn target(service: Service, action: &str) -> Option<Target> {
@@ -221,164 +234,231 @@ fn target(service: Service, action: &str) -> Option<Target> {
     })
 }
 
+/// A subset of a target's actions: none, all, or those marked.
+#[derive(Clone, Debug)]
+enum Cov {
+    None,
+    All,
+    Some(Vec<bool>),
+}
+
+impl Cov {
+    fn has(&self, i: usize) -> bool {
+        match self {
+            Cov::None => false,
+            Cov::All => true,
+            Cov::Some(v) => v.get(i).copied().unwrap_or(false),
+        }
+    }
+
+    fn count(&self, n: usize) -> usize {
+        match self {
+            Cov::None => 0,
+            Cov::All => n,
+            Cov::Some(v) => v.iter().filter(|b| **b).count(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Cov::None => true,
+            Cov::All => false,
+            Cov::Some(v) => !v.iter().any(|b| *b),
+        }
+    }
+
+    /// `self ∪ other`.
+    fn union(&mut self, other: &Cov, n: usize) {
+        match (&mut *self, other) {
+            (_, Cov::None) | (Cov::All, _) => {}
+            (_, Cov::All) => *self = Cov::All,
+            (Cov::None, Cov::Some(o)) => *self = Cov::Some(o.clone()),
+            (Cov::Some(v), Cov::Some(o)) => {
+                for (a, b) in v.iter_mut().zip(o) {
+                    *a |= *b;
+                }
+                if v.iter().all(|b| *b) && v.len() == n {
+                    *self = Cov::All;
+                }
+            }
+        }
+    }
+
+    /// `self \ other`.
+    fn minus(&self, other: &Cov, n: usize) -> Cov {
+        match (self, other) {
+            (Cov::None, _) | (_, Cov::All) => Cov::None,
+            (c, Cov::None) => c.clone(),
+            (c, Cov::Some(o)) => Cov::Some(
+                (0..n)
+                    .map(|i| c.has(i) && !o.get(i).copied().unwrap_or(false))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A statement of a layer with its action patterns read once.
+struct Scoped<'c> {
+    doc: &'c Related<'c>,
+    st: &'c Statement<'c>,
+    /// The `Action` patterns, or the `NotAction` ones when `not` is set.
+    patterns: Vec<&'c str>,
+    not: bool,
+}
+
+impl<'c> Scoped<'c> {
+    fn new(doc: &'c Related<'c>, st: &'c Statement<'c>) -> Option<Scoped<'c>> {
+        let (patterns, not) = match ActionScope::of(st)? {
+            ActionScope::Only(st) => (st.actions().map(|p| p.value).collect(), false),
+            ActionScope::AllBut(st) => (st.not_actions().map(|p| p.value).collect(), true),
+        };
+        Some(Scoped {
+            doc,
+            st,
+            patterns,
+            not,
+        })
+    }
+}
+
+/// The Allow or Deny statements of a layer.
+fn statements<'c>(layer: &Layer<'c>, effect: Effect) -> Vec<Scoped<'c>> {
+    layer
+        .docs
+        .iter()
+        .flat_map(|doc| {
+            doc.policy
+                .statements
+                .iter()
+                .filter(move |s| s.effect() == Some(effect))
+                .filter_map(move |s| Scoped::new(doc, s))
+        })
+        .collect()
+}
+
 /// Which of the target's actions the statement applies to.
-fn mask(st: &Statement<'_>, t: &Target) -> Vec<bool> {
+fn mask(sc: &Scoped<'_>, t: &Target) -> Cov {
     let prefix = t.service.prefix();
     let reaches = |p: &str| match p.split_once(':') {
         Some((svc, _)) => glob(svc, prefix, true),
         None => !p.is_empty() && p.bytes().all(|b| b == b'*'),
     };
-    match ActionScope::of(st) {
-        Some(ActionScope::Only(st)) => {
-            let relevant: Vec<&str> = st
-                .actions()
-                .map(|p| p.value)
-                .filter(|p| reaches(p))
-                .collect();
-            if relevant.iter().any(|p| subsumes(p, &t.pattern, true)) {
-                return vec![true; t.actions.len()];
-            }
-            t.actions
-                .iter()
-                .map(|n| relevant.iter().any(|p| glob(p, n, true)))
-                .collect()
+    let n = t.actions.len();
+    let marked = |relevant: &[&str], invert: bool| -> Cov {
+        let v: Vec<bool> = t
+            .actions
+            .iter()
+            .map(|a| relevant.iter().any(|p| glob(p, a, true)) != invert)
+            .collect();
+        match v.iter().filter(|b| **b).count() {
+            0 => Cov::None,
+            c if c == n => Cov::All,
+            _ => Cov::Some(v),
         }
-        Some(ActionScope::AllBut(st)) => {
-            let relevant: Vec<&str> = st
-                .not_actions()
-                .map(|p| p.value)
-                .filter(|p| reaches(p))
-                .collect();
-            t.actions
-                .iter()
-                .map(|n| !relevant.iter().any(|p| glob(p, n, true)))
-                .collect()
-        }
-        None => vec![false; t.actions.len()],
+    };
+    let relevant: Vec<&str> = sc.patterns.iter().copied().filter(|p| reaches(p)).collect();
+    let whole = relevant.iter().any(|p| subsumes(p, &t.pattern, true));
+    match (sc.not, relevant.is_empty(), whole) {
+        (false, true, _) => Cov::None,
+        (false, false, true) => Cov::All,
+        (false, false, false) => marked(&relevant, false),
+        (true, true, _) => Cov::All,
+        (true, false, true) => Cov::None,
+        (true, false, false) => marked(&relevant, true),
     }
 }
 
 /// One verdict of a layer on one identity action string.
 fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: &mut Vec<Diag>) {
     // Explicit Deny statements; unconditional ones make the later implicit verdict moot.
-    let mut definite: Vec<Vec<bool>> = targets
-        .iter()
-        .map(|t| vec![false; t.actions.len()])
-        .collect();
-    for doc in &layer.docs {
-        for d in doc
-            .policy
-            .statements
+    let mut definite: Vec<Cov> = vec![Cov::None; targets.len()];
+    for sc in statements(layer, Effect::Deny) {
+        let (doc, d) = (sc.doc, sc.st);
+        let unconditional = !has_condition(d) && all_resources(d);
+        let hits: Vec<Cov> = targets
             .iter()
-            .filter(|s| s.effect() == Some(Effect::Deny))
-        {
-            let unconditional = !has_condition(d) && all_resources(d);
-            let mut hit: Vec<(usize, usize)> = Vec::new();
-            for (ti, t) in targets.iter().enumerate() {
-                for (ai, on) in mask(d, t).into_iter().enumerate() {
-                    if on && !definite[ti][ai] {
-                        hit.push((ti, ai));
-                    }
-                }
-            }
-            if hit.is_empty() {
-                continue;
-            }
-            if unconditional {
-                for &(ti, ai) in &hit {
-                    definite[ti][ai] = true;
-                }
-            }
-            let (noun, plural) = subject(a, targets, &hit);
-            let verb = if plural { "are" } else { "is" };
-            out.push(
-                Diag::new(
-                    a.span,
-                    format!(
-                        "{noun} {verb} explicitly denied by {} {}{}.",
-                        doc_title(doc),
-                        label(d),
-                        scope_words(d)
-                    ),
-                )
-                .in_statement(index),
-            );
+            .zip(&definite)
+            .map(|(t, done)| mask(&sc, t).minus(done, t.actions.len()))
+            .collect();
+        if hits.iter().all(Cov::is_empty) {
+            continue;
         }
+        if unconditional {
+            for ((def, hit), t) in definite.iter_mut().zip(&hits).zip(targets) {
+                def.union(hit, t.actions.len());
+            }
+        }
+        let (noun, plural) = subject(a, targets, &hits);
+        let verb = if plural { "are" } else { "is" };
+        out.push(
+            Diag::new(
+                a.span,
+                format!(
+                    "{noun} {verb} explicitly denied by {} {}{}.",
+                    doc_title(doc),
+                    label(d),
+                    scope_words(d)
+                ),
+            )
+            .in_statement(index),
+        );
     }
     if !layer.must_allow {
         return;
     }
-    // Implicit deny: actions no Allow of the layer covers; covered only by conditional (or
-    // resource-limited) Allows: "may be".
-    let mut none: Vec<(usize, usize)> = Vec::new();
-    let mut only_limited: Vec<(usize, usize)> = Vec::new();
+    // Implicit deny: actions no Allow of the layer covers; covered only by conditional Allows:
+    // "may be".
+    let mut none: Vec<Cov> = Vec::with_capacity(targets.len());
+    let mut limited_only: Vec<Cov> = Vec::with_capacity(targets.len());
     let mut limited_by: Option<String> = None;
-    for (ti, t) in targets.iter().enumerate() {
-        let mut plain = vec![false; t.actions.len()];
-        let mut limited = vec![false; t.actions.len()];
-        for doc in &layer.docs {
-            for s in doc
-                .policy
-                .statements
-                .iter()
-                .filter(|s| s.effect() == Some(Effect::Allow))
-            {
-                let conditional = has_condition(s);
-                for (ai, on) in mask(s, t).into_iter().enumerate() {
-                    if !on {
-                        continue;
-                    }
-                    if conditional {
-                        limited[ai] = true;
-                        limited_by.get_or_insert_with(|| {
-                            let of = if layer.docs.len() > 1 {
-                                format!(" of {}", doc.path)
-                            } else {
-                                String::new()
-                            };
-                            format!("{}{of} allows it{}", label(s), scope_words(s))
-                        });
-                    } else {
-                        plain[ai] = true;
-                    }
-                }
+    let allows = statements(layer, Effect::Allow);
+    for (t, def) in targets.iter().zip(&definite) {
+        let n = t.actions.len();
+        let mut plain = def.clone();
+        let mut limited = Cov::None;
+        for sc in &allows {
+            let (doc, s) = (sc.doc, sc.st);
+            if matches!(plain, Cov::All) {
+                break;
             }
-        }
-        for ai in 0..t.actions.len() {
-            if plain[ai] || definite[ti][ai] {
+            let m = mask(sc, t);
+            if m.is_empty() {
                 continue;
             }
-            if limited[ai] {
-                only_limited.push((ti, ai));
+            if has_condition(s) {
+                limited.union(&m, n);
+                limited_by.get_or_insert_with(|| {
+                    let of = if layer.docs.len() > 1 {
+                        format!(" of {}", doc.path)
+                    } else {
+                        String::new()
+                    };
+                    format!("{}{of} allows it{}", label(s), scope_words(s))
+                });
             } else {
-                none.push((ti, ai));
+                plain.union(&m, n);
             }
         }
+        let uncovered = Cov::All.minus(&plain, n);
+        limited_only.push(limited.minus(&plain, n));
+        none.push(uncovered.minus(&limited, n));
     }
-    if !none.is_empty() {
+    if !none.iter().all(Cov::is_empty) {
         let (noun, plural) = subject(a, targets, &none);
         let verb = if plural { "are" } else { "is" };
-        let mut services: Vec<String> = Vec::new();
-        for &(ti, _) in &none {
-            let p = format!("{}:*", targets[ti].service.prefix());
-            if !services.contains(&p) {
-                services.push(p);
-            }
-        }
-        let allows_any = none.iter().any(|&(ti, _)| {
-            let whole = target(targets[ti].service, "*");
-            whole.is_some_and(|w| {
-                layer.docs.iter().any(|doc| {
-                    doc.policy
-                        .statements
-                        .iter()
-                        .filter(|s| s.effect() == Some(Effect::Allow))
-                        .any(|s| mask(s, &w).into_iter().any(|on| on))
-                })
-            })
+        let lost: Vec<usize> = (0..targets.len())
+            .filter(|&i| !none[i].is_empty())
+            .collect();
+        let allows_any = lost.iter().any(|&ti| {
+            target(targets[ti].service, "*")
+                .is_some_and(|whole| allows.iter().any(|sc| !mask(sc, &whole).is_empty()))
         });
-        let what = match (allows_any, services.len(), plural || targets.len() > 1) {
-            (false, 1, _) => format!("it allows no {} action", services[0]),
+        let what = match (allows_any, lost.len(), plural || targets.len() > 1) {
+            (false, 1, _) => format!(
+                "it allows no {}:* action",
+                targets[lost[0]].service.prefix()
+            ),
             (false, _, _) => "it allows no action of these services".to_string(),
             (true, _, false) => "no Allow statement in it covers this action".to_string(),
             (true, _, true) => "no Allow statement in it covers these actions".to_string(),
@@ -394,8 +474,8 @@ fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: 
             .in_statement(index),
         );
     }
-    if let (false, Some(by)) = (only_limited.is_empty(), limited_by) {
-        let (noun, _) = subject(a, targets, &only_limited);
+    if let (false, Some(by)) = (limited_only.iter().all(Cov::is_empty), limited_by) {
+        let (noun, _) = subject(a, targets, &limited_only);
         out.push(
             Diag::new(
                 a.span,
@@ -409,20 +489,25 @@ fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: 
     }
 }
 
-/// What part of an `Action` string a verdict is about, and whether it is plural:
-/// `` `iam:CreateRole` ``, `` `s3:*` `` (every action it grants),
+/// What part of an `Action` string a verdict (one subset per target) is about, and whether it
+/// is plural: `` `iam:CreateRole` ``, `` `s3:*` `` (every action it grants),
 /// ``3 of the 180 actions `s3:*` grants (s3:DeleteBucket, ...)``, or for a cross-service
 /// wildcard ``what `*` grants in iam:*, organizations:* and some actions of 2 more services``.
-fn subject(a: &Str<'_>, targets: &[Target], hits: &[(usize, usize)]) -> (String, bool) {
+fn subject(a: &Str<'_>, targets: &[Target], hits: &[Cov]) -> (String, bool) {
+    let counts: Vec<usize> = targets
+        .iter()
+        .zip(hits)
+        .map(|(t, h)| h.count(t.actions.len()))
+        .collect();
     let total: usize = targets.iter().map(|t| t.actions.len()).sum();
-    if hits.len() == total {
+    let hit: usize = counts.iter().sum();
+    if hit == total {
         return (format!("`{}`", a.value), false);
     }
     if targets.len() > 1 {
         let mut whole: Vec<String> = Vec::new();
         let mut partial = 0;
-        for (ti, t) in targets.iter().enumerate() {
-            let n = hits.iter().filter(|(h, _)| *h == ti).count();
+        for (t, &n) in targets.iter().zip(&counts) {
             if n == t.actions.len() {
                 whole.push(format!("{}:*", t.service.prefix()));
             } else if n > 0 {
@@ -445,18 +530,25 @@ fn subject(a: &Str<'_>, targets: &[Target], hits: &[(usize, usize)]) -> (String,
             false,
         );
     }
-    let names: Vec<String> = hits
+    let names: Vec<String> = targets
         .iter()
-        .map(|&(ti, ai)| targets[ti].actions[ai].to_string())
+        .zip(hits)
+        .flat_map(|(t, h)| {
+            t.actions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| h.has(*i))
+                .map(|(_, n)| n.to_string())
+        })
         .collect();
     (
         format!(
             "{} of the {total} actions `{}` grants ({})",
-            hits.len(),
+            hit,
             a.value,
             truncated_list(&names, 3)
         ),
-        hits.len() > 1,
+        hit > 1,
     )
 }
 
