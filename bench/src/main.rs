@@ -574,6 +574,7 @@ fn run(o: &Options) -> Result<(String, Value), String> {
             "after_policies_kib": {"rss": m.after_policies.rss_kib, "hwm": m.after_policies.hwm_kib},
             "log_bytes": m.log_bytes,
             "log_open_ms": ms(m.log_open),
+            "log_open_server_cpu_ms": ms(m.log_open_cpu),
             "after_log_kib": {"rss": m.after_log.rss_kib, "hwm": m.after_log.hwm_kib},
             "first_hover_ms": ms(m.first_hover),
             "denial_hovers": m.hovers.json(),
