@@ -99,7 +99,12 @@ proptest! {
         }
         let oracle = serde_json::from_str::<Value>(&text);
         let dup = p.errors.iter().any(|e| e.message.starts_with("duplicate key"));
-        if p.errors.is_empty() {
+        // JSON's grammar puts no limit on a number's size; serde_json refuses one beyond f64
+        // (`-0.5e3011`). We keep such numbers as written, so that is not a disagreement.
+        let out_of_range = oracle
+            .as_ref()
+            .is_err_and(|e| e.to_string().starts_with("number out of range"));
+        if p.errors.is_empty() && !out_of_range {
             prop_assert!(oracle.is_ok(), "we accept {:?}, serde_json does not", text);
         }
         if let Ok(v) = oracle {
