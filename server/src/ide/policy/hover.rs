@@ -1,11 +1,13 @@
 //! The hover dispatcher: finds what is under the cursor and asks the topic module for its
-//! markdown; then notes the findings on the same token.
+//! markdown; then adds the trap explanations for that element ([`traps::hover_notes`]) and the
+//! findings on the same token.
 
 use super::context::{self, Scope, key};
 use super::markdown::{self, code};
 use super::{Ctx, actions, conditions, elements, evaluation, principals, resources, variables};
 use crate::ide::Hover;
 use crate::policy::{Effect, Statement, Str};
+use crate::rules::traps;
 use crate::syntax::{Node, PathSegment, Span};
 use std::fmt::Write as _;
 
@@ -17,23 +19,53 @@ pub fn hover(cx: &Ctx<'_>, offset: usize) -> Option<Hover> {
     let root = cx.parse.root.as_ref()?;
     let loc = cx.parse.locate(offset)?;
     let path = loc.path.0.as_slice();
-    let (mut markdown, span) = if path.is_empty() {
+    let topic = if path.is_empty() {
         let on_brace =
             offset <= root.span.start + 1 && cx.text.as_bytes().get(root.span.start) == Some(&b'{');
-        if !on_brace {
-            return None;
-        }
-        (
-            evaluation::overview(cx),
-            Span::new(root.span.start, root.span.start + 1),
-        )
+        on_brace.then(|| {
+            (
+                evaluation::overview(cx),
+                Span::new(root.span.start, root.span.start + 1),
+            )
+        })
     } else if loc.on_key {
-        key_hover(cx, root, path, offset)?
+        key_hover(cx, root, path, offset)
     } else {
-        value_hover(cx, root, path, loc.node?, offset)?
+        loc.node
+            .and_then(|node| value_hover(cx, root, path, node, offset))
     };
+    let notes = traps::hover_notes(&cx.policy, cx.kind(), offset);
+    let (mut markdown, span) = match (topic, notes.first()) {
+        (Some(topic), _) => topic,
+        (None, Some(note)) => (String::new(), note.span),
+        (None, None) => return None,
+    };
+    add_notes(&notes, &mut markdown);
     add_findings(cx, span, &mut markdown);
     Some(Hover { markdown, span })
+}
+
+/// Where sections added under the topic go: before the catalog footer, if any.
+fn footer_at(markdown: &str) -> usize {
+    markdown
+        .find("\n\n---\n*IAM reference data")
+        .unwrap_or(markdown.len())
+}
+
+/// Appends the trap explanations for the hovered element (see [`traps::hover_notes`]).
+fn add_notes(notes: &[traps::Note], markdown: &mut String) {
+    if notes.is_empty() {
+        return;
+    }
+    let mut section = String::new();
+    for note in notes {
+        if !markdown.is_empty() || !section.is_empty() {
+            section.push_str("\n\n---\n");
+        }
+        section.push_str(note.markdown.trim_end());
+    }
+    let at = footer_at(markdown);
+    markdown.insert_str(at, &section);
 }
 
 fn statement<'c, 'a>(cx: &'c Ctx<'a>, index: usize) -> Option<&'c Statement<'a>> {
@@ -222,8 +254,6 @@ fn add_findings(cx: &Ctx<'_>, span: Span, markdown: &mut String) {
     if notes.is_empty() {
         return;
     }
-    let at = markdown
-        .find("\n\n---\n*IAM reference data")
-        .unwrap_or(markdown.len());
+    let at = footer_at(markdown);
     markdown.insert_str(at, &format!("\n\n---\n**Findings here**{notes}"));
 }

@@ -628,24 +628,12 @@ const VPCE_PRINCIPAL_NOTE: &str = "**Principal restriction in a VPC endpoint pol
     AccessDenied that does not mention the endpoint.";
 
 fn deny_wildcard_note(catalog: &Catalog, a: &Str<'_>) -> String {
-    let actions = catalog.expand(a.value);
-    let names: Vec<String> = actions.iter().map(|x| x.full_name().to_string()).collect();
-    let shown = 12;
-    let mut md = format!(
-        "**`{}` in a Deny covers {} action{} of the current catalog**",
+    let covered = catalog.expand(a.value).len();
+    format!(
+        "**`{}` in a Deny blocks {covered} action{} of the current catalog**, and every \
+         matching action AWS adds later. No Allow in any policy can bring them back: an \
+         explicit deny ends the evaluation.",
         a.value,
-        names.len(),
-        if names.len() == 1 { "" } else { "s" }
-    );
-    md.push_str(", and any matching action AWS adds later.");
-    if !names.is_empty() {
-        md.push_str("\n\n");
-        for n in names.iter().take(shown) {
-            md.push_str(&format!("- `{n}`\n"));
-        }
-        if names.len() > shown {
-            md.push_str(&format!("- … and {} more\n", names.len() - shown));
-        }
-    }
-    md
+        if covered == 1 { "" } else { "s" }
+    )
 }

@@ -412,3 +412,76 @@ fn no_hover_on_punctuation_or_whitespace() {
         assert_eq!(hover_text(fixture, None, false), "(no hover)", "{fixture}");
     }
 }
+
+// Trap explanations ----------------------------------------------------------------------------
+
+#[test]
+fn deny_wildcards_say_what_they_block() {
+    let h = hover_text(
+        r#"{"Statement": [{"Effect": "Deny", "Action": "sagemaker:*$0", "Resource": "*"}]}"#,
+        None,
+        false,
+    );
+    let covered = catalog::catalog().expand("sagemaker:*").len();
+    assert!(covered > 12, "{covered}");
+    // The action hover lists them by access level (truncated); the note says what the Deny
+    // does to all of them.
+    assert!(h.contains("| Access level | Actions | Examples |"), "{h}");
+    assert!(
+        h.contains(&format!("in a Deny blocks {covered} actions")),
+        "{h}"
+    );
+    // The same wildcard in an Allow has the action hover only.
+    let allow = hover_text(
+        r#"{"Statement": [{"Effect": "Allow", "Action": "sagemaker:*$0", "Resource": "*"}]}"#,
+        None,
+        false,
+    );
+    assert!(!allow.contains("in a Deny blocks"), "{allow}");
+}
+
+#[test]
+fn kms_actions_in_identity_policies_need_the_key_policy() {
+    let fixture =
+        r#"{"Statement": [{"Effect": "Allow", "Action": "kms:Decr$0ypt", "Resource": "*"}]}"#;
+    let h = hover_text(fixture, Some("identity"), false);
+    assert!(h.contains("**KMS needs the key policy too.**"), "{h}");
+    // The action's own hover is still there, above the note.
+    let action = h.find("Decrypt").expect("the action hover");
+    assert!(action < h.find("KMS needs").expect("the note"), "{h}");
+    // A key policy is where that permission lives: no note there.
+    let key = hover_text(fixture, Some("kms-key"), false);
+    assert!(!key.contains("KMS needs the key policy"), "{key}");
+}
+
+#[test]
+fn deny_not_action_with_a_condition_is_explained() {
+    let h = hover_text(
+        r#"{"Statement": [{"Effect": "Deny", "NotAction": ["iam:*$0"], "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}]}"#,
+        Some("scp"),
+        false,
+    );
+    assert!(
+        h.contains("**Deny with `NotAction` and a condition.**"),
+        "{h}"
+    );
+}
+
+#[test]
+fn vpc_endpoint_restrictions_and_abac_are_explained() {
+    let h = hover_text(
+        r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::my-bucket/*$0"}]}"#,
+        Some("vpc-endpoint"),
+        false,
+    );
+    assert!(h.contains("Restriction in a VPC endpoint policy"), "{h}");
+    let h = hover_text(
+        r#"{"Statement": [{"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team$0": "${aws:PrincipalTag/team}"}}}]}"#,
+        None,
+        false,
+    );
+    assert!(h.contains("**Attribute-based access control.**"), "{h}");
+}
