@@ -7,9 +7,11 @@
 //! knows LSP: offsets are bytes, results are plain data.
 
 use crate::config::Config;
+use crate::groups::{self, Member};
 use crate::policy::{Policy, PolicyKind, detect_kind};
-use crate::rules::{self, Finding};
+use crate::rules::{self, Finding, RelatedDocument};
 use crate::syntax::{self, Node, Parse};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 /// Texts larger than this are never parsed as JSON (they are treated as [`DocumentKind::Text`]).
@@ -78,6 +80,45 @@ fn classify_root(root: &Node) -> DocumentKind {
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     pub config: Config,
+    /// The files under the workspace root that the configuration's `[[groups]]` name (see
+    /// [`groups::scan`]); empty without groups.
+    pub group_files: Vec<String>,
+    /// The workspace root, where group members that are not open are read from.
+    pub root: Option<PathBuf>,
+}
+
+impl Env {
+    /// An environment with `config`, no root and no group files.
+    pub fn new(config: Config) -> Env {
+        Env {
+            config,
+            group_files: Vec::new(),
+            root: None,
+        }
+    }
+
+    /// An environment with `config` for the workspace at `root`: the files its groups name are
+    /// looked up there ([`groups::scan`]).
+    pub fn for_root(config: Config, root: PathBuf) -> Env {
+        Env {
+            group_files: groups::scan(&config, &root),
+            config,
+            root: Some(root),
+        }
+    }
+
+    /// The other members of each group `path` belongs to (see [`groups::load`]): the texts of
+    /// `open` documents (relative path, text) where given, the files under the root otherwise.
+    /// Open documents count as members even when they were not on disk at the last scan.
+    pub fn related(&self, path: &str, open: &[(String, Arc<str>)]) -> Vec<Vec<Arc<Member>>> {
+        if self.config.group_role(path).is_none() {
+            return Vec::new();
+        }
+        let mut files = self.group_files.clone();
+        files.extend(open.iter().map(|(p, _)| p.clone()));
+        let open_text = |p: &str| open.iter().find(|(q, _)| q == p).map(|(_, t)| t.clone());
+        groups::load(&self.config, self.root.as_deref(), path, &files, &open_text)
+    }
 }
 
 /// The policy kind a snapshot is analysed as, and why.
@@ -90,8 +131,8 @@ pub struct ResolvedKind {
     pub configured: bool,
 }
 
-/// Resolves the policy kind: a configured glob for `path` wins; otherwise detection from the
-/// content.
+/// Resolves the policy kind: a configured glob for `path` wins, then the role a `[[groups]]`
+/// entry gives the file; otherwise detection from the content.
 pub fn resolve_kind(config: &Config, path: Option<&str>, parse: &Parse) -> ResolvedKind {
     if let Some(path) = path
         && let Some(rule) = config.kind_match(path)
@@ -102,6 +143,19 @@ pub fn resolve_kind(config: &Config, path: Option<&str>, parse: &Parse) -> Resol
                 "the configuration marks files matching `{}` as a {}",
                 rule.glob.as_str(),
                 rule.kind.title()
+            ),
+            configured: true,
+        };
+    }
+    if let Some(path) = path
+        && let Some((group, kind)) = config.group_role(path)
+    {
+        return ResolvedKind {
+            kind,
+            why: format!(
+                "the configuration's group `{}` lists this file as a {}",
+                group.name,
+                kind.title()
             ),
             configured: true,
         };
@@ -125,6 +179,8 @@ pub struct Snapshot {
     policy_kind: Option<ResolvedKind>,
     env: Arc<Env>,
     today: i64,
+    /// The other members of each group the document belongs to (see [`Snapshot::with_related`]).
+    related: Vec<Vec<Arc<Member>>>,
     findings: OnceLock<Vec<Finding>>,
 }
 
@@ -168,10 +224,9 @@ impl Snapshot {
     ) -> Self {
         let parse = looks_like_json_object(&text).then(|| syntax::parse(&text));
         let configured = forced.is_some()
-            || path
-                .as_deref()
-                .and_then(|p| env.config.kind_for_path(p))
-                .is_some();
+            || path.as_deref().is_some_and(|p| {
+                env.config.kind_for_path(p).is_some() || env.config.group_role(p).is_some()
+            });
         let kind = match parse.as_ref() {
             Some(p) if configured && p.root.as_ref().is_some_and(|r| r.members().is_some()) => {
                 DocumentKind::Policy
@@ -199,8 +254,22 @@ impl Snapshot {
             policy_kind,
             env,
             today: rules::support::today(),
+            related: Vec::new(),
             findings: OnceLock::new(),
         }
+    }
+
+    /// Adds the other members of each group the document belongs to, one list per group (see
+    /// [`groups::load`]); the cross-file traps check the document against them.
+    pub fn with_related(mut self, related: Vec<Vec<Arc<Member>>>) -> Self {
+        self.related = related;
+        self.findings = OnceLock::new();
+        self
+    }
+
+    /// The group members this snapshot was analysed with.
+    pub fn related(&self) -> &[Vec<Arc<Member>>] {
+        &self.related
     }
 
     /// The full text.
@@ -255,18 +324,55 @@ pub fn diagnostics(snapshot: &Snapshot) -> &[Finding] {
     snapshot.findings()
 }
 
+/// The members as the rules take them.
+fn related(members: &[Arc<Member>]) -> Vec<RelatedDocument<'_>> {
+    members
+        .iter()
+        .map(|m| RelatedDocument {
+            path: &m.path,
+            kind: m.kind,
+            text: &m.text,
+            parse: &m.parse,
+        })
+        .collect()
+}
+
 fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
-    match (snapshot.kind, &snapshot.parse, &snapshot.policy_kind) {
-        (DocumentKind::Policy, Some(parse), Some(kind)) => rules::check(&rules::Input {
-            text: &snapshot.text,
-            parse,
-            kind: kind.kind,
-            path: snapshot.path.as_deref(),
-            config: &snapshot.env.config,
-            today: snapshot.today,
-        }),
-        _ => Vec::new(),
+    let (DocumentKind::Policy, Some(parse), Some(kind)) =
+        (snapshot.kind, &snapshot.parse, &snapshot.policy_kind)
+    else {
+        return Vec::new();
+    };
+    let input = rules::Input {
+        text: &snapshot.text,
+        parse,
+        kind: kind.kind,
+        path: snapshot.path.as_deref(),
+        config: &snapshot.env.config,
+        today: snapshot.today,
+    };
+    let mut groups = snapshot.related.iter();
+    let Some(first) = groups.next() else {
+        return rules::check(&input);
+    };
+    let mut findings = rules::check_with_related(&input, &related(first));
+    // Another group can only add cross-file findings; the others would repeat.
+    for members in groups {
+        let more = rules::check_with_related(&input, &related(members));
+        let before = findings.len();
+        for f in more {
+            let seen = findings[..before]
+                .iter()
+                .any(|g| g.rule.code == f.rule.code && g.span == f.span && g.message == f.message);
+            if !seen {
+                findings.push(f);
+            }
+        }
     }
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
+    });
+    findings
 }
 
 #[cfg(test)]
@@ -354,6 +460,93 @@ mod tests {
         let array = Snapshot::with_kind("[1]", 1, None, Arc::default(), PolicyKind::Identity);
         assert_eq!(array.kind(), DocumentKind::Text);
         assert!(array.policy_kind().is_none());
+    }
+
+    #[test]
+    fn group_members_reach_the_cross_file_traps() {
+        let config = Config::from_toml_str(
+            r#"
+[[groups]]
+name = "dev"
+identity = ["roles/*.json"]
+boundary = "boundary.json"
+
+[[groups]]
+name = "ops"
+identity = ["roles/*.json"]
+scps = ["scp.json"]
+"#,
+        )
+        .expect("valid configuration");
+        let env = Arc::new(Env::new(config));
+        let identity = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": ["iam:CreateRole", "s3:GetObject"], "Resource": "*"}]}"#;
+        let alone = Snapshot::with_env(identity, 1, Some("roles/a.json".into()), env.clone());
+        let kind = alone.policy_kind().expect("a policy");
+        assert_eq!(kind.kind, PolicyKind::Identity);
+        assert!(
+            kind.configured && kind.why.contains("group `dev`"),
+            "{kind:?}"
+        );
+        let cross = |s: &Snapshot| -> Vec<String> {
+            s.findings()
+                .iter()
+                .filter(|f| f.rule.code == "IAM918")
+                .map(|f| format!("{}: {}", &identity[f.span.start..f.span.end], f.message))
+                .collect()
+        };
+        assert!(cross(&alone).is_empty());
+        // The group gives the boundary its kind too.
+        let boundary_text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": "s3:*", "Resource": "*"}]}"#;
+        let boundary = Snapshot::with_env(boundary_text, 1, Some("boundary.json".into()), env);
+        assert_eq!(
+            boundary.policy_kind().map(|k| k.kind),
+            Some(PolicyKind::PermissionsBoundary)
+        );
+        let member = |path: &str, kind, text: &str| {
+            Arc::new(
+                groups::Member::new(path.into(), kind, Arc::from(text)).expect("a JSON object"),
+            )
+        };
+        let scp_text = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "NoReads",
+            "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+        let related = vec![
+            vec![member(
+                "boundary.json",
+                PolicyKind::PermissionsBoundary,
+                boundary_text,
+            )],
+            vec![member("scp.json", PolicyKind::ServiceControl, scp_text)],
+        ];
+        let grouped =
+            Snapshot::with_env(identity, 1, Some("roles/a.json".into()), alone.env.clone())
+                .with_related(related);
+        let found = cross(&grouped);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].starts_with("\"iam:CreateRole\"") && found[0].contains("boundary.json"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].starts_with("\"s3:GetObject\"") && found[1].contains("scp.json"),
+            "{found:#?}"
+        );
+        // Checking once per group repeats no other finding.
+        let others = |s: &Snapshot| {
+            s.findings()
+                .iter()
+                .filter(|f| f.rule.code != "IAM918")
+                .count()
+        };
+        assert_eq!(others(&grouped), others(&alone));
+        // Sorted by position, as always.
+        assert!(
+            grouped
+                .findings()
+                .windows(2)
+                .all(|w| w[0].span.start <= w[1].span.start)
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod document;
+pub mod groups;
 pub mod ide;
 pub mod logging;
 pub mod logs;

@@ -787,9 +787,11 @@ fn walks_skip_hidden_directories_and_node_modules() {
     assert_eq!(
         paths,
         vec![
+            "boundaries/dev.json",
             "policies/app.json",
             "policies/broken.json",
             "policies/clean.json",
+            "policies/deploy.json",
             "policies/one-line.json",
             "scps/deny-regions.json"
         ]

@@ -144,6 +144,80 @@ fn project_file_turns_rules_off_and_sets_kinds() {
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
+/// The messages of the diagnostics with `code`.
+fn messages(published: &Value, code: &str) -> Vec<String> {
+    published["params"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A `[[groups]]` entry checks the identity policy against its permissions boundary: read from
+/// disk, then from the open buffer as it is edited, then from disk again once it is closed.
+#[test]
+fn policy_groups_follow_the_other_layers_as_they_change() {
+    let dir = workspace(
+        "[[groups]]\nname = \"dev\"\nidentity = [\"roles/dev.json\"]\nboundary = \"boundary.json\"\n",
+    );
+    std::fs::create_dir_all(dir.path().join("roles")).unwrap();
+    let identity = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Admin", "Effect": "Allow", "Action": ["iam:CreateRole", "s3:GetObject"], "Resource": "*"}]}"#;
+    let boundary = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#;
+    std::fs::write(dir.path().join("roles/dev.json"), identity).unwrap();
+    std::fs::write(dir.path().join("boundary.json"), boundary).unwrap();
+    let mut client = LspClient::spawn();
+    client.call_ok(
+        "initialize",
+        json!({"processId": null, "rootUri": uri_of(dir.path()), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+
+    let role = uri_of(&dir.path().join("roles/dev.json"));
+    client.open(&role, "json", 1, identity);
+    let published = client.diagnostics(&role, 1);
+    let denied = messages(&published, "IAM918");
+    assert_eq!(denied.len(), 1, "{published}");
+    assert!(
+        denied[0].contains("iam:CreateRole") && denied[0].contains("boundary.json"),
+        "{denied:?}"
+    );
+    // The group, not a [kinds] glob, makes the boundary a permissions boundary.
+    let bound = uri_of(&dir.path().join("boundary.json"));
+    client.open(&bound, "json", 1, boundary);
+    let kind = client.call_ok(
+        "iamLs/documentKind",
+        json!({"textDocument": {"uri": bound}}),
+    );
+    assert_eq!(kind["policyKind"], "permissions-boundary", "{kind}");
+
+    // The boundary's buffer now allows IAM too: the identity policy is re-checked at once.
+    client.change(
+        &bound,
+        2,
+        json!([{"text": boundary.replace("\"s3:*\"", "[\"s3:*\", \"iam:*\"]")}]),
+    );
+    let cleared = client.wait_for("the role re-checked against the edited boundary", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == role.as_str()
+            && messages(m, "IAM918").is_empty()
+    });
+    assert_eq!(cleared["params"]["version"], 1, "{cleared}");
+
+    // Closed without saving: the file on disk counts again.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": bound}}),
+    );
+    client.wait_for("the role re-checked against the boundary on disk", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == role.as_str()
+            && messages(m, "IAM918").len() == 1
+    });
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
 /// A temporary directory removed on drop (no extra dependency).
 mod tempdir {
     use std::path::{Path, PathBuf};

@@ -221,9 +221,7 @@ pub fn build_report(
         arg_errors[arg].extend(e);
     }
 
-    let env = Arc::new(Env {
-        config: loaded.config.clone(),
-    });
+    let env = Arc::new(Env::for_root(loaded.config.clone(), loaded.root.clone()));
     let show_progress =
         io.err_is_terminal && !args.no_progress && targets.len() >= PROGRESS_MIN_FILES;
     let outcomes = {
@@ -378,6 +376,11 @@ pub fn analyse_text(
         Some(k) => Snapshot::with_kind(text, 0, target.rel.clone(), env.clone(), k),
         None => Snapshot::with_env(text, 0, target.rel.clone(), env.clone()),
     };
+    let related = match &target.rel {
+        Some(rel) if snapshot.kind() == DocumentKind::Policy => env.related(rel, &[]),
+        _ => Vec::new(),
+    };
+    let snapshot = snapshot.with_related(related);
     let (Some(resolved), DocumentKind::Policy) = (snapshot.policy_kind(), snapshot.kind()) else {
         let reason = not_a_policy(&snapshot, kind.is_some());
         return if strict {

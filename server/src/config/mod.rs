@@ -251,6 +251,16 @@ pub struct Group {
 }
 
 impl Group {
+    /// Every pattern of the group, whatever role it names.
+    pub fn globs(&self) -> impl Iterator<Item = &Glob> + '_ {
+        self.identity
+            .iter()
+            .chain(self.boundary.iter())
+            .chain(self.scps.iter())
+            .chain(self.rcps.iter())
+            .chain(self.session.iter())
+    }
+
     /// The role `path` plays in this group, if any.
     pub fn kind_of(&self, path: &str) -> Option<PolicyKind> {
         if self.identity.iter().any(|g| g.is_match(path)) {
@@ -512,6 +522,12 @@ impl Config {
                 .iter()
                 .filter(|g| !self.settings.groups.iter().any(|s| s.name == g.name)),
         )
+    }
+
+    /// The first effective group that names `path`, with the role it gives the file there.
+    pub fn group_role(&self, path: &str) -> Option<(&Group, PolicyKind)> {
+        self.groups()
+            .find_map(|g| g.kind_of(path).map(|kind| (g, kind)))
     }
 
     /// Rule ids in `[rules]` and `[[ignore]]` that `is_known` does not recognise, as errors to

@@ -222,6 +222,14 @@ impl Backend {
         self.publish(uri, &view, diagnostics).await;
     }
 
+    /// Refreshes the diagnostics of several documents (group peers of an edited document, or
+    /// every open document after a configuration change).
+    async fn refresh_all(&self, documents: Vec<(Uri, Revision)>) {
+        for (uri, revision) in documents {
+            self.refresh_diagnostics(uri, revision).await;
+        }
+    }
+
     /// Publishes `diagnostics` computed from `view` if it is still current and newer than what
     /// was last published for `uri`.
     async fn publish(&self, uri: Uri, view: &DocumentView, diagnostics: Vec<Diagnostic>) {
@@ -245,7 +253,7 @@ impl Backend {
     /// Loads `iam-ls.toml` from the workspace root and puts the editor settings on top, then
     /// re-analyses every open document. Problems in either are shown to the user.
     async fn reload_config(&self) {
-        let (env, problems) = {
+        let (mut env, problems) = {
             let mut problems = Vec::new();
             let mut config = match self.store.root() {
                 Some(root) => match Config::load(&root) {
@@ -261,17 +269,26 @@ impl Backend {
             if !settings.is_null() {
                 problems.extend(config.merge(&settings).iter().map(|e| e.to_string()));
             }
-            (Env { config }, problems)
+            (Env::new(config), problems)
         };
+        if let Some(root) = self.store.root()
+            && env.config.groups().next().is_some()
+        {
+            // The files the policy groups name, for the cross-file traps (a directory walk).
+            let config = env.config.clone();
+            let scanned = tokio::task::spawn_blocking(move || Env::for_root(config, root)).await;
+            match scanned {
+                Ok(scanned) => env = scanned,
+                Err(err) => error!("scanning for policy group files failed: {err}"),
+            }
+        }
         for p in problems {
             self.client
                 .show_message(MessageType::WARNING, format!("iam-ls configuration: {p}"))
                 .await;
         }
         let open = self.store.set_env(env);
-        for (uri, revision) in open {
-            self.refresh_diagnostics(uri, revision).await;
-        }
+        self.refresh_all(open).await;
     }
 
     /// `textDocument/codeAction`: the quick fixes of the findings that touch the range, then
@@ -498,9 +515,11 @@ impl LanguageServer for Backend {
             self.store
                 .open(doc.uri, doc.version, doc.language_id, &doc.text)
         });
+        let peers = self.store.invalidate_group_peers(&uri);
         if let Some(revision) = revision {
             self.refresh_diagnostics(uri, revision).await;
         }
+        self.refresh_all(peers).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -511,7 +530,11 @@ impl LanguageServer for Backend {
                 .apply_changes(&uri, version, &params.content_changes)
         });
         match applied {
-            Some(Ok(revision)) => self.refresh_diagnostics(uri, revision).await,
+            Some(Ok(revision)) => {
+                let peers = self.store.invalidate_group_peers(&uri);
+                self.refresh_diagnostics(uri, revision).await;
+                self.refresh_all(peers).await;
+            }
             Some(Err(err)) => warn!("didChange ignored: {err}"),
             None => {}
         }
@@ -520,9 +543,14 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.store.close(&uri);
-        let mut published = self.published.lock().await;
-        published.remove(&uri);
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        // Its group peers now read the file on disk instead of the buffer.
+        let peers = self.store.invalidate_group_peers(&uri);
+        {
+            let mut published = self.published.lock().await;
+            published.remove(&uri);
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+        self.refresh_all(peers).await;
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::position::{LineIndex, PositionEncoding, rope_char_index};
 use crate::document::{Env, Snapshot};
+use crate::groups;
 use dashmap::DashMap;
 use ropey::Rope;
 use std::path::PathBuf;
@@ -85,6 +86,9 @@ pub struct PendingView {
     /// The path relative to the workspace root, when the document is a file under it.
     pub path: Option<String>,
     pub env: Arc<Env>,
+    /// The open documents that share a `[[groups]]` entry with this one: relative path and
+    /// current text (the others are read from disk by [`PendingView::build`]).
+    pub open_peers: Vec<(String, Arc<str>)>,
 }
 
 /// The rope's text as one shared string.
@@ -97,16 +101,24 @@ fn rope_text(rope: &Rope) -> Arc<str> {
 }
 
 impl PendingView {
-    /// Analyzes the captured text.
+    /// Analyzes the captured text, with the other members of its policy groups.
     pub fn build(self) -> DocumentView {
-        DocumentView::build(
+        let related = match &self.path {
+            Some(path) => self.env.related(path, &self.open_peers),
+            None => Vec::new(),
+        };
+        let mut view = DocumentView::build(
             self.revision,
             self.version,
             rope_text(&self.rope),
             self.encoding,
             self.path,
             self.env,
-        )
+        );
+        if !related.is_empty() {
+            view.snapshot = view.snapshot.with_related(related);
+        }
+        view
     }
 }
 
@@ -251,18 +263,77 @@ impl DocumentStore {
 
     /// The cached analysis of the current text, or the current text to analyze.
     pub fn view_source(&self, uri: &Uri) -> Option<ViewSource> {
-        let doc = self.docs.get(uri)?;
-        Some(match &doc.view {
-            Some(view) => ViewSource::Ready(view.clone()),
-            None => ViewSource::Pending(PendingView {
+        let mut pending = {
+            let doc = self.docs.get(uri)?;
+            if let Some(view) = &doc.view {
+                return Some(ViewSource::Ready(view.clone()));
+            }
+            PendingView {
                 revision: doc.revision,
                 version: doc.version,
                 rope: doc.rope.clone(),
                 encoding: self.encoding(),
                 path: self.relative_path(uri),
                 env: self.env(),
-            }),
-        })
+                open_peers: Vec::new(),
+            }
+        };
+        if let Some(path) = &pending.path
+            && pending.env.config.group_role(path).is_some()
+        {
+            pending.open_peers = self.open_peers(uri, path, &pending.env);
+        }
+        Some(ViewSource::Pending(pending))
+    }
+
+    /// The relative paths and texts of the open documents other than `uri` that share a group
+    /// with `path`.
+    fn open_peers(&self, uri: &Uri, path: &str, env: &Env) -> Vec<(String, Arc<str>)> {
+        let mut out = Vec::new();
+        for doc in self.docs.iter() {
+            if doc.key() == uri {
+                continue;
+            }
+            let Some(other) = self.relative_path(doc.key()) else {
+                continue;
+            };
+            if groups::share_a_group(&env.config, path, &other) {
+                let text = match &doc.view {
+                    Some(view) => view.snapshot.shared_text().clone(),
+                    None => rope_text(&doc.rope),
+                };
+                out.push((other, text));
+            }
+        }
+        out
+    }
+
+    /// After `uri` was opened, edited or closed: drops the cached analyses of the open
+    /// documents that share a `[[groups]]` entry with it (their cross-file findings read its
+    /// text) and gives them new revisions. Returns them, to re-publish their diagnostics.
+    pub fn invalidate_group_peers(&self, uri: &Uri) -> Vec<(Uri, Revision)> {
+        let env = self.env();
+        let Some(path) = self.relative_path(uri) else {
+            return Vec::new();
+        };
+        if env.config.group_role(&path).is_none() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for mut doc in self.docs.iter_mut() {
+            if doc.key() == uri {
+                continue;
+            }
+            let shares = self
+                .relative_path(doc.key())
+                .is_some_and(|other| groups::share_a_group(&env.config, &path, &other));
+            if shares {
+                doc.view = None;
+                doc.revision = self.bump();
+                out.push((doc.key().clone(), doc.revision));
+            }
+        }
+        out
     }
 
     /// The analysis environment new views are built with.
@@ -480,6 +551,54 @@ mod tests {
         };
         assert_eq!(view.version(), 2);
         assert_eq!(view.snapshot.text(), "log line");
+    }
+
+    #[test]
+    fn group_peers_see_each_others_buffers_and_are_invalidated() {
+        let store = DocumentStore::new();
+        store.set_root(Some(PathBuf::from("/ws")));
+        let config = crate::config::Config::from_toml_str(
+            "[[groups]]\nname = \"dev\"\nidentity = [\"roles/*.json\"]\nboundary = \"boundary.json\"\n",
+        )
+        .expect("valid configuration");
+        store.set_env(Env::new(config));
+        let file = |p: &str| -> Uri { format!("file:///ws/{p}").parse().expect("a URI") };
+        let (role, boundary, other) = (
+            file("roles/a.json"),
+            file("boundary.json"),
+            file("other.json"),
+        );
+        store.open(role.clone(), 1, "json".into(), "{}");
+        store.open(other.clone(), 1, "json".into(), "{}");
+        store.open(boundary.clone(), 1, "json".into(), "{\"Statement\": []}");
+        let Some(ViewSource::Pending(pending)) = store.view_source(&role) else {
+            panic!("expected pending")
+        };
+        assert_eq!(pending.path.as_deref(), Some("roles/a.json"));
+        assert_eq!(
+            pending.open_peers,
+            vec![(
+                "boundary.json".to_string(),
+                Arc::from("{\"Statement\": []}")
+            )]
+        );
+        store.cache_view(&role, Arc::new(pending.build()));
+        let other_revision = store.docs.get(&other).map(|d| d.revision);
+        // Editing the boundary drops the role's analysis, not the unrelated file's.
+        store
+            .apply_changes(&boundary, 2, &[full("{\"Statement\": [{}]}")])
+            .expect("open");
+        let peers = store.invalidate_group_peers(&boundary);
+        assert_eq!(peers.len(), 1);
+        assert_eq!(peers[0].0, role);
+        assert!(store.is_current(&role, peers[0].1));
+        assert_eq!(store.docs.get(&other).map(|d| d.revision), other_revision);
+        let Some(ViewSource::Pending(pending)) = store.view_source(&role) else {
+            panic!("expected pending after the peer changed")
+        };
+        assert_eq!(&*pending.open_peers[0].1, "{\"Statement\": [{}]}");
+        // Files in no group invalidate nothing.
+        assert!(store.invalidate_group_peers(&other).is_empty());
     }
 
     // ---- Property test: the store against a naive `String` model. ----

@@ -32,7 +32,7 @@ pub fn snapshot(text: &str, kind: Option<&str>) -> Snapshot {
                 text.to_string(),
                 1,
                 Some("policy.json".to_string()),
-                Arc::new(Env { config }),
+                Arc::new(Env::new(config)),
             )
         }
     }
