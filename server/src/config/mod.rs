@@ -25,6 +25,9 @@
 //! identity = ["roles/dev/*.json"]
 //! boundary = "boundaries/dev.json"
 //! scps = ["scps/*.json"]
+//!
+//! [vpc_endpoint]                   # what requests through the VPC endpoints must still reach
+//! required_resources = ["arn:aws:s3:::prod-eu-central-1-starport-layer-bucket/*"]
 //! ```
 //!
 //! # Precedence
@@ -39,6 +42,7 @@
 //! - `ignore`: both layers apply (the union).
 //! - `aws`: field by field, a value in the settings replaces the file's.
 //! - `groups`: a settings group replaces the file's group of the same name; others add up.
+//! - `vpc_endpoint.required_resources`: a list in the settings replaces the file's.
 //!
 //! Calling [`Config::merge`] again replaces the previous settings layer (the file layer stays).
 //!
@@ -292,6 +296,9 @@ pub struct ConfigLayer {
     pub aws: AwsSettings,
     /// `[[groups]]`.
     pub groups: Vec<Group>,
+    /// `[vpc_endpoint] required_resources`: ARNs (wildcards allowed) that requests through the
+    /// VPC endpoints must reach; `None` when not set.
+    pub vpc_endpoint_resources: Option<Vec<String>>,
 }
 
 impl ConfigLayer {
@@ -524,6 +531,16 @@ impl Config {
         )
     }
 
+    /// The resources that requests through the VPC endpoints must reach (`[vpc_endpoint]
+    /// required_resources`; the settings' list replaces the file's). Empty when not set.
+    pub fn vpc_endpoint_resources(&self) -> &[String] {
+        self.settings
+            .vpc_endpoint_resources
+            .as_deref()
+            .or(self.file.vpc_endpoint_resources.as_deref())
+            .unwrap_or_default()
+    }
+
     /// The first effective group that names `path`, with the role it gives the file there.
     pub fn group_role(&self, path: &str) -> Option<(&Group, PolicyKind)> {
         self.groups()
@@ -563,7 +580,8 @@ struct Validator<'s> {
     errors: Vec<ConfigError>,
 }
 
-const TOP_KEYS: &str = "kinds, rules, ignore, aws, groups";
+const TOP_KEYS: &str = "kinds, rules, ignore, aws, groups, vpc_endpoint";
+const VPC_ENDPOINT_KEYS: &str = "required_resources";
 const IGNORE_KEYS: &str = "rule, sid, path";
 const AWS_KEYS: &str = "profile, region, timeout_seconds, endpoint_url";
 const GROUP_KEYS: &str = "name, identity, boundary, scps, rcps, session";
@@ -629,6 +647,9 @@ impl Validator<'_> {
                 "ignore" => self.ignores(node, settings, &mut layer.ignores),
                 "aws" => self.aws(node, &mut layer.aws),
                 "groups" => self.groups(node, settings, &mut layer.groups),
+                "vpc_endpoint" | "vpcEndpoint" => {
+                    self.vpc_endpoint(node, &mut layer.vpc_endpoint_resources)
+                }
                 _ if settings => {}
                 _ => self.unknown_key(key, "at the top level", TOP_KEYS),
             }
@@ -865,6 +886,44 @@ impl Validator<'_> {
                 path,
                 location,
             });
+        }
+    }
+
+    fn vpc_endpoint(&mut self, node: &RawNode, out: &mut Option<Vec<String>>) {
+        let Some(entries) = self.table(node, "`vpc_endpoint`") else {
+            return;
+        };
+        for (key, value) in entries {
+            if matches!(value.value, Raw::Null) {
+                continue;
+            }
+            match key.name.as_str() {
+                "required_resources" | "requiredResources" => {
+                    let what = "`vpc_endpoint.required_resources`";
+                    let Raw::Array(items) = &value.value else {
+                        self.wrong_type(value, what, "an array of ARNs");
+                        continue;
+                    };
+                    let mut arns = Vec::new();
+                    for item in items {
+                        let Some(arn) = self.string(item, what) else {
+                            continue;
+                        };
+                        if arn.starts_with("arn:") && arn.split(':').count() >= 6 {
+                            arns.push(arn);
+                        } else {
+                            self.error(
+                                &item.loc,
+                                format!(
+                                    "{what}: `{arn}` is not an ARN (arn:partition:service:region:account:resource)"
+                                ),
+                            );
+                        }
+                    }
+                    *out = Some(arns);
+                }
+                _ => self.unknown_key(key, "in `vpc_endpoint`", VPC_ENDPOINT_KEYS),
+            }
         }
     }
 

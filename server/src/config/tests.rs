@@ -662,3 +662,29 @@ fn aws_endpoint_url_from_file_and_settings() {
     let e = err("[aws]\nendpoint_url = \"sts.example.test\"\n");
     assert!(e.message.contains("must start with https://"), "{e}");
 }
+
+#[test]
+fn vpc_endpoint_required_resources_from_file_and_settings() {
+    let mut c = Config::from_toml_str(
+        "[vpc_endpoint]\nrequired_resources = [\"arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*\"]\n",
+    )
+    .expect("valid");
+    assert_eq!(
+        c.vpc_endpoint_resources(),
+        ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"]
+    );
+    let errors = c.merge(&json!({"iamLs": {"vpcEndpoint": {"requiredResources": []}}}));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        c.vpc_endpoint_resources().is_empty(),
+        "the settings' list replaces the file's, even when empty"
+    );
+    assert!(Config::default().vpc_endpoint_resources().is_empty());
+    let e = err("[vpc_endpoint]\nrequired_resources = [\"my-bucket\"]\n");
+    assert!(e.message.contains("`my-bucket` is not an ARN"), "{e}");
+    assert_eq!(e.line(), Some(2));
+    let e = err("[vpc_endpoint]\nrequired_resources = \"arn:aws:s3:::b\"\n");
+    assert!(e.message.contains("must be an array of ARNs"), "{e}");
+    let e = err("[vpc_endpoint]\nbuckets = []\n");
+    assert!(e.message.contains("accepted: required_resources"), "{e}");
+}

@@ -234,6 +234,9 @@ pub struct Context<'a> {
     /// The other policies of the document's `[[groups]]` (the layers that apply to the same
     /// principal), for the cross-file traps; empty when it belongs to no group.
     pub related: &'a [Related<'a>],
+    /// The project configuration, for the few rules that take settings of their own (levels and
+    /// silencing are applied by [`check`], not by rules).
+    pub config: &'a Config,
 }
 
 /// Another policy that applies to the same principal as the checked document (a member of the
@@ -470,6 +473,7 @@ pub fn check_with_related(input: &Input<'_>, related: &[RelatedDocument<'_>]) ->
         catalog: catalog::catalog(),
         today: input.today,
         related: &related,
+        config: input.config,
     };
     let mut findings = Vec::new();
     let mut diags = Vec::new();

@@ -660,6 +660,47 @@ fn kms_hover_in_identity_policies() {
 // 8. VPC endpoint policies
 
 #[test]
+fn vpc_endpoint_policy_misses_configured_resources() {
+    let config = crate::config::Config::from_toml_str(
+        "[vpc_endpoint]\nrequired_resources = [\"arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*\", \"arn:aws:s3:::b/reports/*\"]\n",
+    )
+    .expect("valid configuration");
+    let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
+        "Action":"s3:GetObject","Resource":["arn:aws:s3:::a/*","arn:aws:s3:::b/*"]}]}"#;
+    let found: Vec<crate::rules::Finding> = crate::rules::testing::run_with(text, VPCE, &config)
+        .into_iter()
+        .filter(|f| f.rule.name == "vpc-endpoint-policy-omits-aws-buckets")
+        .collect();
+    // `b/reports/*` is covered by `b/*`; the ECR bucket is not, and is named.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("`arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*` must be reachable"),
+        "{}",
+        found[0].message
+    );
+    // The fix adds it, and then nothing is missing, and the policy stays valid.
+    let fixed = found[0].fixes[0].apply(text);
+    let after = crate::rules::testing::run_with(&fixed, VPCE, &config);
+    assert!(
+        after
+            .iter()
+            .all(|f| f.rule.name != "vpc-endpoint-policy-omits-aws-buckets"
+                && f.level != Level::Error),
+        "{fixed}: {after:#?}"
+    );
+    // Configured, the list replaces the guess: a policy that allows everything is fine, and
+    // the built-in AWS bucket names no longer matter.
+    let everything = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#;
+    assert!(
+        crate::rules::testing::run_with(everything, VPCE, &config)
+            .iter()
+            .all(|f| f.rule.name != "vpc-endpoint-policy-omits-aws-buckets")
+    );
+}
+
+#[test]
 fn vpc_endpoint_policy_omits_aws_buckets() {
     // The article's case: three team buckets allowed, anything else through the endpoint fails.
     let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",

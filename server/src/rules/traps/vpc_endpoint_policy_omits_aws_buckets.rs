@@ -5,6 +5,18 @@
 //! (`prod-REGION-starport-layer-bucket`) and the SSM Agent and patching buckets. A policy that
 //! names any of them is taken as having made the choice, and is not flagged.
 //!
+//! When the project lists what requests through its endpoints must reach, the guess gives way
+//! to the list: every listed ARN that no Allow of the policy lets through is flagged by name,
+//! with a fix that adds it to the statement's `Resource`.
+//!
+//! ```toml
+//! [vpc_endpoint]
+//! required_resources = [
+//!   "arn:aws:s3:::prod-eu-central-1-starport-layer-bucket/*",
+//!   "arn:aws:s3:::al2023-repos-eu-central-1-de612dc2/*",
+//! ]
+//! ```
+//!
 //! ## Why it matters
 //! An endpoint policy applies to every request that goes through the endpoint, whoever makes
 //! it. With an S3 gateway endpoint in a private subnet, `yum`/`dnf` updates, container image
@@ -52,9 +64,9 @@
 //! }
 //! ```
 
-use crate::policy::{Effect, PolicyKind};
-use crate::rules::traps::{all_resources, glob};
-use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
+use crate::policy::{Effect, PolicyKind, Statement};
+use crate::rules::traps::{add_strings, all_resources, glob, subsumes};
+use crate::rules::{Category, Context, Diag, Fix, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     code: "IAM910",
@@ -88,6 +100,11 @@ const AWS_BUCKET_SAMPLES: &[&str] = &[
 ];
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
+    let required = cx.config.vpc_endpoint_resources();
+    if !required.is_empty() {
+        check_required(cx, required, out);
+        return;
+    }
     let mut restricting = None;
     for st in &cx.policy.statements {
         if st.effect() != Some(Effect::Allow)
@@ -123,4 +140,56 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         )
         .in_statement(index),
     );
+}
+
+/// True when the Allow `st` lets requests for `arn` (a pattern) through, as far as its
+/// resources say. `NotResource` counts as letting it through (not guessed).
+fn lets_through(st: &Statement<'_>, arn: &str) -> bool {
+    all_resources(st)
+        || st.not_resource.is_some()
+        || st.resources().any(|r| subsumes(r.value, arn, false))
+}
+
+/// The configured resources that no Allow lets through, each flagged on the first Allow that
+/// restricts resources, with a fix adding it there.
+fn check_required(cx: &Context<'_>, required: &[String], out: &mut Vec<Diag>) {
+    let allows: Vec<&Statement<'_>> = cx
+        .policy
+        .statements
+        .iter()
+        .filter(|st| st.effect() == Some(Effect::Allow))
+        .collect();
+    let Some(restricting) = allows
+        .iter()
+        .find(|st| !all_resources(st) && st.not_resource.is_none())
+    else {
+        return;
+    };
+    let Some(field) = restricting.resource.as_ref() else {
+        return;
+    };
+    for arn in required {
+        if allows.iter().any(|st| lets_through(st, arn)) {
+            continue;
+        }
+        let mut diag = Diag::new(
+            field.key.span,
+            format!(
+                "`{arn}` must be reachable through the VPC endpoints (`[vpc_endpoint]` in \
+                 iam-ls.toml), but no statement of this policy allows it: those requests fail \
+                 with a plain AccessDenied."
+            ),
+        )
+        .in_statement(restricting.index);
+        if let Some(list) = field.ok()
+            && let Some(edit) =
+                add_strings(cx.text, list.span, list.array, std::slice::from_ref(arn))
+        {
+            diag = diag.with_fix(Fix {
+                title: format!("Allow `{arn}` in this statement"),
+                edits: vec![edit],
+            });
+        }
+        out.push(diag);
+    }
 }
