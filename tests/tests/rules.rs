@@ -168,11 +168,26 @@ fn policy_groups_follow_the_other_layers_as_they_change() {
     std::fs::write(dir.path().join("roles/dev.json"), identity).unwrap();
     std::fs::write(dir.path().join("boundary.json"), boundary).unwrap();
     let mut client = LspClient::spawn();
+    let capabilities =
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     client.call_ok(
         "initialize",
-        json!({"processId": null, "rootUri": uri_of(dir.path()), "capabilities": {}}),
+        json!({"processId": null, "rootUri": uri_of(dir.path()), "capabilities": capabilities}),
     );
     client.notify("initialized", json!({}));
+    // The server asks to be told about JSON files changed outside the editor.
+    let registration = client.wait_for("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let watchers = &registration["params"]["registrations"][0];
+    assert_eq!(watchers["method"], "workspace/didChangeWatchedFiles");
+    assert!(
+        watchers["registerOptions"]["watchers"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|w| w["globPattern"] == "**/*.json")),
+        "{registration}"
+    );
+    client.send(&json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
 
     let role = uri_of(&dir.path().join("roles/dev.json"));
     client.open(&role, "json", 1, identity);
@@ -214,6 +229,22 @@ fn policy_groups_follow_the_other_layers_as_they_change() {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == role.as_str()
             && messages(m, "IAM918").len() == 1
+    });
+
+    // Changed on disk by another program: the watched-files notification re-reads it.
+    std::fs::write(
+        dir.path().join("boundary.json"),
+        boundary.replace("\"s3:*\"", "\"*\""),
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": bound, "type": 2}]}),
+    );
+    client.wait_for("the role re-checked against the changed file", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == role.as_str()
+            && messages(m, "IAM918").is_empty()
     });
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -39,12 +39,14 @@ use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, CodeActionResponse, CompletionOptions, CompletionParams,
     CompletionResponse, Diagnostic, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     DocumentSymbolParams, DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams,
-    FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability, Hover, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MessageType,
-    OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    FileSystemWatcher, FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability,
+    GlobPattern, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    InitializedParams, MessageType, OneOf, Registration, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
 use tracing::{debug, error, info, warn};
@@ -63,6 +65,9 @@ pub struct Backend {
     shutdown_requested: Arc<AtomicBool>,
     /// The editor's settings (`initializationOptions`, then `workspace/didChangeConfiguration`).
     settings: std::sync::Mutex<serde_json::Value>,
+    /// The client can watch files for the server (`workspace/didChangeWatchedFiles` with
+    /// dynamic registration).
+    watch_files: AtomicBool,
     /// Server commands (decode, open policy) and their session state.
     commands: Commands,
 }
@@ -144,6 +149,7 @@ impl Backend {
             published: tokio::sync::Mutex::new(HashMap::new()),
             shutdown_requested,
             settings: std::sync::Mutex::new(serde_json::Value::Null),
+            watch_files: AtomicBool::new(false),
         }
     }
 
@@ -398,6 +404,14 @@ impl LanguageServer for Backend {
             .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
         self.store.set_root(root);
         self.commands.set_client_capabilities(&params.capabilities);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_files.store(watch, Ordering::Relaxed);
         if let Some(options) = params.initialization_options
             && let Ok(mut settings) = self.settings.lock()
         {
@@ -416,7 +430,35 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         debug!("client initialized");
+        if self.watch_files.load(Ordering::Relaxed) {
+            // On a task of its own: the client answers the registration in its own time.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(err) = client.register_capability(vec![file_watchers()]).await {
+                    warn!("the client refused to watch files: {err}");
+                }
+            });
+        }
         self.reload_config().await;
+    }
+
+    /// Files changed outside the editor: the project file, or a policy-group member that is not
+    /// open (an open one is read from its buffer). Either reloads the configuration, which
+    /// re-reads the group members and re-checks every open document.
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let relevant = params.changes.iter().any(|change| {
+            if self.store.version(&change.uri).is_some() {
+                return false;
+            }
+            let Some(path) = self.store.relative_path(&change.uri) else {
+                return false;
+            };
+            path == crate::config::FILE_NAME || self.store.env().config.group_role(&path).is_some()
+        });
+        if relevant {
+            debug!("watched files changed: reloading the configuration and policy groups");
+            self.reload_config().await;
+        }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -551,6 +593,26 @@ impl LanguageServer for Backend {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
         self.refresh_all(peers).await;
+    }
+}
+
+/// What the server asks the client to watch: the project file and JSON files (policy-group
+/// members edited outside the editor).
+fn file_watchers() -> Registration {
+    let watchers = ["**/iam-ls.toml", "**/*.json"]
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
+    Registration {
+        id: "iam-ls-watched-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+            watchers,
+        })
+        .ok(),
     }
 }
 
