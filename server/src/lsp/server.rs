@@ -305,14 +305,14 @@ impl Backend {
     async fn text_hash(&self, params: TextHashParams) -> Result<Option<TextHashResult>> {
         guard_request(ext::TEXT_HASH, || {
             self.store
-                .with_rope(&params.text_document.uri, |rope, version| {
+                .with_text(&params.text_document.uri, |text, version| {
                     let mut hash = Fnv1a64::default();
-                    for chunk in rope.chunks() {
+                    for chunk in text.chunks() {
                         hash.write(chunk.as_bytes());
                     }
                     TextHashResult {
                         version,
-                        length: rope.len_bytes(),
+                        length: text.len_bytes(),
                         fnv1a64: hash.hex(),
                     }
                 })
@@ -494,7 +494,8 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let uri = doc.uri.clone();
-        let revision = guard("didOpen", || {
+        // `move`: the received text is freed as soon as the store has its copy.
+        let revision = guard("didOpen", move || {
             self.store
                 .open(doc.uri, doc.version, doc.language_id, &doc.text)
         });
