@@ -10,8 +10,8 @@
 //! (`catch_unwind`); a panic answers the request with an internal error, or is logged for a
 //! notification, and the server keeps serving.
 //!
-//! Architecture invariant (transport): input passes through [`transport::sanitize`], so a
-//! malformed message is dropped instead of ending the session.
+//! Architecture invariant (transport): [`transport::serve`] decodes every message, so a
+//! malformed message is dropped (or answered) instead of ending the session.
 //!
 //! Adding a request (hover, code action, ...): advertise it in [`capabilities`], implement the
 //! `LanguageServer` method by calling [`Backend::with_view`] first thing (it captures the text
@@ -46,7 +46,7 @@ use tower_lsp_server::ls_types::{
     OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
-use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
 use tracing::{debug, error, info, warn};
 
 /// At most this many diagnostics are published per document (the rest would only slow the editor).
@@ -544,7 +544,7 @@ pub fn build_service(test_hooks: bool) -> (LspService<Backend>, ClientSocket, Ar
 }
 
 /// Serves LSP over `input`/`output` until `exit` (or end of input). Malformed messages are
-/// filtered out first ([`transport::sanitize`]). Returns true when the client asked for
+/// dropped or answered ([`transport::serve`]). Returns true when the client asked for
 /// `shutdown` first (the process should then exit with status 0, else 1).
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
@@ -553,9 +553,7 @@ where
 {
     let test_hooks = std::env::var(ext::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
     let (service, socket, shutdown) = build_service(test_hooks);
-    Server::new(transport::sanitize(input), output, socket)
-        .serve(service)
-        .await;
+    transport::serve(input, output, service, socket).await;
     shutdown.load(Ordering::SeqCst)
 }
 
