@@ -10,12 +10,13 @@
 //!   carries a usable `id` it is replaced by a request to [`INVALID_MESSAGE`], which the server
 //!   answers with an "invalid request" error, so the client is not left waiting. Lines that are
 //!   not headers are skipped, which resynchronizes after garbage.
-//! - **Cost.** Each body is decoded exactly once, straight from the bytes read, into the
-//!   message types the service takes (tower-lsp-server's codec buffers it, then decodes it into
-//!   an intermediate tree and copies it from there). A `textDocument/didOpen` carries a whole
-//!   file, possibly a 100 MB log: its text is unescaped in place, in the buffer the frame was
-//!   read into, and that buffer becomes the `String` the handler receives (see
-//!   [`decode_did_open`]), so the text is never held twice while the message is decoded.
+//! - **Cost.** After one validating pass over its envelope that copies nothing large, a body is
+//!   decoded straight from the bytes read into the types the service takes (tower-lsp-server's
+//!   codec copies the bytes into a buffer of its own, decodes them into serde's intermediate
+//!   `Content` tree and copies the strings again from there). A `textDocument/didOpen` carries a
+//!   whole file, possibly a 100 MB log: its text is unescaped in place, in the buffer the frame
+//!   was read into, and that buffer becomes the `String` the handler receives (see
+//!   `decode_did_open`), so the text is never held twice while the message is decoded.
 //!
 //! The rest mirrors tower-lsp-server's `Server::serve`: messages reach the service in arrival
 //! order (handlers start in that order, see the ordering invariant in `server.rs`), at most
