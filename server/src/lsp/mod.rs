@@ -1,14 +1,15 @@
 //! The only module that knows LSP: the tower-lsp-server backend, the document store, conversions.
 //!
 //! - [`position`]: LSP positions ↔ offsets (UTF-16 / UTF-8), with clamping; the only place.
-//! - [`store`]: open documents (ropey + dashmap), incremental edits, cached analyses.
+//! - [`store`]: open documents (flat until edited, then ropey; in a dashmap), incremental edits,
+//!   cached analyses.
 //! - [`server`]: the `LanguageServer` implementation and the stdio entry point.
 //! - [`convert`]: plain analysis data to LSP types.
 //! - [`commands`]: server commands (decode an encoded authorization message, open a managed
 //!   policy) with progress, temporary files and `window/showDocument`; hovers, code actions and
 //!   diagnostics of the log features.
 //! - [`ext`]: custom requests (see docs/lsp-extensions.md).
-//! - [`transport`]: drops malformed input frames before tower-lsp-server sees them.
+//! - [`transport`]: the JSON-RPC loop: decodes each frame once, drops or answers malformed ones.
 
 pub mod commands;
 pub mod convert;

@@ -10,8 +10,8 @@
 //! (`catch_unwind`); a panic answers the request with an internal error, or is logged for a
 //! notification, and the server keeps serving.
 //!
-//! Architecture invariant (transport): input passes through [`transport::sanitize`], so a
-//! malformed message is dropped instead of ending the session.
+//! Architecture invariant (transport): [`transport::serve`] decodes every message, so a
+//! malformed message is dropped (or answered) instead of ending the session.
 //!
 //! Adding a request (hover, code action, ...): advertise it in [`capabilities`], implement the
 //! `LanguageServer` method by calling [`Backend::with_view`] first thing (it captures the text
@@ -48,7 +48,7 @@ use tower_lsp_server::ls_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
 };
-use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
 use tracing::{debug, error, info, warn};
 
 /// At most this many diagnostics are published per document (the rest would only slow the editor).
@@ -328,14 +328,14 @@ impl Backend {
     async fn text_hash(&self, params: TextHashParams) -> Result<Option<TextHashResult>> {
         guard_request(ext::TEXT_HASH, || {
             self.store
-                .with_rope(&params.text_document.uri, |rope, version| {
+                .with_text(&params.text_document.uri, |text, version| {
                     let mut hash = Fnv1a64::default();
-                    for chunk in rope.chunks() {
+                    for chunk in text.chunks() {
                         hash.write(chunk.as_bytes());
                     }
                     TextHashResult {
                         version,
-                        length: rope.len_bytes(),
+                        length: text.len_bytes(),
                         fnv1a64: hash.hex(),
                     }
                 })
@@ -553,7 +553,8 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let uri = doc.uri.clone();
-        let revision = guard("didOpen", || {
+        // `move`: the received text is freed as soon as the store has its copy.
+        let revision = guard("didOpen", move || {
             self.store
                 .open(doc.uri, doc.version, doc.language_id, &doc.text)
         });
@@ -633,7 +634,7 @@ pub fn build_service(test_hooks: bool) -> (LspService<Backend>, ClientSocket, Ar
 }
 
 /// Serves LSP over `input`/`output` until `exit` (or end of input). Malformed messages are
-/// filtered out first ([`transport::sanitize`]). Returns true when the client asked for
+/// dropped or answered ([`transport::serve`]). Returns true when the client asked for
 /// `shutdown` first (the process should then exit with status 0, else 1).
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
@@ -642,9 +643,7 @@ where
 {
     let test_hooks = std::env::var(ext::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
     let (service, socket, shutdown) = build_service(test_hooks);
-    Server::new(transport::sanitize(input), output, socket)
-        .serve(service)
-        .await;
+    transport::serve(input, output, service, socket).await;
     shutdown.load(Ordering::SeqCst)
 }
 

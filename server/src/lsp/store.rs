@@ -1,4 +1,8 @@
-//! The open documents: an editable [`Rope`] per URI, plus a cached analysis of the latest text.
+//! The open documents: the text of each URI, plus a cached analysis of the latest text.
+//!
+//! A document keeps its text as it was received ([`StoredText::Flat`], shared with the analysis
+//! without a copy) until the first edit, which turns it into an editable [`Rope`]: opening a
+//! large log costs one copy of its text, and typing in a policy costs O(log n) per edit.
 //!
 //! Architecture invariant: every method here is synchronous and returns without keeping any
 //! lock, so handlers call them before their first `.await` and edits are applied in the order
@@ -79,9 +83,9 @@ pub enum ViewSource {
 pub struct PendingView {
     pub revision: Revision,
     pub version: i32,
-    /// The text, as a rope: cloning it is O(1), so capturing it on the async thread is cheap;
-    /// the flat copy is made in [`PendingView::build`], off that thread.
-    pub rope: Rope,
+    /// The text: cloning it is O(1), so capturing it on the async thread is cheap; an edited
+    /// (rope) text is flattened in [`PendingView::build`], off that thread.
+    pub text: StoredText,
     pub encoding: PositionEncoding,
     /// The path relative to the workspace root, when the document is a file under it.
     pub path: Option<String>,
@@ -91,13 +95,57 @@ pub struct PendingView {
     pub open_peers: Vec<(String, Arc<str>)>,
 }
 
-/// The rope's text as one shared string.
-fn rope_text(rope: &Rope) -> Arc<str> {
-    let mut text = String::with_capacity(rope.len_bytes());
-    for chunk in rope.chunks() {
-        text.push_str(chunk);
+/// The text of an open document.
+#[derive(Debug, Clone)]
+pub enum StoredText {
+    /// As received (opened, or replaced whole), shared as is with the views built from it.
+    Flat(Arc<str>),
+    /// Edited: a rope, so that an edit costs O(log n); views get a flat copy.
+    Rope(Rope),
+}
+
+impl StoredText {
+    /// Length in bytes.
+    pub fn len_bytes(&self) -> usize {
+        match self {
+            StoredText::Flat(text) => text.len(),
+            StoredText::Rope(rope) => rope.len_bytes(),
+        }
     }
-    Arc::from(text)
+
+    /// True when the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len_bytes() == 0
+    }
+
+    /// The text in consecutive pieces.
+    pub fn chunks(&self) -> impl Iterator<Item = &str> {
+        let (flat, rope) = match self {
+            StoredText::Flat(text) => (Some(&**text), None),
+            StoredText::Rope(rope) => (None, Some(rope.chunks())),
+        };
+        flat.into_iter().chain(rope.into_iter().flatten())
+    }
+
+    /// The text as one shared string: the same allocation for a flat text, a copy of a rope.
+    pub fn to_shared(&self) -> Arc<str> {
+        match self {
+            StoredText::Flat(text) => text.clone(),
+            StoredText::Rope(rope) => {
+                let mut text = String::with_capacity(rope.len_bytes());
+                for chunk in rope.chunks() {
+                    text.push_str(chunk);
+                }
+                Arc::from(text)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for StoredText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.chunks().try_for_each(|chunk| f.write_str(chunk))
+    }
 }
 
 impl PendingView {
@@ -110,7 +158,7 @@ impl PendingView {
         let mut view = DocumentView::build(
             self.revision,
             self.version,
-            rope_text(&self.rope),
+            self.text.to_shared(),
             self.encoding,
             self.path,
             self.env,
@@ -151,7 +199,7 @@ impl std::error::Error for StoreError {}
 
 #[derive(Debug)]
 struct Document {
-    rope: Rope,
+    text: StoredText,
     version: i32,
     language_id: String,
     revision: Revision,
@@ -193,13 +241,15 @@ impl DocumentStore {
         self.next_revision.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    /// Opens (or re-opens, replacing) a document.
+    /// Opens (or re-opens, replacing) a document. The text is copied once, into the shared
+    /// allocation the analysis reads too, and kept flat until the first edit.
     pub fn open(&self, uri: Uri, version: i32, language_id: String, text: &str) -> Revision {
+        let text = StoredText::Flat(Arc::from(text));
         let revision = self.bump();
         self.docs.insert(
             uri,
             Document {
-                rope: Rope::from_str(text),
+                text,
                 version,
                 language_id,
                 revision,
@@ -222,7 +272,7 @@ impl DocumentStore {
         let revision = self.bump();
         let mut doc = self.docs.get_mut(uri).ok_or(StoreError::NotOpen)?;
         for change in changes {
-            apply_change(&mut doc.rope, change, encoding);
+            apply_change(&mut doc.text, change, encoding);
         }
         doc.version = version;
         doc.revision = revision;
@@ -252,13 +302,13 @@ impl DocumentStore {
 
     /// The current text, when open.
     pub fn text(&self, uri: &Uri) -> Option<String> {
-        self.docs.get(uri).map(|d| d.rope.to_string())
+        self.docs.get(uri).map(|d| d.text.to_string())
     }
 
-    /// Runs `f` on the current rope and version, when open (the lock is held only during `f`,
+    /// Runs `f` on the current text and version, when open (the lock is held only during `f`,
     /// which must not block).
-    pub fn with_rope<R>(&self, uri: &Uri, f: impl FnOnce(&Rope, i32) -> R) -> Option<R> {
-        self.docs.get(uri).map(|d| f(&d.rope, d.version))
+    pub fn with_text<R>(&self, uri: &Uri, f: impl FnOnce(&StoredText, i32) -> R) -> Option<R> {
+        self.docs.get(uri).map(|d| f(&d.text, d.version))
     }
 
     /// The cached analysis of the current text, or the current text to analyze.
@@ -271,7 +321,7 @@ impl DocumentStore {
             PendingView {
                 revision: doc.revision,
                 version: doc.version,
-                rope: doc.rope.clone(),
+                text: doc.text.clone(),
                 encoding: self.encoding(),
                 path: self.relative_path(uri),
                 env: self.env(),
@@ -300,7 +350,7 @@ impl DocumentStore {
             if groups::share_a_group(&env.config, path, &other) {
                 let text = match &doc.view {
                     Some(view) => view.snapshot.shared_text().clone(),
-                    None => rope_text(&doc.rope),
+                    None => doc.text.to_shared(),
                 };
                 out.push((other, text));
             }
@@ -404,16 +454,27 @@ impl DocumentStore {
     }
 }
 
-/// Applies one content change to `rope`, clamping its range.
+/// Applies one content change to `text`, clamping its range. A change without a range replaces
+/// the text (kept flat); any other edits a rope (made from the flat text on the first edit).
 pub fn apply_change(
-    rope: &mut Rope,
+    text: &mut StoredText,
     change: &TextDocumentContentChangeEvent,
     encoding: PositionEncoding,
 ) {
     let Some(range) = change.range else {
-        *rope = Rope::from_str(&change.text);
+        *text = StoredText::Flat(Arc::from(change.text.as_str()));
         return;
     };
+    let mut rope = match std::mem::replace(text, StoredText::Flat(Arc::default())) {
+        StoredText::Flat(flat) => Rope::from_str(&flat),
+        StoredText::Rope(rope) => rope,
+    };
+    edit_rope(&mut rope, range, &change.text, encoding);
+    *text = StoredText::Rope(rope);
+}
+
+/// Replaces `range` (clamped) of `rope` by `new_text`.
+fn edit_rope(rope: &mut Rope, range: Range, new_text: &str, encoding: PositionEncoding) {
     let a = rope_char_index(rope, range.start, encoding);
     let b = rope_char_index(rope, range.end, encoding);
     let (start, end) = if a <= b { (a, b) } else { (b, a) };
@@ -421,7 +482,7 @@ pub fn apply_change(
         tracing::error!("edit range {start}..{end} out of bounds after clamping; ignored");
         return;
     }
-    if !change.text.is_empty() && rope.try_insert(start, &change.text).is_err() {
+    if !new_text.is_empty() && rope.try_insert(start, new_text).is_err() {
         tracing::error!("insert at {start} out of bounds after clamping; ignored");
     }
 }
@@ -544,7 +605,7 @@ mod tests {
         let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
             panic!("expected pending")
         };
-        assert_eq!(pending.rope.to_string(), "log line");
+        assert_eq!(pending.text.to_string(), "log line");
         store.cache_view(&uri(), Arc::new(pending.build()));
         let Some(ViewSource::Ready(view)) = store.view_source(&uri()) else {
             panic!("expected ready")
@@ -599,6 +660,41 @@ mod tests {
         assert_eq!(&*pending.open_peers[0].1, "{\"Statement\": [{}]}");
         // Files in no group invalidate nothing.
         assert!(store.invalidate_group_peers(&other).is_empty());
+    }
+
+    #[test]
+    fn opened_text_is_shared_with_views_until_the_first_edit() {
+        let store = DocumentStore::new();
+        store.open(uri(), 1, "plaintext".into(), "a\nb");
+        let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+            panic!("expected pending")
+        };
+        let StoredText::Flat(stored) = &pending.text else {
+            panic!("a new document is kept flat")
+        };
+        let view = pending.clone().build();
+        assert!(Arc::ptr_eq(stored, view.snapshot.shared_text()), "no copy");
+        store
+            .apply_changes(&uri(), 2, &[edit(1, 0, 1, 0, "x")])
+            .expect("open");
+        let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+            panic!("expected pending")
+        };
+        assert!(
+            matches!(pending.text, StoredText::Rope(_)),
+            "edited: a rope"
+        );
+        assert_eq!(pending.build().snapshot.text(), "a\nxb");
+        // Replaced whole: flat again.
+        store
+            .apply_changes(&uri(), 3, &[full("new")])
+            .expect("open");
+        let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+            panic!("expected pending")
+        };
+        assert!(matches!(pending.text, StoredText::Flat(_)));
+        assert_eq!(pending.text.len_bytes(), 3);
+        assert_eq!(pending.text.to_string(), "new");
     }
 
     // ---- Property test: the store against a naive `String` model. ----
@@ -703,6 +799,12 @@ mod tests {
                 let text = store.text(&uri()).expect("open");
                 prop_assert_eq!(&text, &model);
                 prop_assert_eq!(store.version(&uri()), Some(version));
+                // What analysis reads, flat or flattened from the rope, is the same text.
+                let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+                    panic!("not analyzed yet")
+                };
+                prop_assert_eq!(&*pending.text.to_shared(), model.as_str());
+                prop_assert_eq!(pending.text.len_bytes(), model.len());
             }
             // The immutable index and the rope agree with the model on every position too.
             let index = LineIndex::new(Arc::from(model.as_str()), enc);

@@ -1,17 +1,40 @@
-//! A guard in front of tower-lsp-server's reader: only well-formed JSON-RPC messages get through.
+//! The JSON-RPC transport: reads frames from the client, decodes each one once, hands the
+//! messages to the tower-lsp-server service and writes its answers (and its requests to the
+//! client) back.
 //!
-//! tower-lsp-server ends the whole session on the first frame it cannot decode (tokio-util's
-//! `FramedRead` stops after a decoder error). So one garbled message from a client, a proxy or a
-//! stray `print` in an extension would kill the server. [`sanitize`] reads the raw input, re-frames
-//! every message with a plain `Content-Length` header, and drops (with a warning) each frame whose
-//! body is not a JSON-RPC request, notification or response. A dropped message that carries a
-//! usable `id` is replaced by a request to [`INVALID_MESSAGE`], which the server answers with an
-//! "invalid request" error, so the client is not left waiting.
+//! It replaces tower-lsp-server's own `Server` loop for two reasons:
+//! - **Robustness.** tower-lsp-server's reader ends the whole session on the first frame it cannot
+//!   decode (tokio-util's `FramedRead` stops after a decoder error), so one garbled message from a
+//!   client, a proxy or a stray `print` in an extension would kill the server. Here a frame whose
+//!   body is not a JSON-RPC request, notification or response is dropped with a warning; when it
+//!   carries a usable `id` it is replaced by a request to [`INVALID_MESSAGE`], which the server
+//!   answers with an "invalid request" error, so the client is not left waiting. Lines that are
+//!   not headers are skipped, which resynchronizes after garbage.
+//! - **Cost.** After one validating pass over its envelope that copies nothing large, a body is
+//!   decoded straight from the bytes read into the types the service takes (tower-lsp-server's
+//!   codec copies the bytes into a buffer of its own, decodes them into serde's intermediate
+//!   `Content` tree and copies the strings again from there). A `textDocument/didOpen` carries a
+//!   whole file, possibly a 100 MB log: its text is unescaped in place, in the buffer the frame
+//!   was read into, and that buffer becomes the `String` the handler receives (see
+//!   `decode_did_open`), so the text is never held twice while the message is decoded.
+//!
+//! The rest mirrors tower-lsp-server's `Server::serve`: messages reach the service in arrival
+//! order (handlers start in that order, see the ordering invariant in `server.rs`), at most
+//! [`MAX_CONCURRENCY`] requests run at once, input stops after `exit`, and responses of the
+//! client go back to the service's pending requests.
 
-use serde_json::{Value, json};
+use futures::channel::mpsc;
+use futures::{FutureExt, SinkExt, Stream, StreamExt, TryFutureExt, future, stream};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::ops::Range;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tower_lsp_server::jsonrpc::{Request, Response};
-use tracing::warn;
+use tower_lsp_server::ClientSocket;
+use tower_lsp_server::jsonrpc::{Id, Request, Response};
+use tower_service::Service;
+use tracing::{error, warn};
 
 /// Internal method that answers a malformed message carrying an id with an error.
 pub const INVALID_MESSAGE: &str = "iamLs/invalidMessage";
@@ -22,112 +45,129 @@ const MAX_HEADER_LINE: usize = 8 * 1024;
 /// Largest message accepted (larger ones are skipped unread).
 pub const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
 
-/// Returns a reader yielding only well-formed frames read from `input` (see the module docs).
-/// Spawns the filtering task on the current tokio runtime.
-pub fn sanitize<R>(input: R) -> impl AsyncRead + Unpin
+/// Requests handled at the same time (as tower-lsp-server's default).
+pub const MAX_CONCURRENCY: usize = 4;
+
+/// Requests accepted ahead of the ones running before the reader waits.
+const MESSAGE_QUEUE_SIZE: usize = 100;
+
+const DID_OPEN: &str = "textDocument/didOpen";
+
+/// Serves `service` over `input`/`output` until `exit` or the end of input (see the module
+/// docs). `socket` is the service's channel to the client (from `LspService::build`).
+pub async fn serve<I, O, S>(input: I, output: O, mut service: S, socket: ClientSocket)
 where
-    R: AsyncRead + Unpin + Send + 'static,
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+    S: Service<Request, Response = Option<Response>>,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let (reader, writer) = tokio::io::duplex(64 * 1024);
-    tokio::spawn(pump(input, writer));
-    reader
-}
+    let (client_requests, mut client_responses) = socket.split();
+    let (client_requests, client_abort) = stream::abortable(client_requests);
+    let (mut responses_tx, responses_rx) = mpsc::channel::<Outgoing>(0);
+    let (mut tasks_tx, tasks_rx) = mpsc::channel(MESSAGE_QUEUE_SIZE);
 
-/// What to forward for a frame body.
-#[derive(Debug, PartialEq)]
-enum Verdict {
-    Forward,
-    /// Not decodable; answer the id (if any) with an error.
-    Reject(Option<Value>),
-}
+    let process_tasks = tasks_rx
+        .buffer_unordered(MAX_CONCURRENCY)
+        .filter_map(future::ready)
+        .map(|response| Ok(Outgoing::Response(response)))
+        .forward(responses_tx.clone());
 
-/// The fields tower-lsp-server looks at, read without copying `params` (which can hold a whole
-/// document): one validating pass over the body.
-#[derive(serde::Deserialize)]
-struct Envelope<'a> {
-    #[serde(borrow)]
-    jsonrpc: std::borrow::Cow<'a, str>,
-    #[serde(default, borrow)]
-    method: Option<std::borrow::Cow<'a, str>>,
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(default)]
-    params: Option<serde::de::IgnoredAny>,
-}
+    let write_output = write_messages(
+        output,
+        stream::select(responses_rx, client_requests.map(Outgoing::Request)),
+    );
 
-fn judge(body: &[u8]) -> Verdict {
-    let Ok(text) = std::str::from_utf8(body) else {
-        return Verdict::Reject(None);
+    let read_input = async {
+        let mut reader = BufReader::new(input);
+        while let Some(body) = read_frame(&mut reader).await {
+            let length = body.len();
+            let request = match decode(body) {
+                Incoming::Request(request) => request,
+                Incoming::Response(response) => {
+                    if client_responses.send(response).await.is_err() {
+                        break; // the service has exited
+                    }
+                    continue;
+                }
+                Incoming::Invalid(id) => {
+                    warn!("dropped an undecodable message of {length} bytes");
+                    let Some(id) = id else { continue };
+                    Request::build(INVALID_MESSAGE).id(id).finish()
+                }
+            };
+            if let Err(err) = future::poll_fn(|cx| service.poll_ready(cx)).await {
+                let err: Box<dyn std::error::Error + Send + Sync> = err.into();
+                error!("the language service stopped: {err}");
+                break;
+            }
+            // The server must stop reading after `exit` (some clients keep stdin open).
+            let exit = request.method() == "exit";
+            let task = service.call(request).unwrap_or_else(|err| {
+                let err: Box<dyn std::error::Error + Send + Sync> = err.into();
+                error!("request failed: {err}");
+                None
+            });
+            if tasks_tx.send(task).await.is_err() || exit {
+                break;
+            }
+        }
+        tasks_tx.disconnect();
+        responses_tx.disconnect();
+        client_abort.abort();
     };
-    // Requests and notifications (the large messages) in one pass that copies nothing big;
-    // responses (small) are checked against tower-lsp's own type.
-    if let Ok(envelope) = serde_json::from_str::<Envelope<'_>>(text) {
-        let id_ok = envelope
-            .id
-            .as_ref()
-            .is_none_or(|id| id.is_null() || id.is_string() || id.is_i64());
-        let _ = envelope.params;
-        if envelope.jsonrpc == "2.0" && envelope.method.is_some() && id_ok {
-            return Verdict::Forward;
+
+    futures::join!(process_tasks.map(|_| ()), write_output, read_input);
+}
+
+/// A message to the client.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Outgoing {
+    Response(Response),
+    Request(Request),
+}
+
+/// Writes each message as one frame, until `messages` ends or the output fails (the client went
+/// away).
+async fn write_messages<O: AsyncWrite>(output: O, messages: impl Stream<Item = Outgoing>) {
+    tokio::pin!(output);
+    tokio::pin!(messages);
+    while let Some(message) = messages.next().await {
+        let body = match serde_json::to_vec(&message) {
+            Ok(body) => body,
+            Err(err) => {
+                error!("cannot encode an outgoing message: {err}");
+                continue;
+            }
+        };
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(&body);
+        if output.write_all(&frame).await.is_err() || output.flush().await.is_err() {
+            return;
         }
     }
-    if serde_json::from_str::<Response>(text).is_ok()
-        || serde_json::from_str::<Request>(text).is_ok()
-    {
-        return Verdict::Forward;
-    }
-    let id = serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| v.get("id").cloned())
-        .filter(|id| id.is_number() || id.is_string());
-    Verdict::Reject(id)
 }
 
-/// Copies well-formed frames from `input` to `output` until end of input.
-async fn pump<R, W>(input: R, mut output: W)
-where
-    R: AsyncRead + Unpin,
-    W: AsyncWrite + Unpin,
-{
-    let mut reader = BufReader::new(input);
+/// Reads the next frame's body. `None` at the end of input (or on a read error). Frames without
+/// a usable `Content-Length`, and frames over [`MAX_MESSAGE_BYTES`], are skipped with a warning.
+async fn read_frame<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<Vec<u8>> {
     loop {
-        let Some(length) = read_headers(&mut reader).await else {
-            return; // end of input (or read error): closing `output` ends the session
-        };
-        let Some(length) = length else {
+        let Some(length) = read_headers(reader).await? else {
             warn!("dropped a message without a Content-Length header");
             continue;
         };
         if length > MAX_MESSAGE_BYTES {
             warn!("dropped a message of {length} bytes (limit {MAX_MESSAGE_BYTES})");
-            let mut skip = (&mut reader).take(length as u64);
-            if tokio::io::copy(&mut skip, &mut tokio::io::sink())
+            let mut skip = (&mut *reader).take(length as u64);
+            tokio::io::copy(&mut skip, &mut tokio::io::sink())
                 .await
-                .is_err()
-            {
-                return;
-            }
+                .ok()?;
             continue;
         }
         let mut body = vec![0; length];
-        if reader.read_exact(&mut body).await.is_err() {
-            return;
-        }
-        let forwarded = match judge(&body) {
-            Verdict::Forward => body,
-            Verdict::Reject(id) => {
-                warn!("dropped an undecodable message of {length} bytes");
-                let Some(id) = id else { continue };
-                let substitute = json!({"jsonrpc": "2.0", "id": id, "method": INVALID_MESSAGE});
-                substitute.to_string().into_bytes()
-            }
-        };
-        let header = format!("Content-Length: {}\r\n\r\n", forwarded.len());
-        if output.write_all(header.as_bytes()).await.is_err()
-            || output.write_all(&forwarded).await.is_err()
-        {
-            return; // the server stopped reading (after `exit`)
-        }
+        reader.read_exact(&mut body).await.ok()?;
+        return Some(body);
     }
 }
 
@@ -169,22 +209,275 @@ async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<Opti
     }
 }
 
+/// A decoded frame body.
+#[derive(Debug, PartialEq)]
+enum Incoming {
+    Request(Request),
+    Response(Response),
+    /// Not a JSON-RPC message; the id to answer, when one could be read.
+    Invalid(Option<Id>),
+}
+
+/// The members that decide how to decode a body, read in one validating pass that copies
+/// nothing large (`params`, `result` and `error` stay borrowed, unparsed).
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(default, borrow)]
+    jsonrpc: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    method: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    params: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    result: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    error: Option<&'a RawValue>,
+}
+
+/// `Some` whenever the member is there, `null` included (a plain `Option` reads `null` as absent).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// Decodes a frame body the way tower-lsp-server would (a response when it decodes as one,
+/// else a request or notification), or says why not.
+fn decode(body: Vec<u8>) -> Incoming {
+    let open = {
+        let Ok(text) = std::str::from_utf8(&body) else {
+            return Incoming::Invalid(None);
+        };
+        let Ok(envelope) = serde_json::from_str::<Envelope<'_>>(text) else {
+            return Incoming::Invalid(invalid_id(text));
+        };
+        match plan_did_open(&envelope, &body) {
+            Some(open) => open,
+            None => {
+                let response = envelope.result.is_some() || envelope.error.is_some();
+                return decode_text(text, response);
+            }
+        }
+    };
+    match decode_did_open(body, open) {
+        Ok(request) => Incoming::Request(request),
+        // Not a text serde_json decodes (a lone surrogate escape): as any other request.
+        Err(body) => match std::str::from_utf8(&body) {
+            Ok(text) => decode_text(text, false),
+            Err(_) => Incoming::Invalid(None),
+        },
+    }
+}
+
+/// Decodes a body with serde_json: as a response first when it has a `result` or an `error`
+/// (a response cannot decode without one).
+fn decode_text(text: &str, response: bool) -> Incoming {
+    if response && let Ok(response) = serde_json::from_str::<Response>(text) {
+        return Incoming::Response(response);
+    }
+    match serde_json::from_str::<Request>(text) {
+        Ok(request) => Incoming::Request(request),
+        Err(_) => Incoming::Invalid(invalid_id(text)),
+    }
+}
+
+/// The id of a malformed message, when it has one a response can carry.
+fn invalid_id(text: &str) -> Option<Id> {
+    let value = serde_json::from_str::<Value>(text).ok()?;
+    let id = value.get("id")?;
+    if id.is_null() {
+        return None;
+    }
+    serde_json::from_value(id.clone()).ok()
+}
+
+/// The parameters of `textDocument/didOpen`, with the text left as its JSON token.
+#[derive(Deserialize)]
+struct OpenParams<'a> {
+    #[serde(rename = "textDocument", borrow)]
+    text_document: OpenDocument<'a>,
+}
+
+#[derive(Deserialize)]
+struct OpenDocument<'a> {
+    uri: Value,
+    #[serde(rename = "languageId")]
+    language_id: Value,
+    version: Value,
+    #[serde(borrow)]
+    text: &'a RawValue,
+}
+
+/// What [`decode_did_open`] needs: the small members, and where the text's token is in the body.
+#[derive(Debug)]
+struct OpenPlan {
+    uri: Value,
+    language_id: Value,
+    version: Value,
+    token: Range<usize>,
+}
+
+/// Plans the fast path for a well-formed `didOpen` notification (no id), else `None`.
+fn plan_did_open(envelope: &Envelope<'_>, body: &[u8]) -> Option<OpenPlan> {
+    if envelope.method.as_deref() != Some(DID_OPEN)
+        || envelope.jsonrpc.as_deref() != Some("2.0")
+        || envelope.id.is_some()
+    {
+        return None;
+    }
+    let params = serde_json::from_str::<OpenParams<'_>>(envelope.params?.get()).ok()?;
+    let doc = params.text_document;
+    let token = doc.text.get();
+    // The token borrows from `body`: its offset there is the distance between the two pointers.
+    let start = (token.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    let token = start..start.checked_add(token.len())?;
+    let quoted = |i: usize| body.get(i) == Some(&b'"');
+    (token.len() >= 2 && quoted(token.start) && quoted(token.end - 1)).then_some(OpenPlan {
+        uri: doc.uri,
+        language_id: doc.language_id,
+        version: doc.version,
+        token,
+    })
+}
+
+/// Builds the `didOpen` request with the text unescaped in place in `body`, which becomes the
+/// text's `String` (no second copy). Gives `body` back, untouched, when the text is not a string
+/// serde_json would decode (a lone surrogate escape).
+fn decode_did_open(mut body: Vec<u8>, open: OpenPlan) -> Result<Request, Vec<u8>> {
+    let Some(length) = unescaped_length(&body, open.token.clone()) else {
+        return Err(body);
+    };
+    unescape_in_place(&mut body, open.token, length);
+    let text = match String::from_utf8(body) {
+        Ok(text) => text,
+        // Cannot happen: segments are copied whole between ASCII escapes of a valid UTF-8 body.
+        Err(err) => {
+            error!("didOpen text is not UTF-8 after unescaping");
+            return Err(err.into_bytes());
+        }
+    };
+    let mut document = Map::new();
+    document.insert("uri".into(), open.uri);
+    document.insert("languageId".into(), open.language_id);
+    document.insert("version".into(), open.version);
+    document.insert("text".into(), Value::String(text));
+    let mut params = Map::new();
+    params.insert("textDocument".into(), Value::Object(document));
+    Ok(Request::build(DID_OPEN)
+        .params(Value::Object(params))
+        .finish())
+}
+
+/// One escape sequence at the start of `s` (which starts with `\`): the character and the bytes
+/// it takes. `None` for what serde_json rejects in a string: an unknown escape, bad hex digits, a
+/// lone or reversed surrogate.
+fn escape(s: &[u8]) -> Option<(char, usize)> {
+    let simple = |c: char| Some((c, 2));
+    match *s.get(1)? {
+        b'"' => simple('"'),
+        b'\\' => simple('\\'),
+        b'/' => simple('/'),
+        b'b' => simple('\u{8}'),
+        b'f' => simple('\u{c}'),
+        b'n' => simple('\n'),
+        b'r' => simple('\r'),
+        b't' => simple('\t'),
+        b'u' => {
+            let hex = |range: Range<usize>| {
+                let digits = std::str::from_utf8(s.get(range)?).ok()?;
+                if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                u32::from_str_radix(digits, 16).ok()
+            };
+            let first = hex(2..6)?;
+            match first {
+                0xD800..=0xDBFF => {
+                    if s.get(6..8)? != b"\\u" {
+                        return None;
+                    }
+                    let second = hex(8..12)?;
+                    if !(0xDC00..=0xDFFF).contains(&second) {
+                        return None;
+                    }
+                    let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                    Some((char::from_u32(c)?, 12))
+                }
+                _ => Some((char::from_u32(first)?, 6)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Byte length of the string the JSON string token `body[token]` (quotes included) stands for,
+/// or `None` when serde_json would not decode it as a `String`. Reads, never writes: the body is
+/// only changed once it is known to decode.
+fn unescaped_length(body: &[u8], token: Range<usize>) -> Option<usize> {
+    let content = body.get(token.start + 1..token.end.checked_sub(1)?)?;
+    let mut length = 0;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', content.get(at..)?) {
+        let (ch, taken) = escape(content.get(at + found..)?)?;
+        length += found + ch.len_utf8();
+        at += found + taken;
+    }
+    Some(length + content.len() - at)
+}
+
+/// Replaces `body` by the string the JSON string token `body[token]` stands for, which
+/// [`unescaped_length`] found to be `length` bytes long. Each escape is at least as long as the
+/// character it stands for, so writing from the front never overtakes reading.
+fn unescape_in_place(body: &mut Vec<u8>, token: Range<usize>, length: usize) {
+    let end = token.end - 1;
+    let mut read = token.start + 1;
+    let mut write = 0;
+    while read < end {
+        let next = body
+            .get(read..end)
+            .and_then(|rest| memchr::memchr(b'\\', rest))
+            .map_or(end, |i| read + i);
+        body.copy_within(read..next, write);
+        write += next - read;
+        read = next;
+        if read == end {
+            break;
+        }
+        let Some((ch, taken)) = body.get(read..end).and_then(escape) else {
+            break; // unreachable: `unescaped_length` checked every escape
+        };
+        let mut utf8 = [0; 4];
+        let bytes = ch.encode_utf8(&mut utf8).as_bytes();
+        if let Some(slot) = body.get_mut(write..write + bytes.len()) {
+            slot.copy_from_slice(bytes);
+        }
+        write += bytes.len();
+        read += taken;
+    }
+    debug_assert_eq!(write, length);
+    body.truncate(write);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
 
-    async fn filter(input: &[u8]) -> String {
+    /// Decodes every frame of `input`, as the reader does.
+    async fn frames(input: &[u8]) -> Vec<Incoming> {
         let (mut client, server_side) = tokio::io::duplex(1024);
-        let (mut out_read, out_write) = tokio::io::duplex(1 << 20);
         let input = input.to_vec();
         let writer = tokio::spawn(async move {
             client.write_all(&input).await.expect("write");
             drop(client);
         });
-        pump(server_side, out_write).await;
+        let mut reader = BufReader::new(server_side);
+        let mut out = Vec::new();
+        while let Some(body) = read_frame(&mut reader).await {
+            out.push(decode(body));
+        }
         writer.await.expect("writer");
-        let mut out = String::new();
-        out_read.read_to_string(&mut out).await.expect("read");
         out
     }
 
@@ -192,8 +485,12 @@ mod tests {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
     }
 
+    fn request(body: &str) -> Incoming {
+        Incoming::Request(serde_json::from_str(body).expect("a request"))
+    }
+
     #[tokio::test(flavor = "current_thread")]
-    async fn forwards_good_frames_and_drops_bad_ones() {
+    async fn decodes_good_frames_and_flags_bad_ones() {
         let good = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
         let response = r#"{"jsonrpc":"2.0","id":3,"result":null}"#;
         let input = [
@@ -203,31 +500,242 @@ mod tests {
             "garbage line\r\n".to_string(),
             frame(r#"{"id":7,"method":5}"#),
             "content-length: 2\r\nContent-Type: text/plain; charset=latin1\r\n\r\n{}".to_string(),
+            "X-Nothing: 1\r\n\r\n".to_string(),
             frame(response),
         ]
         .concat();
-        let out = filter(input.as_bytes()).await;
-        let invalid = json!({"jsonrpc": "2.0", "id": 7, "method": INVALID_MESSAGE}).to_string();
+        let out = frames(input.as_bytes()).await;
         assert_eq!(
             out,
-            [frame(good), frame(&invalid), frame(response)].concat()
+            vec![
+                request(good),
+                Incoming::Invalid(None),
+                Incoming::Invalid(None),
+                Incoming::Invalid(Some(Id::Number(7))),
+                Incoming::Invalid(None),
+                Incoming::Response(serde_json::from_str(response).expect("a response")),
+            ]
         );
     }
 
     #[test]
-    fn judges_like_tower_lsp() {
+    fn decodes_like_tower_lsp() {
+        let decoded = |body: &str| decode(body.as_bytes().to_vec());
+        for body in [
+            r#"{"jsonrpc":"2.0","id":"a","method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1,{"a":"\u00e9"}]}"#,
+            // tower-lsp-server reads a message without a method as a request to "".
+            r#"{"jsonrpc":"2.0","id":1}"#,
+        ] {
+            assert_eq!(decoded(body), request(body), "{body}");
+        }
+        let error = r#"{"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"no"}}"#;
         assert_eq!(
-            judge(br#"{"jsonrpc":"2.0","id":"a","method":"x"}"#),
-            Verdict::Forward
+            decoded(error),
+            Incoming::Response(serde_json::from_str(error).expect("a response"))
         );
         assert_eq!(
-            judge(br#"{"jsonrpc":"1.0","method":"x"}"#),
-            Verdict::Reject(None)
+            decoded(r#"{"jsonrpc":"1.0","method":"x"}"#),
+            Incoming::Invalid(None)
         );
         assert_eq!(
-            judge(br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#),
-            Verdict::Reject(Some(json!(1)))
+            decoded(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#),
+            Incoming::Invalid(Some(Id::Number(1)))
         );
-        assert_eq!(judge(b"\xff\xfe"), Verdict::Reject(None));
+        assert_eq!(
+            decoded(r#"{"jsonrpc":"1.0","id":"z","method":"x"}"#),
+            Incoming::Invalid(Some(Id::String("z".into())))
+        );
+        // An id no response can carry is not answered.
+        assert_eq!(
+            decoded(r#"{"jsonrpc":"1.0","id":1.5,"method":"x"}"#),
+            Incoming::Invalid(None)
+        );
+        assert_eq!(decode(b"\xff\xfe".to_vec()), Incoming::Invalid(None));
+        assert_eq!(decode(Vec::new()), Incoming::Invalid(None));
+    }
+
+    /// Reads frames until the response to `id` (skipping notifications and server requests).
+    async fn answer<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, id: i64) -> Value {
+        loop {
+            let body = read_frame(reader).await.expect("a frame from the server");
+            let message: Value = serde_json::from_slice(&body).expect("JSON from the server");
+            if message["id"] == id && message.get("method").is_none() {
+                return message;
+            }
+        }
+    }
+
+    async fn send(to_server: &mut tokio::io::DuplexStream, body: String) {
+        let bytes = frame(&body).into_bytes();
+        to_server.write_all(&bytes).await.expect("write");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn serves_a_session_through_garbage() {
+        let (service, socket, shutdown) = super::super::server::build_service(false);
+        let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
+        let (server_out, from_server) = tokio::io::duplex(1 << 16);
+        let text = "2024-01-01 \"AccessDenied\"\r\n\tline two é 😀\n";
+        let client = async move {
+            let mut from_server = BufReader::new(from_server);
+            send(&mut to_server, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}).to_string()).await;
+            let init = answer(&mut from_server, 1).await;
+            assert!(init["result"]["capabilities"].is_object(), "{init}");
+            send(
+                &mut to_server,
+                json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}).to_string(),
+            )
+            .await;
+            send(&mut to_server, did_open(text)).await;
+            send(
+                &mut to_server,
+                "stray output\r\n".to_string() + &frame("{not json"),
+            )
+            .await;
+            send(&mut to_server, r#"{"id":7,"method":5}"#.to_string()).await;
+            let invalid = answer(&mut from_server, 7).await;
+            assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+            send(&mut to_server, json!({"jsonrpc": "2.0", "id": 8, "method": super::super::ext::TEXT_HASH, "params": {"textDocument": {"uri": "file:///a.log"}}}).to_string()).await;
+            let hash = answer(&mut from_server, 8).await;
+            let mut expected = super::super::ext::Fnv1a64::default();
+            expected.write(text.as_bytes());
+            assert_eq!(hash["result"]["length"], text.len(), "{hash}");
+            assert_eq!(hash["result"]["fnv1a64"], expected.hex(), "{hash}");
+            assert_eq!(hash["result"]["version"], 3, "{hash}");
+            send(
+                &mut to_server,
+                json!({"jsonrpc": "2.0", "id": 9, "method": "shutdown"}).to_string(),
+            )
+            .await;
+            answer(&mut from_server, 9).await;
+            // `exit` ends the session although the input stays open.
+            send(
+                &mut to_server,
+                json!({"jsonrpc": "2.0", "method": "exit"}).to_string(),
+            )
+            .await;
+            to_server
+        };
+        let ((), _input) = tokio::join!(serve(server_in, server_out, service, socket), client);
+        assert!(shutdown.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    fn did_open(text: &str) -> String {
+        json!({
+            "jsonrpc": "2.0",
+            "method": DID_OPEN,
+            "params": {"textDocument": {"uri": "file:///a.log", "languageId": "log", "version": 3, "text": text}}
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn did_open_text_is_unescaped_in_place_like_serde_json() {
+        let text = "line \"one\"\r\n\ttab\\slash/ é 😀 \u{0} \u{1f} end";
+        let body = did_open(text);
+        assert!(plan_did_open_of(&body).is_some(), "fast path taken");
+        assert_eq!(decode(body.clone().into_bytes()), request(&body));
+        // Escapes serde_json never writes but decodes.
+        let body = did_open("x").replace(r#""x""#, r#""\u00e9\/\ud83d\ude00\b\f\u0041""#);
+        assert!(plan_did_open_of(&body).is_some(), "fast path taken");
+        let Incoming::Request(decoded) = decode(body.clone().into_bytes()) else {
+            panic!("a request")
+        };
+        assert_eq!(
+            decoded.params().expect("params")["textDocument"]["text"],
+            "é/😀\u{8}\u{c}A"
+        );
+        assert_eq!(Incoming::Request(decoded), request(&body));
+    }
+
+    #[test]
+    fn did_open_with_a_lone_surrogate_is_invalid_like_in_serde_json() {
+        for escaped in [
+            r"\ud800",
+            r"\ud800x",
+            r"\ud800\u0041",
+            r"\udc00",
+            r"\ud83d\ud83d",
+        ] {
+            let body = did_open("x").replace(r#""x""#, &format!(r#""{escaped}""#));
+            assert!(serde_json::from_str::<Request>(&body).is_err(), "{escaped}");
+            assert_eq!(
+                decode(body.into_bytes()),
+                Incoming::Invalid(None),
+                "{escaped}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_did_open_shapes_decode_as_usual() {
+        for body in [
+            // With an id: a request, which tower-lsp-server answers.
+            r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":"a\nb"}}}"#,
+            // Text of the wrong type, or missing: the handler reports bad params.
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":5}}}"#,
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a"}}}"#,
+        ] {
+            assert!(plan_did_open_of(body).is_none(), "{body}");
+            assert_eq!(decode(body.as_bytes().to_vec()), request(body), "{body}");
+        }
+    }
+
+    fn plan_did_open_of(body: &str) -> Option<OpenPlan> {
+        let envelope = serde_json::from_str::<Envelope<'_>>(body).ok()?;
+        plan_did_open(&envelope, body.as_bytes())
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => any::<char>().prop_map(String::from),
+            2 => prop::sample::select(vec!["\n", "\r\n", "\"", "\\", "/", "\t", "\u{0}", "\u{7f}", "😀", "\u{2028}"])
+                .prop_map(String::from),
+            1 => "[a-z ]{0,40}",
+        ]
+    }
+
+    /// A JSON string token for `text`, with escapes chosen by `styles` (`\u` for any character,
+    /// `\/`, or the plain character when JSON allows it).
+    fn escaped(text: &str, styles: &[u8]) -> String {
+        let mut out = String::from("\"");
+        for (i, ch) in text.chars().enumerate() {
+            let style = styles.get(i % styles.len().max(1)).copied().unwrap_or(0) % 4;
+            let mut units = [0u16; 2];
+            match (style, ch) {
+                (0, _) => {
+                    for unit in ch.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{unit:04X}"));
+                    }
+                }
+                (1, '/') => out.push_str("\\/"),
+                (_, '"' | '\\' | '\u{0}'..='\u{1f}') => {
+                    let json = serde_json::to_string(&ch.to_string()).expect("json");
+                    out.push_str(&json[1..json.len() - 1]);
+                }
+                _ => out.push(ch),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn in_place_unescaping_matches_serde_json(
+            pieces in prop::collection::vec(piece(), 0..30),
+            styles in prop::collection::vec(any::<u8>(), 1..8),
+        ) {
+            let text: String = pieces.concat();
+            let token = escaped(&text, &styles);
+            let decoded = serde_json::from_str::<String>(&token).ok();
+            prop_assert_eq!(decoded.as_deref(), Some(text.as_str()));
+            let body = did_open("x").replace(r#""x""#, &token);
+            prop_assert!(plan_did_open_of(&body).is_some());
+            prop_assert_eq!(decode(body.clone().into_bytes()), request(&body));
+        }
     }
 }
