@@ -676,9 +676,19 @@ fn expand_service(service: Service, action_pattern: &str, out: &mut Vec<Action>)
 /// Compares two strings byte by byte after ASCII lowercasing: the order the generator sorts
 /// every table in.
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    cmp_bytes_ignore_case(a.as_bytes(), b.as_bytes())
+}
+
+/// [`cmp_ignore_case`] over bytes. A plain loop: every binary search of the catalog runs it,
+/// and it usually decides on the first byte or two.
+pub(crate) fn cmp_bytes_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
@@ -691,32 +701,31 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 /// placeholder standing for one or more characters), ignoring ASCII case. A pattern without
 /// placeholders never matches here (exact names are looked up separately).
 pub(crate) fn key_pattern_matches(pattern: &str, name: &str) -> bool {
-    if !pattern.contains("${") {
-        return false;
-    }
-    fill_pattern(pattern.as_bytes(), name.as_bytes())
+    fill_pattern(pattern.as_bytes(), name.as_bytes(), false)
 }
 
-fn fill_pattern(pattern: &[u8], name: &[u8]) -> bool {
-    match pattern.windows(2).position(|w| w == b"${") {
-        None => pattern.eq_ignore_ascii_case(name),
-        Some(open) => {
-            let (literal, rest) = pattern.split_at(open);
-            let Some(head) = name.get(..literal.len()) else {
+/// Whether `name` fills in `pattern`, comparing the literal text as it goes (most patterns
+/// differ from a name in their first bytes). `seen`: a placeholder came before, so a pattern
+/// that ends without one may still match.
+fn fill_pattern(pattern: &[u8], name: &[u8], seen: bool) -> bool {
+    let mut i = 0;
+    while i < pattern.len() {
+        if pattern[i] == b'$' && pattern.get(i + 1) == Some(&b'{') {
+            let Some(close) = pattern[i..].iter().position(|&c| c == b'}') else {
                 return false;
             };
-            if !head.eq_ignore_ascii_case(literal) {
-                return false;
-            }
-            let Some(close) = rest.iter().position(|&c| c == b'}') else {
-                return false;
-            };
-            let after = &rest[close + 1..];
-            let name = &name[literal.len()..];
+            let after = &pattern[i + close + 1..];
+            // The literal text before matched, so `name` has at least `i` bytes.
+            let rest = &name[i..];
             // The placeholder takes at least one character; try every split.
-            (1..=name.len()).any(|taken| fill_pattern(after, &name[taken..]))
+            return (1..=rest.len()).any(|taken| fill_pattern(after, &rest[taken..], true));
         }
+        if !name.get(i).is_some_and(|c| c.eq_ignore_ascii_case(&pattern[i])) {
+            return false;
+        }
+        i += 1;
     }
+    seen && i == name.len()
 }
 
 /// How many bytes of a key pattern are literal text: the more, the more specific the pattern.

@@ -13,7 +13,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::{AccessLevel, KeyType, cmp_ignore_case, key_pattern_matches};
+use super::{AccessLevel, KeyType, cmp_bytes_ignore_case, cmp_ignore_case, key_pattern_matches};
 
 /// A range of records in one of the tables.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -297,8 +297,8 @@ impl Service {
         let skip = self.prefix().len() + 1;
         let found = t.actions[run.range()]
             .binary_search_by(|a| {
-                let full = t.str(a.full_name);
-                cmp_ignore_case(full.get(skip..).unwrap_or(""), name)
+                let full = t.str(a.full_name).as_bytes();
+                cmp_bytes_ignore_case(full.get(skip..).unwrap_or(&[]), name.as_bytes())
             })
             .ok()?;
         Some(Action {
