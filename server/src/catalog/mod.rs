@@ -62,6 +62,7 @@
 pub mod arn;
 pub mod format;
 mod glob;
+mod index;
 mod model;
 pub mod operators;
 mod suggest;
@@ -433,11 +434,16 @@ impl Catalog {
     /// The service with this prefix, ignoring case.
     pub fn service(&self, prefix: &str) -> Option<Service> {
         let t = self.t;
-        let i = t
-            .services
-            .binary_search_by(|s| cmp_ignore_case(t.str(s.prefix), prefix))
-            .ok()?;
-        Some(Service { t, i: i as u32 })
+        let is_it = |i: u32| t.str(t.services[i as usize].prefix).eq_ignore_ascii_case(prefix);
+        let search = || {
+            let i = t
+                .services
+                .binary_search_by(|s| cmp_ignore_case(t.str(s.prefix), prefix))
+                .ok()?;
+            Some(i as u32)
+        };
+        let i = t.service_names.find(index::hash_name(prefix), is_it, search)?;
+        Some(Service { t, i })
     }
 
     /// The action named `prefix:Name`, ignoring case. No wildcards (see [`Catalog::expand`]).
@@ -499,18 +505,20 @@ impl Catalog {
         if let Some(k) = self.service_key_exact(name) {
             return Some(KeyInfo::from_service(k, false));
         }
-        let global = self
-            .global_keys()
+        let t = self.t;
+        let global = t
+            .global_patterns
+            .candidates(name)
+            .map(|i| GlobalKey { t, i })
             .filter(|g| key_pattern_matches(g.name(), name))
             .max_by_key(|g| pattern_literal_len(g.name()));
         if let Some(g) = global {
             return Some(KeyInfo::from_global(g, true));
         }
-        let t = self.t;
         let best = t
             .pattern_keys
-            .iter()
-            .map(|&i| ConditionKey { t, i })
+            .candidates(name)
+            .map(|i| ConditionKey { t, i })
             .filter(|k| key_pattern_matches(k.name(), name))
             .fold(None::<ConditionKey>, |best, k| match best {
                 Some(b) if pattern_literal_len(b.name()) >= pattern_literal_len(k.name()) => {
@@ -527,14 +535,16 @@ impl Catalog {
     /// The global key with exactly this name (or pattern name), ignoring case.
     pub fn global_key(&self, name: &str) -> Option<GlobalKey> {
         let t = self.t;
-        let at = t
-            .global_index
-            .binary_search_by(|&i| cmp_ignore_case(t.str(t.globals[i as usize].name), name))
-            .ok()?;
-        Some(GlobalKey {
-            t,
-            i: t.global_index[at],
-        })
+        let is_it = |i: u32| t.str(t.globals[i as usize].name).eq_ignore_ascii_case(name);
+        let search = || {
+            let at = t
+                .global_index
+                .binary_search_by(|&i| cmp_ignore_case(t.str(t.globals[i as usize].name), name))
+                .ok()?;
+            Some(t.global_index[at])
+        };
+        let i = t.global_names.find(index::hash_name(name), is_it, search)?;
+        Some(GlobalKey { t, i })
     }
 
     /// The resource types, among those the given actions accept, that `arn` can denote. The
@@ -599,12 +609,16 @@ impl Catalog {
 
     fn service_key_exact(&self, name: &str) -> Option<ConditionKey> {
         let t = self.t;
-        let at = t
-            .key_index
-            .partition_point(|&i| cmp_ignore_case(t.str(t.keys[i as usize].name), name).is_lt());
-        let i = *t.key_index.get(at)?;
-        let k = ConditionKey { t, i };
-        k.name().eq_ignore_ascii_case(name).then_some(k)
+        let is_it = |i: u32| t.str(t.keys[i as usize].name).eq_ignore_ascii_case(name);
+        let search = || {
+            let at = t.key_index.partition_point(|&i| {
+                cmp_ignore_case(t.str(t.keys[i as usize].name), name).is_lt()
+            });
+            let i = *t.key_index.get(at)?;
+            is_it(i).then_some(i)
+        };
+        let i = t.key_names.find(index::hash_name(name), is_it, search)?;
+        Some(ConditionKey { t, i })
     }
 
     /// Keys whose name starts with `prefix` (ignoring case), from the name-ordered index.

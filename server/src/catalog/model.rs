@@ -13,6 +13,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use super::index::{CaselessHash, NameIndex, PatternList};
 use super::{AccessLevel, KeyType, cmp_bytes_ignore_case, cmp_ignore_case, key_pattern_matches};
 
 /// A range of records in one of the tables.
@@ -151,11 +152,19 @@ pub(crate) struct Tables {
     pub(crate) deps: Vec<u32>,
     /// Key ids ordered by lowercase name, then service.
     pub(crate) key_index: Vec<u32>,
-    /// Ids of keys whose name contains `${`.
-    pub(crate) pattern_keys: Vec<u32>,
+    /// Keys whose name contains `${` (leaving out the services' copies of global keys).
+    pub(crate) pattern_keys: PatternList,
+    /// Global keys whose name contains `${`, in table order.
+    pub(crate) global_patterns: PatternList,
     pub(crate) globals: Vec<GlobalRec>,
     /// Global ids ordered by lowercase name.
     pub(crate) global_index: Vec<u32>,
+    /// Hash indexes of service prefixes, action full names, key names (first in `key_index`
+    /// order among equal names) and global key names.
+    pub(crate) service_names: NameIndex,
+    pub(crate) action_names: NameIndex,
+    pub(crate) key_names: NameIndex,
+    pub(crate) global_names: NameIndex,
     pub(crate) meta: [u32; 3],
 }
 
@@ -176,9 +185,14 @@ pub(crate) static EMPTY_TABLES: Tables = Tables {
     key_refs: Vec::new(),
     deps: Vec::new(),
     key_index: Vec::new(),
-    pattern_keys: Vec::new(),
+    pattern_keys: PatternList::EMPTY,
+    global_patterns: PatternList::EMPTY,
     globals: Vec::new(),
     global_index: Vec::new(),
+    service_names: NameIndex::EMPTY,
+    action_names: NameIndex::EMPTY,
+    key_names: NameIndex::EMPTY,
+    global_names: NameIndex::EMPTY,
     meta: [0; 3],
 };
 
@@ -293,18 +307,32 @@ impl Service {
     /// The action with this name (without the prefix), ignoring case.
     pub fn action(&self, name: &str) -> Option<Action> {
         let t = self.t;
-        let run = self.rec().actions;
-        let skip = self.prefix().len() + 1;
-        let found = t.actions[run.range()]
-            .binary_search_by(|a| {
-                let full = t.str(a.full_name).as_bytes();
-                cmp_bytes_ignore_case(full.get(skip..).unwrap_or(&[]), name.as_bytes())
-            })
-            .ok()?;
-        Some(Action {
-            t,
-            i: run.start + found as u32,
-        })
+        let prefix = self.prefix();
+        let skip = prefix.len() + 1;
+        let hash = CaselessHash::new()
+            .write(prefix.as_bytes())
+            .write(b":")
+            .write(name.as_bytes())
+            .finish();
+        let is_it = |i: u32| {
+            let a = &t.actions[i as usize];
+            let full = t.str(a.full_name).as_bytes();
+            a.service == self.i
+                && full.len() == skip + name.len()
+                && full[skip..].eq_ignore_ascii_case(name.as_bytes())
+        };
+        let search = || {
+            let run = self.rec().actions;
+            let found = t.actions[run.range()]
+                .binary_search_by(|a| {
+                    let full = t.str(a.full_name).as_bytes();
+                    cmp_bytes_ignore_case(full.get(skip..).unwrap_or(&[]), name.as_bytes())
+                })
+                .ok()?;
+            Some(run.start + found as u32)
+        };
+        let i = t.action_names.find(hash, is_it, search)?;
+        Some(Action { t, i })
     }
 
     /// The resource type with this name, ignoring case.
