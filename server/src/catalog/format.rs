@@ -30,11 +30,11 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use super::index::{NameIndex, PatternList};
 use super::model::{
     ActionRec, ActionResourceRec, GlobalRec, KeyRec, LazyText, ResourceTypeRec, Run, ServiceRec,
     StringTable, Tables,
 };
-use super::index::{NameIndex, PatternList};
 use super::{AccessLevel, KeyType, cmp_ignore_case};
 
 /// The first eight bytes of every artifact.

@@ -434,7 +434,10 @@ impl Catalog {
     /// The service with this prefix, ignoring case.
     pub fn service(&self, prefix: &str) -> Option<Service> {
         let t = self.t;
-        let is_it = |i: u32| t.str(t.services[i as usize].prefix).eq_ignore_ascii_case(prefix);
+        let is_it = |i: u32| {
+            t.str(t.services[i as usize].prefix)
+                .eq_ignore_ascii_case(prefix)
+        };
         let search = || {
             let i = t
                 .services
@@ -442,7 +445,9 @@ impl Catalog {
                 .ok()?;
             Some(i as u32)
         };
-        let i = t.service_names.find(index::hash_name(prefix), is_it, search)?;
+        let i = t
+            .service_names
+            .find(index::hash_name(prefix), is_it, search)?;
         Some(Service { t, i })
     }
 
@@ -734,7 +739,10 @@ fn fill_pattern(pattern: &[u8], name: &[u8], seen: bool) -> bool {
             // The placeholder takes at least one character; try every split.
             return (1..=rest.len()).any(|taken| fill_pattern(after, &rest[taken..], true));
         }
-        if !name.get(i).is_some_and(|c| c.eq_ignore_ascii_case(&pattern[i])) {
+        if !name
+            .get(i)
+            .is_some_and(|c| c.eq_ignore_ascii_case(&pattern[i]))
+        {
             return false;
         }
         i += 1;

@@ -5,7 +5,8 @@
 //! the partition and region lists.
 
 use super::Rule;
-use crate::catalog::{self, ResourceType, arn};
+use crate::catalog::arn::{self, Class, Tok};
+use crate::catalog::{self, ResourceType};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -202,27 +203,22 @@ impl<'a> Probe<'a> {
     }
 
     /// Cheap pre-check: the literal beginning and end of the resource part must agree with a
-    /// pattern's literal head and tail as far as both go.
+    /// pattern's literal head and tail as far as both go. Byte loops rather than slice
+    /// comparisons: they run for every pattern of the service and usually stop at the first
+    /// byte.
     fn ends_compatible(&self, head: &str, tail: &str) -> bool {
-        let n = self.head.len().min(head.len());
-        if self.head.as_bytes()[..n] != head.as_bytes()[..n] {
-            return false;
-        }
-        let m = self.tail.len().min(tail.len());
-        self.tail.as_bytes()[self.tail.len() - m..] == tail.as_bytes()[tail.len() - m..]
+        let same = |(a, b): (&u8, &u8)| a == b;
+        self.head.as_bytes().iter().zip(head.as_bytes()).all(same)
+            && (self.tail.as_bytes().iter().rev())
+                .zip(tail.as_bytes().iter().rev())
+                .all(same)
     }
 }
 
-/// One token of a glob over an ARN part.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Tok {
-    /// Exactly this byte.
-    Lit(u8),
-    /// Any one character.
-    One,
-    /// Any run of characters, also none.
-    Star,
-}
+/// Any one character, in a glob.
+const ONE: Tok = Tok::One(Class::Any);
+/// Any run of characters, also none, in a glob.
+const STAR: Tok = Tok::Star(Class::Any);
 
 /// A policy's ARN part as a glob: `*` any run, `?` one character, a policy variable any run
 /// (its value is unknown), `${*}` `${?}` `${$}` the literal character.
@@ -232,13 +228,13 @@ pub(crate) fn policy_glob(s: &str) -> Vec<Tok> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'*' => out.push(Tok::Star),
-            b'?' => out.push(Tok::One),
+            b'*' => out.push(STAR),
+            b'?' => out.push(ONE),
             b'$' if b.get(i + 1) == Some(&b'{') => {
                 if let Some(close) = b[i + 2..].iter().position(|&c| c == b'}') {
                     match &b[i + 2..i + 2 + close] {
                         [c @ (b'*' | b'?' | b'$')] => out.push(Tok::Lit(*c)),
-                        _ => out.push(Tok::Star),
+                        _ => out.push(STAR),
                     }
                     i += close + 3;
                     continue;
@@ -262,15 +258,11 @@ fn skeleton_glob(s: &str) -> Vec<Tok> {
             && b.get(i + 1) == Some(&b'{')
             && let Some(close) = b[i..].iter().position(|&c| c == b'}')
         {
-            out.push(Tok::Star);
+            out.push(STAR);
             i += close + 1;
             continue;
         }
-        out.push(if b[i] == b'*' {
-            Tok::Star
-        } else {
-            Tok::Lit(b[i])
-        });
+        out.push(if b[i] == b'*' { STAR } else { Tok::Lit(b[i]) });
         i += 1;
     }
     out
@@ -278,47 +270,7 @@ fn skeleton_glob(s: &str) -> Vec<Tok> {
 
 /// Whether some text matches both globs (case-sensitive).
 pub(crate) fn globs_intersect(a: &[Tok], b: &[Tok]) -> bool {
-    if a == [Tok::Star] || b == [Tok::Star] {
-        return true;
-    }
-    // reach[i][j]: the first i tokens of `a` and the first j of `b` can match the same text.
-    // Plain `while` loops: this runs for every ARN, and range iterators are slow in debug
-    // builds (tests).
-    let width = b.len() + 1;
-    let mut reach = vec![false; (a.len() + 1) * width];
-    reach[0] = true;
-    let mut i = 0;
-    while i <= a.len() {
-        let mut j = 0;
-        while j <= b.len() {
-            if reach[i * width + j] {
-                if i == a.len() && j == b.len() {
-                    return true;
-                }
-                let (x, y) = (a.get(i).copied(), b.get(j).copied());
-                if x == Some(Tok::Star) {
-                    reach[(i + 1) * width + j] = true;
-                }
-                if y == Some(Tok::Star) {
-                    reach[i * width + j + 1] = true;
-                }
-                if let (Some(x), Some(y)) = (x, y) {
-                    let overlap = match (x, y) {
-                        (Tok::Lit(p), Tok::Lit(q)) => p == q,
-                        _ => true,
-                    };
-                    let ni = if x == Tok::Star { i } else { i + 1 };
-                    let nj = if y == Tok::Star { j } else { j + 1 };
-                    if overlap && (ni, nj) != (i, j) {
-                        reach[ni * width + nj] = true;
-                    }
-                }
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    false
+    arn::intersects(a, b)
 }
 
 /// Whether a field is always, never, or sometimes filled in a service's ARN formats.
@@ -367,8 +319,14 @@ pub(crate) struct ServiceArns {
 
 static SERVICES: LazyLock<HashMap<&'static str, ServiceArns>> = LazyLock::new(|| {
     let mut patterns: HashMap<&'static str, Vec<PatternInfo>> = HashMap::new();
-    for rt in catalog::catalog().resource_types() {
-        for pattern in rt.arn_patterns() {
+    for service in catalog::catalog().services() {
+        let own: Vec<(ResourceType, &'static str)> = service
+            .resource_types()
+            .flat_map(|rt| rt.arn_patterns().map(move |p| (rt, p)))
+            .collect();
+        let texts: Vec<&str> = own.iter().map(|&(_, p)| p).collect();
+        let tails = arn::tails_may_span_separators(&texts);
+        for ((rt, pattern), greedy) in own.into_iter().zip(tails) {
             let Some(parts) = split_arn(pattern) else {
                 continue;
             };
@@ -383,7 +341,6 @@ static SERVICES: LazyLock<HashMap<&'static str, ServiceArns>> = LazyLock::new(||
                 None => 0,
             };
             let placeholders = resource.matches("${").count();
-            let greedy = arn::tail_may_span_separators(pattern, rt.service());
             let needs_strict =
                 placeholders > 1 || (placeholders == 1 && !(resource.ends_with('}') && greedy));
             patterns.entry(f(2)).or_default().push(PatternInfo {
@@ -651,13 +608,7 @@ mod tests {
         assert!(group.resource_fits("log-group:/aws/lambda/*"));
         assert_eq!(
             skeleton_glob("a/${B}:*"),
-            [
-                Tok::Lit(b'a'),
-                Tok::Lit(b'/'),
-                Tok::Star,
-                Tok::Lit(b':'),
-                Tok::Star
-            ]
+            [Tok::Lit(b'a'), Tok::Lit(b'/'), STAR, Tok::Lit(b':'), STAR]
         );
     }
 
