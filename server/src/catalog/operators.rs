@@ -414,7 +414,8 @@ pub fn operator(name: &str) -> Option<OperatorInfo> {
     let mut exact_case = true;
     let mut rest = name;
     let mut qualifier = None;
-    if let Some((head, tail)) = name.split_once(':') {
+    if let Some(at) = super::model::colon(name) {
+        let (head, tail) = (&name[..at], &name[at + 1..]);
         let q = [SetQualifier::ForAllValues, SetQualifier::ForAnyValue]
             .into_iter()
             .find(|q| q.as_str().eq_ignore_ascii_case(head))?;
