@@ -67,7 +67,7 @@ impl Tok {
 /// and account fields a run stays within its field (IAM matches those fields one by one);
 /// in the resource part, or in the last field of a truncated ARN such as `*`, it may span
 /// anything.
-fn policy_tokens(arn: &str) -> Vec<Tok> {
+pub(crate) fn policy_tokens(arn: &str) -> Vec<Tok> {
     let b = arn.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut colons_before = 0usize;
@@ -108,7 +108,7 @@ fn policy_tokens(arn: &str) -> Vec<Tok> {
 }
 
 /// Tokens of a published resource ARN pattern.
-fn pattern_tokens(pattern: &str, tail_spans_separators: bool) -> Vec<Tok> {
+pub(crate) fn pattern_tokens(pattern: &str, tail_spans_separators: bool) -> Vec<Tok> {
     let b = pattern.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

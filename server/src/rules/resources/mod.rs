@@ -136,8 +136,6 @@ pub(crate) struct PatternInfo {
     pub account: &'static str,
     /// The resource part of the pattern.
     pub resource: &'static str,
-    /// Whether the last placeholder may span `/` and `:` (see [`catalog::arn`]).
-    pub greedy: bool,
     /// The resource part as a glob, every placeholder standing for any run of characters:
     /// what a resource part must look like at the least, whatever the placeholders hold.
     pub skeleton: Vec<Tok>,
@@ -149,6 +147,9 @@ pub(crate) struct PatternInfo {
     /// accepts: some placeholder is not the pattern's last, or is last but may not span
     /// separators.
     needs_strict: bool,
+    /// The whole pattern as tokens with those semantics (the last placeholder spanning
+    /// separators as [`catalog::arn`] decides), when `needs_strict`.
+    strict_tokens: Vec<Tok>,
 }
 
 impl PatternInfo {
@@ -171,12 +172,26 @@ impl PatternInfo {
     /// fits with the catalog's placeholder semantics, where a placeholder holds no `/` or `:`
     /// unless it ends the pattern and may span them (so `arn:aws:s3:::b/*` is an object and not
     /// a bucket). For warnings that need the distinction.
+    #[cfg(test)]
     pub fn resource_fits_strictly(&self, service: &str, resource: &str) -> bool {
-        if !self.needs_strict {
-            return true;
-        }
-        let probe = format!("arn:*:{service}:*:*:{resource}");
-        arn::matches(&probe, self.pattern, self.greedy)
+        self.fits_strictly(&StrictProbe::new(service, resource))
+    }
+
+    /// [`PatternInfo::resource_fits_strictly`] for a prepared resource part.
+    pub fn fits_strictly(&self, probe: &StrictProbe) -> bool {
+        !self.needs_strict || arn::intersects(&probe.0, &self.strict_tokens)
+    }
+}
+
+/// A policy ARN's resource part as the strict reading sees it (`arn:*:SERVICE:*:*:RESOURCE`),
+/// tokenized once for all the patterns it is compared with.
+pub(crate) struct StrictProbe(Vec<Tok>);
+
+impl StrictProbe {
+    pub fn new(service: &str, resource: &str) -> StrictProbe {
+        StrictProbe(arn::policy_tokens(&format!(
+            "arn:*:{service}:*:*:{resource}"
+        )))
     }
 }
 
@@ -349,8 +364,12 @@ static SERVICES: LazyLock<HashMap<&'static str, ServiceArns>> = LazyLock::new(||
                 region: f(3),
                 account: f(4),
                 resource,
-                greedy,
                 needs_strict,
+                strict_tokens: if needs_strict {
+                    arn::pattern_tokens(pattern, greedy)
+                } else {
+                    Vec::new()
+                },
                 skeleton: skeleton_glob(resource),
                 head: &resource[..head_end],
                 tail: &resource[tail_start..],

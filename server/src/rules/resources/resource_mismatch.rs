@@ -37,7 +37,7 @@
 //! }
 //! ```
 
-use super::{PatternInfo, describe_types, fitting_patterns, split_arn};
+use super::{PatternInfo, StrictProbe, describe_types, fitting_patterns, split_arn};
 use crate::catalog::{AccessLevel, Action};
 use crate::policy::Str;
 use crate::rules::actions::{has_wildcards, split_action, wildcard_match};
@@ -89,7 +89,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         for c in &arns {
             // Used by some action if a used format fits under the catalog's finer reading (a
             // bucket ARN is not an object ARN); a mismatch if some other format does.
-            let fits = |k: &usize| c.fitting[*k].resource_fits_strictly(c.service, c.resource);
+            let probe = StrictProbe::new(c.service, c.resource);
+            let fits = |k: &usize| c.fitting[*k].fits_strictly(&probe);
             let (used, unused): (Vec<usize>, Vec<usize>) =
                 (0..c.fitting.len()).partition(|&k| c.used[k]);
             if used.iter().any(fits) || !unused.iter().any(fits) {
