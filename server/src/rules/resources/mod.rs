@@ -69,21 +69,33 @@ pub(crate) fn is_dynamic(text: &str) -> bool {
 }
 
 /// An ARN split into its fields: `arn`, partition, service, region, account, resource. Fewer
-/// than six when colons are missing; the resource field keeps any further colons.
+/// than six when colons are missing; the resource field keeps any further colons. Held inline
+/// (every resource rule splits every ARN, on every keystroke).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Arn<'a> {
-    pub fields: Vec<ArnField<'a>>,
+    fields: [ArnField<'a>; 6],
+    len: usize,
 }
 
 impl<'a> Arn<'a> {
+    /// The fields found, in order.
+    pub fn fields(&self) -> &[ArnField<'a>] {
+        &self.fields[..self.len]
+    }
+
     /// Field `i` (0 is `arn`, 1 partition, 2 service, 3 region, 4 account, 5 resource).
     pub fn field(&self, i: usize) -> Option<ArnField<'a>> {
-        self.fields.get(i).copied()
+        self.fields().get(i).copied()
     }
 
     /// True with all six fields.
     pub fn complete(&self) -> bool {
-        self.fields.len() == 6
+        self.len == 6
+    }
+
+    fn push(&mut self, text: &'a str, start: usize) {
+        self.fields[self.len] = ArnField { text, start };
+        self.len += 1;
     }
 }
 
@@ -94,10 +106,14 @@ pub(crate) fn split_arn(value: &str) -> Option<Arn<'_>> {
         return None;
     }
     let b = value.as_bytes();
-    let mut fields = Vec::with_capacity(6);
+    let empty = ArnField { text: "", start: 0 };
+    let mut arn = Arn {
+        fields: [empty; 6],
+        len: 0,
+    };
     let mut start = 0;
     let mut i = 0;
-    while i < b.len() && fields.len() < 5 {
+    while i < b.len() && arn.len < 5 {
         if b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
             match b[i..].iter().position(|&c| c == b'}') {
                 Some(close) => {
@@ -108,19 +124,13 @@ pub(crate) fn split_arn(value: &str) -> Option<Arn<'_>> {
             }
         }
         if b[i] == b':' {
-            fields.push(ArnField {
-                text: &value[start..i],
-                start,
-            });
+            arn.push(&value[start..i], start);
             start = i + 1;
         }
         i += 1;
     }
-    fields.push(ArnField {
-        text: &value[start..],
-        start,
-    });
-    Some(Arn { fields })
+    arn.push(&value[start..], start);
+    Some(arn)
 }
 
 /// One published ARN pattern, indexed by the service its third field names.
@@ -570,7 +580,7 @@ mod tests {
     #[test]
     fn splits_arns_with_variables() {
         let arn = split_arn("arn:aws:kms:*:${aws:PrincipalAccount}:key/*").unwrap();
-        let texts: Vec<&str> = arn.fields.iter().map(|f| f.text).collect();
+        let texts: Vec<&str> = arn.fields().iter().map(|f| f.text).collect();
         assert_eq!(
             texts,
             ["arn", "aws", "kms", "*", "${aws:PrincipalAccount}", "key/*"]
@@ -579,13 +589,13 @@ mod tests {
         let arn = split_arn("arn:aws:logs:*:*:log-group:/aws/x:*").unwrap();
         assert_eq!(arn.field(5).unwrap().text, "log-group:/aws/x:*");
         let arn = split_arn("arn:aws:s3").unwrap();
-        assert_eq!(arn.fields.len(), 3);
+        assert_eq!(arn.fields().len(), 3);
         assert!(!arn.complete());
         assert!(split_arn("ARN:aws:s3:::b").is_none());
         assert!(split_arn("*").is_none());
         // An unclosed variable: the rest is one field.
         let arn = split_arn("arn:aws:${oops").unwrap();
-        assert_eq!(arn.fields.len(), 3);
+        assert_eq!(arn.fields().len(), 3);
     }
 
     #[test]

@@ -128,9 +128,9 @@ impl<'a> Entry<'a> {
         }
         match (&self.arn, &inner.arn) {
             (Some(o), Some(i)) => o
-                .fields
+                .fields()
                 .iter()
-                .zip(&i.fields)
+                .zip(i.fields())
                 .all(|(a, b)| pattern_covers(a.text, b.text, false)),
             _ => false,
         }
