@@ -75,6 +75,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::LazyLock;
 
+pub(crate) use glob::literal_head;
+pub(crate) use index::hash_name;
 use model::Tables;
 pub use model::{Action, ActionResource, ConditionKey, GlobalKey, ResourceType, Service};
 
@@ -687,7 +689,7 @@ fn expand_service(service: Service, action_pattern: &str, out: &mut Vec<Action>)
     }
     out.extend(
         service
-            .actions()
+            .actions_starting_with(glob::literal_head(action_pattern))
             .filter(|a| glob::matches_ignore_case(action_pattern, a.name())),
     );
 }

@@ -304,6 +304,35 @@ impl Service {
         handles(self.t, self.rec().keys, |t, i| ConditionKey { t, i })
     }
 
+    /// Its actions whose name starts with `head` (ignoring case), in order: a contiguous run of
+    /// [`Service::actions`], whose start is found by binary search. Every action a pattern can
+    /// match is among those starting with the pattern's text before its first wildcard.
+    pub fn actions_starting_with<'h>(
+        &self,
+        head: &'h str,
+    ) -> impl Iterator<Item = Action> + use<'h> {
+        let t = self.t;
+        let run = self.rec().actions;
+        let skip = self.prefix().len() + 1;
+        let name = move |i: u32| {
+            let full = t.str(t.actions[i as usize].full_name).as_bytes();
+            full.get(skip..).unwrap_or(&[])
+        };
+        let head = head.as_bytes();
+        let start = run.start
+            + t.actions[run.range()].partition_point(|a| {
+                let full = t.str(a.full_name).as_bytes();
+                cmp_bytes_ignore_case(full.get(skip..).unwrap_or(&[]), head).is_lt()
+            }) as u32;
+        (start..run.start + run.len)
+            .take_while(move |&i| {
+                name(i)
+                    .get(..head.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(head))
+            })
+            .map(move |i| Action { t, i })
+    }
+
     /// The action with this name (without the prefix), ignoring case.
     pub fn action(&self, name: &str) -> Option<Action> {
         let t = self.t;

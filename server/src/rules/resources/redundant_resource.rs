@@ -77,7 +77,8 @@ fn check_list(field: &Field<'_, StrList<'_>>, statement: usize, out: &mut Vec<Di
         .iter()
         .filter(|(_, e)| has_wildcards(e.value))
         .collect();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<&str> =
+        std::collections::HashSet::with_capacity(items.len());
     for (i, entry) in &items {
         let (i, value) = (*i, entry.value);
         let Some(Ok(s)) = list.items.get(i) else {

@@ -38,7 +38,7 @@
 //! ```
 
 use super::{PatternInfo, StrictProbe, describe_types, fitting_patterns, split_arn};
-use crate::catalog::{AccessLevel, Action};
+use crate::catalog::{AccessLevel, Action, literal_head};
 use crate::policy::Str;
 use crate::rules::actions::{has_wildcards, split_action, wildcard_match};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
@@ -188,7 +188,7 @@ fn mark_used(
         } else {
             let (mut matched, mut typed) = (false, false);
             for action in service
-                .actions()
+                .actions_starting_with(literal_head(name))
                 .filter(|x| wildcard_match(name, x.name(), true))
             {
                 matched = true;
