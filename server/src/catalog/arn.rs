@@ -22,7 +22,7 @@ use super::Service;
 
 /// Which characters a token accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     /// Any character.
     Any,
     /// Any character except `/` and `:`.
@@ -38,8 +38,9 @@ impl Class {
     }
 }
 
+/// One token of an ARN, or of a part of one, as a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tok {
+pub(crate) enum Tok {
     /// Exactly this byte.
     Lit(u8),
     /// One character of the class.
@@ -66,13 +67,14 @@ impl Tok {
 /// and account fields a run stays within its field (IAM matches those fields one by one);
 /// in the resource part, or in the last field of a truncated ARN such as `*`, it may span
 /// anything.
-fn policy_tokens(arn: &str) -> Vec<Tok> {
+pub(crate) fn policy_tokens(arn: &str) -> Vec<Tok> {
     let b = arn.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut colons_before = 0usize;
+    let last_colon = b.iter().rposition(|&c| c == b':');
     let mut i = 0;
     while i < b.len() {
-        let in_header_field = colons_before < 5 && b[i..].contains(&b':');
+        let in_header_field = colons_before < 5 && last_colon.is_some_and(|at| at >= i);
         let run = if in_header_field {
             Tok::Star(Class::Segment)
         } else {
@@ -106,7 +108,7 @@ fn policy_tokens(arn: &str) -> Vec<Tok> {
 }
 
 /// Tokens of a published resource ARN pattern.
-fn pattern_tokens(pattern: &str, tail_spans_separators: bool) -> Vec<Tok> {
+pub(crate) fn pattern_tokens(pattern: &str, tail_spans_separators: bool) -> Vec<Tok> {
     let b = pattern.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -141,7 +143,100 @@ pub fn matches(arn: &str, pattern: &str, tail_spans_separators: bool) -> bool {
     intersects(&u, &p)
 }
 
-fn intersects(u: &[Tok], p: &[Tok]) -> bool {
+/// Whether some text matches both token sequences. A dynamic programme over (position in `u`,
+/// position in `p`): row by row over `u`, each row a bit set over `p` when one side has fewer
+/// than 128 tokens (the catalog's patterns always have), the whole table otherwise.
+pub(crate) fn intersects(u: &[Tok], p: &[Tok]) -> bool {
+    // Literal tokens that both begin with (or both end with) match each other and nothing
+    // else: only what lies between them needs the programme (`log-group:/aws/*` against
+    // `log-group:*` leaves `/aws/*` against `*`).
+    let same_literal = |(x, y): &(&Tok, &Tok)| matches!(x, Tok::Lit(_)) && x == y;
+    let head = u.iter().zip(p).take_while(same_literal).count();
+    let (u, p) = (&u[head..], &p[head..]);
+    let tail = u
+        .iter()
+        .rev()
+        .zip(p.iter().rev())
+        .take_while(same_literal)
+        .count();
+    let (u, p) = (&u[..u.len() - tail], &p[..p.len() - tail]);
+    const ANYTHING: [Tok; 1] = [Tok::Star(Class::Any)];
+    if u == ANYTHING || p == ANYTHING {
+        return true;
+    }
+    if p.len() < 128 {
+        intersects_by_rows(u, p)
+    } else if u.len() < 128 {
+        // The question is symmetric.
+        intersects_by_rows(p, u)
+    } else {
+        intersects_by_table(u, p)
+    }
+}
+
+/// Whether a run token `x` of `u` (or a run in `p` at `y`) lets a match stay on row `x` while
+/// `p` moves past `y`.
+fn moves_along(x: Option<Tok>, y: Tok) -> bool {
+    match (x, y) {
+        (_, Tok::Star(_)) => true,
+        (Some(x @ Tok::Star(_)), y) => x.overlaps(y),
+        _ => false,
+    }
+}
+
+/// [`intersects`] with row `i` held as the bit set of the positions `j` of `p` such that the
+/// first `i` tokens of `u` and the first `j` of `p` can match the same text; `p.len() < 128`.
+/// Only the set bits are visited.
+fn intersects_by_rows(u: &[Tok], p: &[Tok]) -> bool {
+    let m = p.len();
+    // The positions that have a token after them.
+    let inner: u128 = (1 << m) - 1;
+    let mut row: u128 = 1;
+    let mut i = 0;
+    loop {
+        // Moves within the row, left to right: a run of `p` ends, or a run of `u` takes a
+        // character of `p`.
+        let x = u.get(i).copied();
+        let mut todo = row & inner;
+        while todo != 0 {
+            let j = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let bit = 1 << (j + 1);
+            if row & bit == 0 && moves_along(x, p[j]) {
+                row |= bit;
+                todo |= bit & inner;
+            }
+        }
+        let Some(x) = x else {
+            return (row >> m) & 1 == 1;
+        };
+        // Moves to the next row: a run of `u` ends (same `j`), or `u`'s single character is
+        // taken by a literal or `?` of `p` (next `j`) or by a run of `p` (same `j`).
+        if !matches!(x, Tok::Star(_)) {
+            let mut next: u128 = 0;
+            let mut todo = row & inner;
+            while todo != 0 {
+                let j = todo.trailing_zeros() as usize;
+                todo &= todo - 1;
+                if x.overlaps(p[j]) {
+                    next |= if matches!(p[j], Tok::Star(_)) {
+                        1 << j
+                    } else {
+                        1 << (j + 1)
+                    };
+                }
+            }
+            row = next;
+            if row == 0 {
+                return false;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// [`intersects`] over the whole table, for two long sequences.
+fn intersects_by_table(u: &[Tok], p: &[Tok]) -> bool {
     let width = p.len() + 1;
     let mut reach = vec![false; (u.len() + 1) * width];
     reach[0] = true;
@@ -188,6 +283,47 @@ pub fn tail_may_span_separators(pattern: &str, service: Service) -> bool {
         .resource_types()
         .flat_map(|rt| rt.arn_patterns())
         .any(|other| matches!(continues(other, pattern), Some(b'/' | b':')))
+}
+
+/// [`tail_may_span_separators`] for every pattern of one service's resource types at once
+/// (`patterns` holds them all): each pattern is compared with the others once, as text where
+/// every placeholder is folded into one byte, instead of walking placeholders pair by pair.
+pub(crate) fn tails_may_span_separators(patterns: &[&str]) -> Vec<bool> {
+    let folded: Vec<Vec<u8>> = patterns.iter().map(|p| fold_placeholders(p)).collect();
+    patterns
+        .iter()
+        .zip(&folded)
+        .map(|(pattern, prefix)| {
+            pattern.ends_with('}')
+                && !folded.iter().any(|other| {
+                    let next = other
+                        .strip_prefix(prefix.as_slice())
+                        .and_then(|r| r.first());
+                    matches!(next, Some(b'/' | b':'))
+                })
+        })
+        .collect()
+}
+
+/// `pattern` with each `${...}` placeholder replaced by a NUL byte (which no pattern contains),
+/// so that [`continues`] becomes a plain prefix test.
+fn fold_placeholders(pattern: &str) -> Vec<u8> {
+    let b = pattern.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match placeholder_len(&b[i..]) {
+            Some(len) => {
+                out.push(0);
+                i += len;
+            }
+            None => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// If `longer` starts with `prefix` (treating any two placeholders as equal), the byte of
@@ -284,6 +420,74 @@ mod tests {
             p,
             false
         ));
+    }
+
+    #[test]
+    fn rows_and_table_agree() {
+        // Every pair of sequences of up to three tokens over a small alphabet.
+        let alphabet = [
+            Tok::Lit(b'a'),
+            Tok::Lit(b'/'),
+            Tok::One(Class::Any),
+            Tok::One(Class::Segment),
+            Tok::Star(Class::Any),
+            Tok::Star(Class::Segment),
+        ];
+        let mut seqs: Vec<Vec<Tok>> = vec![Vec::new()];
+        for len in 1..=3 {
+            let mut more = Vec::new();
+            for s in seqs.iter().filter(|s| s.len() == len - 1) {
+                for &t in &alphabet {
+                    let mut longer = s.clone();
+                    longer.push(t);
+                    more.push(longer);
+                }
+            }
+            seqs.extend(more);
+        }
+        let mut both = 0;
+        for u in &seqs {
+            for p in &seqs {
+                let expected = intersects_by_table(u, p);
+                assert_eq!(intersects_by_rows(u, p), expected, "{u:?} {p:?}");
+                assert_eq!(intersects(u, p), expected, "{u:?} {p:?}");
+                both += usize::from(expected);
+            }
+        }
+        // Both answers occur.
+        assert!(both > 0 && both < seqs.len() * seqs.len());
+        // Long sequences on both sides take the table.
+        let long = vec![Tok::Lit(b'a'); 200];
+        assert!(intersects(&long, &long));
+        assert!(!intersects(&long, &long[1..]));
+        let mut starry = long.clone();
+        starry[100] = Tok::Star(Class::Any);
+        assert!(intersects(&long, &starry));
+        assert!(intersects(&starry, &long[1..]));
+    }
+
+    #[test]
+    fn tails_in_bulk_agree_with_one_by_one() {
+        let catalog = crate::catalog::catalog();
+        let mut spanning = 0;
+        for service in catalog.services() {
+            let patterns: Vec<&str> = service
+                .resource_types()
+                .flat_map(|rt| rt.arn_patterns())
+                .collect();
+            let bulk = tails_may_span_separators(&patterns);
+            for (pattern, greedy) in patterns.iter().zip(bulk) {
+                // The bit-set rows of `intersects` always fit the catalog's patterns.
+                assert!(pattern_tokens(pattern, greedy).len() < 128, "{pattern}");
+                assert_eq!(
+                    greedy,
+                    tail_may_span_separators(pattern, service),
+                    "{pattern}"
+                );
+                spanning += usize::from(greedy);
+            }
+        }
+        assert!(spanning > 100);
     }
 
     #[test]

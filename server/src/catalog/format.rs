@@ -30,6 +30,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use super::index::{NameIndex, PatternList};
 use super::model::{
     ActionRec, ActionResourceRec, GlobalRec, KeyRec, LazyText, ResourceTypeRec, Run, ServiceRec,
     StringTable, Tables,
@@ -395,15 +396,38 @@ pub(crate) fn decode(artifact: &'static [u8]) -> Result<Tables, FormatError> {
             .binary_search_by(|&g| cmp_ignore_case(strings.get(globals[g as usize].name), name))
             .is_ok()
     };
-    let pattern_keys = keys
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| {
-            let name = strings.get(k.name);
-            name.contains("${") && !is_global(name)
-        })
-        .filter_map(|(i, _)| u32::try_from(i).ok())
-        .collect();
+    let pattern_keys = PatternList::build(
+        keys.iter()
+            .enumerate()
+            .map(|(i, k)| (strings.get(k.name), i))
+            .filter(|&(name, _)| name.contains("${") && !is_global(name))
+            .filter_map(|(name, i)| Some((name, u32::try_from(i).ok()?))),
+    );
+    let global_patterns = PatternList::build(
+        globals
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (strings.get(g.name), i))
+            .filter(|&(name, _)| name.contains("${"))
+            .filter_map(|(name, i)| Some((name, u32::try_from(i).ok()?))),
+    );
+
+    let service_names = NameIndex::build(
+        (0..len_u32(services.len())?).map(|i| (strings.get(services[i as usize].prefix), i)),
+    );
+    let action_names = NameIndex::build(
+        (0..len_u32(actions.len())?).map(|i| (strings.get(actions[i as usize].full_name), i)),
+    );
+    let key_names = NameIndex::build(
+        key_index
+            .iter()
+            .map(|&i| (strings.get(keys[i as usize].name), i)),
+    );
+    let global_names = NameIndex::build(
+        global_index
+            .iter()
+            .map(|&i| (strings.get(globals[i as usize].name), i)),
+    );
 
     Ok(Tables {
         strings,
@@ -422,8 +446,13 @@ pub(crate) fn decode(artifact: &'static [u8]) -> Result<Tables, FormatError> {
         deps,
         key_index,
         pattern_keys,
+        global_patterns,
         globals,
         global_index,
+        service_names,
+        action_names,
+        key_names,
+        global_names,
         meta,
     })
 }

@@ -6,6 +6,13 @@ pub(crate) fn has_wildcards(s: &str) -> bool {
     s.bytes().any(|c| c == b'*' || c == b'?')
 }
 
+/// The text of `pattern` before its first wildcard: what every match starts with (ignoring
+/// case), so [`super::Service::actions_starting_with`] narrows the search to those names.
+pub(crate) fn literal_head(pattern: &str) -> &str {
+    let end = pattern.find(['*', '?']).unwrap_or(pattern.len());
+    &pattern[..end]
+}
+
 /// Matches `text` against `pattern`, ignoring ASCII case. Linear in practice: the classic
 /// two-pointer algorithm that backtracks only to the last `*`. Works on bytes; `?` matches one
 /// byte, which is one character for the ASCII names in the catalog.

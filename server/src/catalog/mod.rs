@@ -62,6 +62,7 @@
 pub mod arn;
 pub mod format;
 mod glob;
+mod index;
 mod model;
 pub mod operators;
 mod suggest;
@@ -74,6 +75,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::LazyLock;
 
+pub(crate) use glob::literal_head;
+pub(crate) use index::hash_name;
 use model::Tables;
 pub use model::{Action, ActionResource, ConditionKey, GlobalKey, ResourceType, Service};
 
@@ -433,11 +436,21 @@ impl Catalog {
     /// The service with this prefix, ignoring case.
     pub fn service(&self, prefix: &str) -> Option<Service> {
         let t = self.t;
+        let is_it = |i: u32| {
+            t.str(t.services[i as usize].prefix)
+                .eq_ignore_ascii_case(prefix)
+        };
+        let search = || {
+            let i = t
+                .services
+                .binary_search_by(|s| cmp_ignore_case(t.str(s.prefix), prefix))
+                .ok()?;
+            Some(i as u32)
+        };
         let i = t
-            .services
-            .binary_search_by(|s| cmp_ignore_case(t.str(s.prefix), prefix))
-            .ok()?;
-        Some(Service { t, i: i as u32 })
+            .service_names
+            .find(index::hash_name(prefix), is_it, search)?;
+        Some(Service { t, i })
     }
 
     /// The action named `prefix:Name`, ignoring case. No wildcards (see [`Catalog::expand`]).
@@ -499,18 +512,20 @@ impl Catalog {
         if let Some(k) = self.service_key_exact(name) {
             return Some(KeyInfo::from_service(k, false));
         }
-        let global = self
-            .global_keys()
+        let t = self.t;
+        let global = t
+            .global_patterns
+            .candidates(name)
+            .map(|i| GlobalKey { t, i })
             .filter(|g| key_pattern_matches(g.name(), name))
             .max_by_key(|g| pattern_literal_len(g.name()));
         if let Some(g) = global {
             return Some(KeyInfo::from_global(g, true));
         }
-        let t = self.t;
         let best = t
             .pattern_keys
-            .iter()
-            .map(|&i| ConditionKey { t, i })
+            .candidates(name)
+            .map(|i| ConditionKey { t, i })
             .filter(|k| key_pattern_matches(k.name(), name))
             .fold(None::<ConditionKey>, |best, k| match best {
                 Some(b) if pattern_literal_len(b.name()) >= pattern_literal_len(k.name()) => {
@@ -527,14 +542,16 @@ impl Catalog {
     /// The global key with exactly this name (or pattern name), ignoring case.
     pub fn global_key(&self, name: &str) -> Option<GlobalKey> {
         let t = self.t;
-        let at = t
-            .global_index
-            .binary_search_by(|&i| cmp_ignore_case(t.str(t.globals[i as usize].name), name))
-            .ok()?;
-        Some(GlobalKey {
-            t,
-            i: t.global_index[at],
-        })
+        let is_it = |i: u32| t.str(t.globals[i as usize].name).eq_ignore_ascii_case(name);
+        let search = || {
+            let at = t
+                .global_index
+                .binary_search_by(|&i| cmp_ignore_case(t.str(t.globals[i as usize].name), name))
+                .ok()?;
+            Some(t.global_index[at])
+        };
+        let i = t.global_names.find(index::hash_name(name), is_it, search)?;
+        Some(GlobalKey { t, i })
     }
 
     /// The resource types, among those the given actions accept, that `arn` can denote. The
@@ -599,12 +616,16 @@ impl Catalog {
 
     fn service_key_exact(&self, name: &str) -> Option<ConditionKey> {
         let t = self.t;
-        let at = t
-            .key_index
-            .partition_point(|&i| cmp_ignore_case(t.str(t.keys[i as usize].name), name).is_lt());
-        let i = *t.key_index.get(at)?;
-        let k = ConditionKey { t, i };
-        k.name().eq_ignore_ascii_case(name).then_some(k)
+        let is_it = |i: u32| t.str(t.keys[i as usize].name).eq_ignore_ascii_case(name);
+        let search = || {
+            let at = t.key_index.partition_point(|&i| {
+                cmp_ignore_case(t.str(t.keys[i as usize].name), name).is_lt()
+            });
+            let i = *t.key_index.get(at)?;
+            is_it(i).then_some(i)
+        };
+        let i = t.key_names.find(index::hash_name(name), is_it, search)?;
+        Some(ConditionKey { t, i })
     }
 
     /// Keys whose name starts with `prefix` (ignoring case), from the name-ordered index.
@@ -668,7 +689,7 @@ fn expand_service(service: Service, action_pattern: &str, out: &mut Vec<Action>)
     }
     out.extend(
         service
-            .actions()
+            .actions_starting_with(glob::literal_head(action_pattern))
             .filter(|a| glob::matches_ignore_case(action_pattern, a.name())),
     );
 }
@@ -676,9 +697,19 @@ fn expand_service(service: Service, action_pattern: &str, out: &mut Vec<Action>)
 /// Compares two strings byte by byte after ASCII lowercasing: the order the generator sorts
 /// every table in.
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    cmp_bytes_ignore_case(a.as_bytes(), b.as_bytes())
+}
+
+/// [`cmp_ignore_case`] over bytes. A plain loop: every binary search of the catalog runs it,
+/// and it usually decides on the first byte or two.
+pub(crate) fn cmp_bytes_ignore_case(a: &[u8], b: &[u8]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
@@ -691,32 +722,34 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 /// placeholder standing for one or more characters), ignoring ASCII case. A pattern without
 /// placeholders never matches here (exact names are looked up separately).
 pub(crate) fn key_pattern_matches(pattern: &str, name: &str) -> bool {
-    if !pattern.contains("${") {
-        return false;
-    }
-    fill_pattern(pattern.as_bytes(), name.as_bytes())
+    fill_pattern(pattern.as_bytes(), name.as_bytes(), false)
 }
 
-fn fill_pattern(pattern: &[u8], name: &[u8]) -> bool {
-    match pattern.windows(2).position(|w| w == b"${") {
-        None => pattern.eq_ignore_ascii_case(name),
-        Some(open) => {
-            let (literal, rest) = pattern.split_at(open);
-            let Some(head) = name.get(..literal.len()) else {
+/// Whether `name` fills in `pattern`, comparing the literal text as it goes (most patterns
+/// differ from a name in their first bytes). `seen`: a placeholder came before, so a pattern
+/// that ends without one may still match.
+fn fill_pattern(pattern: &[u8], name: &[u8], seen: bool) -> bool {
+    let mut i = 0;
+    while i < pattern.len() {
+        if pattern[i] == b'$' && pattern.get(i + 1) == Some(&b'{') {
+            let Some(close) = pattern[i..].iter().position(|&c| c == b'}') else {
                 return false;
             };
-            if !head.eq_ignore_ascii_case(literal) {
-                return false;
-            }
-            let Some(close) = rest.iter().position(|&c| c == b'}') else {
-                return false;
-            };
-            let after = &rest[close + 1..];
-            let name = &name[literal.len()..];
+            let after = &pattern[i + close + 1..];
+            // The literal text before matched, so `name` has at least `i` bytes.
+            let rest = &name[i..];
             // The placeholder takes at least one character; try every split.
-            (1..=name.len()).any(|taken| fill_pattern(after, &name[taken..]))
+            return (1..=rest.len()).any(|taken| fill_pattern(after, &rest[taken..], true));
         }
+        if !name
+            .get(i)
+            .is_some_and(|c| c.eq_ignore_ascii_case(&pattern[i]))
+        {
+            return false;
+        }
+        i += 1;
     }
+    seen && i == name.len()
 }
 
 /// How many bytes of a key pattern are literal text: the more, the more specific the pattern.

@@ -13,7 +13,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::{AccessLevel, KeyType, cmp_ignore_case, key_pattern_matches};
+use super::index::{CaselessHash, NameIndex, PatternList};
+use super::{AccessLevel, KeyType, cmp_bytes_ignore_case, cmp_ignore_case, key_pattern_matches};
 
 /// A range of records in one of the tables.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -151,11 +152,19 @@ pub(crate) struct Tables {
     pub(crate) deps: Vec<u32>,
     /// Key ids ordered by lowercase name, then service.
     pub(crate) key_index: Vec<u32>,
-    /// Ids of keys whose name contains `${`.
-    pub(crate) pattern_keys: Vec<u32>,
+    /// Keys whose name contains `${` (leaving out the services' copies of global keys).
+    pub(crate) pattern_keys: PatternList,
+    /// Global keys whose name contains `${`, in table order.
+    pub(crate) global_patterns: PatternList,
     pub(crate) globals: Vec<GlobalRec>,
     /// Global ids ordered by lowercase name.
     pub(crate) global_index: Vec<u32>,
+    /// Hash indexes of service prefixes, action full names, key names (first in `key_index`
+    /// order among equal names) and global key names.
+    pub(crate) service_names: NameIndex,
+    pub(crate) action_names: NameIndex,
+    pub(crate) key_names: NameIndex,
+    pub(crate) global_names: NameIndex,
     pub(crate) meta: [u32; 3],
 }
 
@@ -176,9 +185,14 @@ pub(crate) static EMPTY_TABLES: Tables = Tables {
     key_refs: Vec::new(),
     deps: Vec::new(),
     key_index: Vec::new(),
-    pattern_keys: Vec::new(),
+    pattern_keys: PatternList::EMPTY,
+    global_patterns: PatternList::EMPTY,
     globals: Vec::new(),
     global_index: Vec::new(),
+    service_names: NameIndex::EMPTY,
+    action_names: NameIndex::EMPTY,
+    key_names: NameIndex::EMPTY,
+    global_names: NameIndex::EMPTY,
     meta: [0; 3],
 };
 
@@ -290,21 +304,64 @@ impl Service {
         handles(self.t, self.rec().keys, |t, i| ConditionKey { t, i })
     }
 
-    /// The action with this name (without the prefix), ignoring case.
-    pub fn action(&self, name: &str) -> Option<Action> {
+    /// Its actions whose name starts with `head` (ignoring case), in order: a contiguous run of
+    /// [`Service::actions`], whose start is found by binary search. Every action a pattern can
+    /// match is among those starting with the pattern's text before its first wildcard.
+    pub fn actions_starting_with<'h>(
+        &self,
+        head: &'h str,
+    ) -> impl Iterator<Item = Action> + use<'h> {
         let t = self.t;
         let run = self.rec().actions;
         let skip = self.prefix().len() + 1;
-        let found = t.actions[run.range()]
-            .binary_search_by(|a| {
-                let full = t.str(a.full_name);
-                cmp_ignore_case(full.get(skip..).unwrap_or(""), name)
+        let name = move |i: u32| {
+            let full = t.str(t.actions[i as usize].full_name).as_bytes();
+            full.get(skip..).unwrap_or(&[])
+        };
+        let head = head.as_bytes();
+        let start = run.start
+            + t.actions[run.range()].partition_point(|a| {
+                let full = t.str(a.full_name).as_bytes();
+                cmp_bytes_ignore_case(full.get(skip..).unwrap_or(&[]), head).is_lt()
+            }) as u32;
+        (start..run.start + run.len)
+            .take_while(move |&i| {
+                name(i)
+                    .get(..head.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(head))
             })
-            .ok()?;
-        Some(Action {
-            t,
-            i: run.start + found as u32,
-        })
+            .map(move |i| Action { t, i })
+    }
+
+    /// The action with this name (without the prefix), ignoring case.
+    pub fn action(&self, name: &str) -> Option<Action> {
+        let t = self.t;
+        let prefix = self.prefix();
+        let skip = prefix.len() + 1;
+        let hash = CaselessHash::new()
+            .write(prefix.as_bytes())
+            .write(b":")
+            .write(name.as_bytes())
+            .finish();
+        let is_it = |i: u32| {
+            let a = &t.actions[i as usize];
+            let full = t.str(a.full_name).as_bytes();
+            a.service == self.i
+                && full.len() == skip + name.len()
+                && full[skip..].eq_ignore_ascii_case(name.as_bytes())
+        };
+        let search = || {
+            let run = self.rec().actions;
+            let found = t.actions[run.range()]
+                .binary_search_by(|a| {
+                    let full = t.str(a.full_name).as_bytes();
+                    cmp_bytes_ignore_case(full.get(skip..).unwrap_or(&[]), name.as_bytes())
+                })
+                .ok()?;
+            Some(run.start + found as u32)
+        };
+        let i = t.action_names.find(hash, is_it, search)?;
+        Some(Action { t, i })
     }
 
     /// The resource type with this name, ignoring case.
@@ -334,6 +391,13 @@ impl Service {
     }
 }
 
+/// Where the first `:` of a short name is. A byte loop: `str::split_once` sets up a searcher
+/// that costs more than the scan for names this short, and rules take action names apart in
+/// their inner loops.
+pub(crate) fn colon(name: &str) -> Option<usize> {
+    name.bytes().position(|b| b == b':')
+}
+
 impl Action {
     /// `prefix:Name` in canonical casing, e.g. `s3:GetObject`.
     pub fn full_name(&self) -> &'static str {
@@ -343,13 +407,13 @@ impl Action {
     /// The name without the prefix, e.g. `GetObject`.
     pub fn name(&self) -> &'static str {
         let full = self.full_name();
-        full.split_once(':').map_or(full, |(_, name)| name)
+        colon(full).map_or(full, |at| &full[at + 1..])
     }
 
     /// The service prefix, e.g. `s3`.
     pub fn service_prefix(&self) -> &'static str {
         let full = self.full_name();
-        full.split_once(':').map_or("", |(prefix, _)| prefix)
+        colon(full).map_or("", |at| &full[..at])
     }
 
     /// The service it belongs to.

@@ -311,11 +311,28 @@ pub const BASE_OPERATORS: &[BaseOperator] = &[
     ),
 ];
 
+/// The length of each base operator's name, in [`BASE_OPERATORS`] order: a compact first test
+/// for [`base_operator`], which every condition rule runs on every operator.
+const NAME_LENGTHS: [usize; BASE_OPERATORS.len()] = {
+    let mut lengths = [0; BASE_OPERATORS.len()];
+    let mut i = 0;
+    while i < lengths.len() {
+        lengths[i] = BASE_OPERATORS[i].name.len();
+        i += 1;
+    }
+    lengths
+};
+
 /// The base operator with this name, ignoring ASCII case.
 pub fn base_operator(name: &str) -> Option<&'static BaseOperator> {
-    BASE_OPERATORS
+    NAME_LENGTHS
         .iter()
-        .find(|b| b.name.eq_ignore_ascii_case(name))
+        .zip(BASE_OPERATORS)
+        .find(|&(&len, b)| {
+            // The exact spelling (a plain comparison) is the usual case.
+            len == name.len() && (b.name == name || b.name.eq_ignore_ascii_case(name))
+        })
+        .map(|(_, b)| b)
 }
 
 /// Something about a parsed operator that IAM rejects or that cannot work as written.
@@ -414,7 +431,8 @@ pub fn operator(name: &str) -> Option<OperatorInfo> {
     let mut exact_case = true;
     let mut rest = name;
     let mut qualifier = None;
-    if let Some((head, tail)) = name.split_once(':') {
+    if let Some(at) = super::model::colon(name) {
+        let (head, tail) = (&name[..at], &name[at + 1..]);
         let q = [SetQualifier::ForAllValues, SetQualifier::ForAnyValue]
             .into_iter()
             .find(|q| q.as_str().eq_ignore_ascii_case(head))?;

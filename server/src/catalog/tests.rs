@@ -477,3 +477,35 @@ fn empty_catalog_answers_nothing_without_panicking() {
     );
     assert_eq!(c.version().package, "");
 }
+
+#[test]
+fn actions_starting_with_is_the_run_of_names_with_that_head() {
+    let c = cat();
+    for prefix in ["s3", "ec2", "iam", "kms"] {
+        let service = c.service(prefix).expect("service");
+        for head in [
+            "",
+            "Get",
+            "get",
+            "DESCRIBE",
+            "Describe",
+            "PutBucket",
+            "Zz",
+            "a",
+        ] {
+            let found: Vec<Action> = service.actions_starting_with(head).collect();
+            let expected: Vec<Action> = service
+                .actions()
+                .filter(|a| {
+                    a.name()
+                        .get(..head.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(head))
+                })
+                .collect();
+            assert_eq!(found, expected, "{prefix}:{head}");
+        }
+    }
+    let s3 = c.service("s3").expect("s3");
+    assert_eq!(s3.actions_starting_with("").count(), s3.actions().len());
+    assert!(s3.actions_starting_with("Get").count() > 10);
+}

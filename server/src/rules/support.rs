@@ -129,6 +129,38 @@ pub fn statement_actions(catalog: &Catalog, statement: &Statement<'_>) -> Vec<Ac
     out
 }
 
+/// A name compared ignoring ASCII case, as IAM compares actions, without allocating a lowercase
+/// copy: equality, order (the catalog's order) and hash all fold case, so it can key a
+/// `HashSet`, `HashMap` or `BTreeSet`.
+#[derive(Clone, Copy, Debug)]
+pub struct Caseless<'a>(pub &'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl PartialOrd for Caseless<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Caseless<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        crate::catalog::cmp_ignore_case(self.0, other.0)
+    }
+}
+
+impl std::hash::Hash for Caseless<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(crate::catalog::hash_name(self.0));
+    }
+}
+
 /// The span of the string's content (inside the quotes): where a replacement goes.
 pub fn content_span(s: &Str<'_>) -> crate::syntax::Span {
     s.content
@@ -167,6 +199,29 @@ mod tests {
             parse_instant("2024-02-29"),
             Some(days_from_civil(2024, 2, 29) * 86_400)
         );
+    }
+
+    #[test]
+    fn caseless_names_fold_case_everywhere() {
+        use std::collections::{BTreeSet, HashSet};
+        let names = [
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "s3:getobject",
+            "s3:Get*",
+            "ec2:Run",
+        ];
+        let hashed: HashSet<Caseless> = names.iter().map(|n| Caseless(n)).collect();
+        let ordered: BTreeSet<Caseless> = names.iter().map(|n| Caseless(n)).collect();
+        assert_eq!(hashed.len(), 3);
+        assert_eq!(ordered.len(), 3);
+        let order: Vec<&str> = ordered
+            .iter()
+            .map(|c| c.0.split(':').next().unwrap_or(""))
+            .collect();
+        assert_eq!(order, ["ec2", "s3", "s3"]);
+        assert!(Caseless("s3:Get*") < Caseless("S3:GETOBJECT"));
+        assert_ne!(Caseless("s3:GetObject"), Caseless("s3:GetObjects"));
     }
 
     #[test]

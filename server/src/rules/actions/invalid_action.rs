@@ -33,7 +33,7 @@
 //! ```
 
 use super::{edit_distance, has_wildcards, json_safe, split_action, wildcard_match};
-use crate::catalog::Service;
+use crate::catalog::{Service, literal_head};
 use crate::rules::{Category, Context, Diag, Fix, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -83,7 +83,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                 )
             } else if has_wildcards(name) {
                 if service
-                    .actions()
+                    .actions_starting_with(literal_head(name))
                     .any(|a| wildcard_match(name, a.name(), true))
                 {
                     continue;

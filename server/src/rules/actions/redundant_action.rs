@@ -33,6 +33,7 @@
 
 use super::{has_wildcards, pattern_covers, remove_item_fix, split_action};
 use crate::policy::{Field, StrList};
+use crate::rules::support::Caseless;
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 use std::collections::{HashMap, HashSet};
 
@@ -70,28 +71,27 @@ fn check_list(field: &Field<'_, StrList<'_>>, statement: usize, out: &mut Vec<Di
     }
     // Wildcards by the service they belong to (lowercase), and those with a wildcard in the
     // service part, which may cover anything.
-    let mut by_service: HashMap<String, Vec<(usize, &str)>> = HashMap::new();
+    let mut by_service: HashMap<Caseless<'_>, Vec<(usize, &str)>> = HashMap::new();
     let mut any_service: Vec<(usize, &str)> = Vec::new();
     for &(i, v) in &items {
         if !has_wildcards(v) {
             continue;
         }
         match split_action(v) {
-            Some((prefix, _)) if !has_wildcards(prefix) => by_service
-                .entry(prefix.to_ascii_lowercase())
-                .or_default()
-                .push((i, v)),
+            Some((prefix, _)) if !has_wildcards(prefix) => {
+                by_service.entry(Caseless(prefix)).or_default().push((i, v))
+            }
             _ => any_service.push((i, v)),
         }
     }
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<Caseless<'_>> = HashSet::with_capacity(items.len());
     for &(i, value) in &items {
         let Some(Ok(s)) = list.items.get(i) else {
             continue;
         };
-        let lower = value.to_ascii_lowercase();
-        let prefix = lower.split_once(':').map_or("", |(p, _)| p);
-        let same_service = by_service.get(prefix).map_or(&[][..], Vec::as_slice);
+        let name = Caseless(value);
+        let prefix = Caseless(split_action(value).map_or("", |(p, _)| p));
+        let same_service = by_service.get(&prefix).map_or(&[][..], Vec::as_slice);
         let covering = same_service
             .iter()
             .chain(&any_service)
@@ -102,13 +102,13 @@ fn check_list(field: &Field<'_, StrList<'_>>, statement: usize, out: &mut Vec<Di
                 // Two patterns that cover each other: only the later one is redundant.
                 && (j < i || !pattern_covers(value, outer, true))
             });
-        let message = if seen.contains(&lower) {
+        let message = if seen.contains(&name) {
             format!("`{value}` is listed twice in this {element}; remove the repeat")
         } else if let Some((_, by)) = covering {
-            seen.insert(lower);
+            seen.insert(name);
             format!("`{value}` is already covered by `{by}` in this {element}; remove it")
         } else {
-            seen.insert(lower);
+            seen.insert(name);
             continue;
         };
         let mut diag = Diag::new(s.span, message).in_statement(statement);

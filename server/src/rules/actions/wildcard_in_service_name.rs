@@ -68,7 +68,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             };
             // A truncated ARN whose service field is the final wildcard (`arn:aws:*`) says
             // nothing about services in particular; only a complete header is flagged.
-            if arn.fields.len() < 6 || !has_wildcards(service.text) || service.text.contains("${") {
+            if arn.fields().len() < 6 || !has_wildcards(service.text) || service.text.contains("${")
+            {
                 continue;
             }
             let span = value_sub_span(cx, s, service.start, service.end());

@@ -420,10 +420,13 @@ pub(crate) fn key_is_documented(key: &str) -> bool {
 /// Whether the reference data lists `key` for `action` (directly or through its resource
 /// types), including keys written with a literal placeholder. Global keys are not considered.
 pub(crate) fn action_supports(action: &catalog::Action, key: &str) -> bool {
-    action.documents_key(key)
-        || action
-            .all_condition_keys()
-            .any(|k| loose_pattern_matches(k.name(), key))
+    // `Action::documents_key` and the loose placeholders, in one pass over the keys.
+    action.all_condition_keys().any(|k| {
+        let name = k.name();
+        name.eq_ignore_ascii_case(key)
+            || catalog::key_pattern_matches(name, key)
+            || loose_pattern_matches(name, key)
+    })
 }
 
 /// The actions of a statement's `Action`, when every entry names at least one known action and

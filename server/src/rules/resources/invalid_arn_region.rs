@@ -59,7 +59,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                 continue;
             };
             // The region of a truncated ARN may still be being typed.
-            if arn.fields.len() < 5 {
+            if arn.fields().len() < 5 {
                 continue;
             }
             let r = region.text;

@@ -54,7 +54,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                 continue;
             };
             // `arn:aws` typed so far, or a truncated `arn:*`: nothing to say yet.
-            if arn.fields.len() < 3 {
+            if arn.fields().len() < 3 {
                 continue;
             }
             let Some(partition) = arn.field(1) else {

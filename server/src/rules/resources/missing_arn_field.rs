@@ -70,7 +70,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             }
             // `arn:aws:s3:*`: a final wildcard stands for the rest. (`arn:aws:s3:b/*` has a
             // resource part in the wrong place: that one is reported.)
-            let last = arn.fields.last().map_or("", |f| f.text);
+            let last = arn.fields().last().map_or("", |f| f.text);
             if (last.contains('*') && !last.contains('/')) || !s.terminated {
                 continue;
             }
@@ -79,7 +79,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                 format!(
                     "`{}` has {} of the 6 ARN fields (arn:partition:service:region:account:resource); a field left empty still needs its colon",
                     s.value,
-                    arn.fields.len()
+                    arn.fields().len()
                 ),
             )
             .in_statement(st.index);
@@ -100,7 +100,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
 /// `arn:aws:s3:name` → `arn:aws:s3:::name`, when every ARN format of the service that the
 /// resource part fits has neither region nor account.
 fn restore_colons(arn: &super::Arn<'_>) -> Option<String> {
-    if arn.fields.len() != 4 {
+    if arn.fields().len() != 4 {
         return None;
     }
     let service = arn.field(2)?.text;

@@ -5,7 +5,8 @@
 //! the partition and region lists.
 
 use super::Rule;
-use crate::catalog::{self, ResourceType, arn};
+use crate::catalog::arn::{self, Class, Tok};
+use crate::catalog::{self, ResourceType};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -68,21 +69,33 @@ pub(crate) fn is_dynamic(text: &str) -> bool {
 }
 
 /// An ARN split into its fields: `arn`, partition, service, region, account, resource. Fewer
-/// than six when colons are missing; the resource field keeps any further colons.
+/// than six when colons are missing; the resource field keeps any further colons. Held inline
+/// (every resource rule splits every ARN, on every keystroke).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Arn<'a> {
-    pub fields: Vec<ArnField<'a>>,
+    fields: [ArnField<'a>; 6],
+    len: usize,
 }
 
 impl<'a> Arn<'a> {
+    /// The fields found, in order.
+    pub fn fields(&self) -> &[ArnField<'a>] {
+        &self.fields[..self.len]
+    }
+
     /// Field `i` (0 is `arn`, 1 partition, 2 service, 3 region, 4 account, 5 resource).
     pub fn field(&self, i: usize) -> Option<ArnField<'a>> {
-        self.fields.get(i).copied()
+        self.fields().get(i).copied()
     }
 
     /// True with all six fields.
     pub fn complete(&self) -> bool {
-        self.fields.len() == 6
+        self.len == 6
+    }
+
+    fn push(&mut self, text: &'a str, start: usize) {
+        self.fields[self.len] = ArnField { text, start };
+        self.len += 1;
     }
 }
 
@@ -93,10 +106,14 @@ pub(crate) fn split_arn(value: &str) -> Option<Arn<'_>> {
         return None;
     }
     let b = value.as_bytes();
-    let mut fields = Vec::with_capacity(6);
+    let empty = ArnField { text: "", start: 0 };
+    let mut arn = Arn {
+        fields: [empty; 6],
+        len: 0,
+    };
     let mut start = 0;
     let mut i = 0;
-    while i < b.len() && fields.len() < 5 {
+    while i < b.len() && arn.len < 5 {
         if b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
             match b[i..].iter().position(|&c| c == b'}') {
                 Some(close) => {
@@ -107,19 +124,13 @@ pub(crate) fn split_arn(value: &str) -> Option<Arn<'_>> {
             }
         }
         if b[i] == b':' {
-            fields.push(ArnField {
-                text: &value[start..i],
-                start,
-            });
+            arn.push(&value[start..i], start);
             start = i + 1;
         }
         i += 1;
     }
-    fields.push(ArnField {
-        text: &value[start..],
-        start,
-    });
-    Some(Arn { fields })
+    arn.push(&value[start..], start);
+    Some(arn)
 }
 
 /// One published ARN pattern, indexed by the service its third field names.
@@ -135,8 +146,6 @@ pub(crate) struct PatternInfo {
     pub account: &'static str,
     /// The resource part of the pattern.
     pub resource: &'static str,
-    /// Whether the last placeholder may span `/` and `:` (see [`catalog::arn`]).
-    pub greedy: bool,
     /// The resource part as a glob, every placeholder standing for any run of characters:
     /// what a resource part must look like at the least, whatever the placeholders hold.
     pub skeleton: Vec<Tok>,
@@ -148,6 +157,9 @@ pub(crate) struct PatternInfo {
     /// accepts: some placeholder is not the pattern's last, or is last but may not span
     /// separators.
     needs_strict: bool,
+    /// The whole pattern as tokens with those semantics (the last placeholder spanning
+    /// separators as [`catalog::arn`] decides), when `needs_strict`.
+    strict_tokens: Vec<Tok>,
 }
 
 impl PatternInfo {
@@ -170,12 +182,26 @@ impl PatternInfo {
     /// fits with the catalog's placeholder semantics, where a placeholder holds no `/` or `:`
     /// unless it ends the pattern and may span them (so `arn:aws:s3:::b/*` is an object and not
     /// a bucket). For warnings that need the distinction.
+    #[cfg(test)]
     pub fn resource_fits_strictly(&self, service: &str, resource: &str) -> bool {
-        if !self.needs_strict {
-            return true;
-        }
-        let probe = format!("arn:*:{service}:*:*:{resource}");
-        arn::matches(&probe, self.pattern, self.greedy)
+        self.fits_strictly(&StrictProbe::new(service, resource))
+    }
+
+    /// [`PatternInfo::resource_fits_strictly`] for a prepared resource part.
+    pub fn fits_strictly(&self, probe: &StrictProbe) -> bool {
+        !self.needs_strict || arn::intersects(&probe.0, &self.strict_tokens)
+    }
+}
+
+/// A policy ARN's resource part as the strict reading sees it (`arn:*:SERVICE:*:*:RESOURCE`),
+/// tokenized once for all the patterns it is compared with.
+pub(crate) struct StrictProbe(Vec<Tok>);
+
+impl StrictProbe {
+    pub fn new(service: &str, resource: &str) -> StrictProbe {
+        StrictProbe(arn::policy_tokens(&format!(
+            "arn:*:{service}:*:*:{resource}"
+        )))
     }
 }
 
@@ -202,27 +228,22 @@ impl<'a> Probe<'a> {
     }
 
     /// Cheap pre-check: the literal beginning and end of the resource part must agree with a
-    /// pattern's literal head and tail as far as both go.
+    /// pattern's literal head and tail as far as both go. Byte loops rather than slice
+    /// comparisons: they run for every pattern of the service and usually stop at the first
+    /// byte.
     fn ends_compatible(&self, head: &str, tail: &str) -> bool {
-        let n = self.head.len().min(head.len());
-        if self.head.as_bytes()[..n] != head.as_bytes()[..n] {
-            return false;
-        }
-        let m = self.tail.len().min(tail.len());
-        self.tail.as_bytes()[self.tail.len() - m..] == tail.as_bytes()[tail.len() - m..]
+        let same = |(a, b): (&u8, &u8)| a == b;
+        self.head.as_bytes().iter().zip(head.as_bytes()).all(same)
+            && (self.tail.as_bytes().iter().rev())
+                .zip(tail.as_bytes().iter().rev())
+                .all(same)
     }
 }
 
-/// One token of a glob over an ARN part.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Tok {
-    /// Exactly this byte.
-    Lit(u8),
-    /// Any one character.
-    One,
-    /// Any run of characters, also none.
-    Star,
-}
+/// Any one character, in a glob.
+const ONE: Tok = Tok::One(Class::Any);
+/// Any run of characters, also none, in a glob.
+const STAR: Tok = Tok::Star(Class::Any);
 
 /// A policy's ARN part as a glob: `*` any run, `?` one character, a policy variable any run
 /// (its value is unknown), `${*}` `${?}` `${$}` the literal character.
@@ -232,13 +253,13 @@ pub(crate) fn policy_glob(s: &str) -> Vec<Tok> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'*' => out.push(Tok::Star),
-            b'?' => out.push(Tok::One),
+            b'*' => out.push(STAR),
+            b'?' => out.push(ONE),
             b'$' if b.get(i + 1) == Some(&b'{') => {
                 if let Some(close) = b[i + 2..].iter().position(|&c| c == b'}') {
                     match &b[i + 2..i + 2 + close] {
                         [c @ (b'*' | b'?' | b'$')] => out.push(Tok::Lit(*c)),
-                        _ => out.push(Tok::Star),
+                        _ => out.push(STAR),
                     }
                     i += close + 3;
                     continue;
@@ -262,15 +283,11 @@ fn skeleton_glob(s: &str) -> Vec<Tok> {
             && b.get(i + 1) == Some(&b'{')
             && let Some(close) = b[i..].iter().position(|&c| c == b'}')
         {
-            out.push(Tok::Star);
+            out.push(STAR);
             i += close + 1;
             continue;
         }
-        out.push(if b[i] == b'*' {
-            Tok::Star
-        } else {
-            Tok::Lit(b[i])
-        });
+        out.push(if b[i] == b'*' { STAR } else { Tok::Lit(b[i]) });
         i += 1;
     }
     out
@@ -278,47 +295,7 @@ fn skeleton_glob(s: &str) -> Vec<Tok> {
 
 /// Whether some text matches both globs (case-sensitive).
 pub(crate) fn globs_intersect(a: &[Tok], b: &[Tok]) -> bool {
-    if a == [Tok::Star] || b == [Tok::Star] {
-        return true;
-    }
-    // reach[i][j]: the first i tokens of `a` and the first j of `b` can match the same text.
-    // Plain `while` loops: this runs for every ARN, and range iterators are slow in debug
-    // builds (tests).
-    let width = b.len() + 1;
-    let mut reach = vec![false; (a.len() + 1) * width];
-    reach[0] = true;
-    let mut i = 0;
-    while i <= a.len() {
-        let mut j = 0;
-        while j <= b.len() {
-            if reach[i * width + j] {
-                if i == a.len() && j == b.len() {
-                    return true;
-                }
-                let (x, y) = (a.get(i).copied(), b.get(j).copied());
-                if x == Some(Tok::Star) {
-                    reach[(i + 1) * width + j] = true;
-                }
-                if y == Some(Tok::Star) {
-                    reach[i * width + j + 1] = true;
-                }
-                if let (Some(x), Some(y)) = (x, y) {
-                    let overlap = match (x, y) {
-                        (Tok::Lit(p), Tok::Lit(q)) => p == q,
-                        _ => true,
-                    };
-                    let ni = if x == Tok::Star { i } else { i + 1 };
-                    let nj = if y == Tok::Star { j } else { j + 1 };
-                    if overlap && (ni, nj) != (i, j) {
-                        reach[ni * width + nj] = true;
-                    }
-                }
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    false
+    arn::intersects(a, b)
 }
 
 /// Whether a field is always, never, or sometimes filled in a service's ARN formats.
@@ -367,8 +344,14 @@ pub(crate) struct ServiceArns {
 
 static SERVICES: LazyLock<HashMap<&'static str, ServiceArns>> = LazyLock::new(|| {
     let mut patterns: HashMap<&'static str, Vec<PatternInfo>> = HashMap::new();
-    for rt in catalog::catalog().resource_types() {
-        for pattern in rt.arn_patterns() {
+    for service in catalog::catalog().services() {
+        let own: Vec<(ResourceType, &'static str)> = service
+            .resource_types()
+            .flat_map(|rt| rt.arn_patterns().map(move |p| (rt, p)))
+            .collect();
+        let texts: Vec<&str> = own.iter().map(|&(_, p)| p).collect();
+        let tails = arn::tails_may_span_separators(&texts);
+        for ((rt, pattern), greedy) in own.into_iter().zip(tails) {
             let Some(parts) = split_arn(pattern) else {
                 continue;
             };
@@ -383,7 +366,6 @@ static SERVICES: LazyLock<HashMap<&'static str, ServiceArns>> = LazyLock::new(||
                 None => 0,
             };
             let placeholders = resource.matches("${").count();
-            let greedy = arn::tail_may_span_separators(pattern, rt.service());
             let needs_strict =
                 placeholders > 1 || (placeholders == 1 && !(resource.ends_with('}') && greedy));
             patterns.entry(f(2)).or_default().push(PatternInfo {
@@ -392,8 +374,12 @@ static SERVICES: LazyLock<HashMap<&'static str, ServiceArns>> = LazyLock::new(||
                 region: f(3),
                 account: f(4),
                 resource,
-                greedy,
                 needs_strict,
+                strict_tokens: if needs_strict {
+                    arn::pattern_tokens(pattern, greedy)
+                } else {
+                    Vec::new()
+                },
                 skeleton: skeleton_glob(resource),
                 head: &resource[..head_end],
                 tail: &resource[tail_start..],
@@ -594,7 +580,7 @@ mod tests {
     #[test]
     fn splits_arns_with_variables() {
         let arn = split_arn("arn:aws:kms:*:${aws:PrincipalAccount}:key/*").unwrap();
-        let texts: Vec<&str> = arn.fields.iter().map(|f| f.text).collect();
+        let texts: Vec<&str> = arn.fields().iter().map(|f| f.text).collect();
         assert_eq!(
             texts,
             ["arn", "aws", "kms", "*", "${aws:PrincipalAccount}", "key/*"]
@@ -603,13 +589,13 @@ mod tests {
         let arn = split_arn("arn:aws:logs:*:*:log-group:/aws/x:*").unwrap();
         assert_eq!(arn.field(5).unwrap().text, "log-group:/aws/x:*");
         let arn = split_arn("arn:aws:s3").unwrap();
-        assert_eq!(arn.fields.len(), 3);
+        assert_eq!(arn.fields().len(), 3);
         assert!(!arn.complete());
         assert!(split_arn("ARN:aws:s3:::b").is_none());
         assert!(split_arn("*").is_none());
         // An unclosed variable: the rest is one field.
         let arn = split_arn("arn:aws:${oops").unwrap();
-        assert_eq!(arn.fields.len(), 3);
+        assert_eq!(arn.fields().len(), 3);
     }
 
     #[test]
@@ -651,13 +637,7 @@ mod tests {
         assert!(group.resource_fits("log-group:/aws/lambda/*"));
         assert_eq!(
             skeleton_glob("a/${B}:*"),
-            [
-                Tok::Lit(b'a'),
-                Tok::Lit(b'/'),
-                Tok::Star,
-                Tok::Lit(b':'),
-                Tok::Star
-            ]
+            [Tok::Lit(b'a'), Tok::Lit(b'/'), STAR, Tok::Lit(b':'), STAR]
         );
     }
 

@@ -36,7 +36,7 @@
 //! }
 //! ```
 
-use super::split_arn;
+use super::{Arn, split_arn};
 use crate::policy::{Field, StrList};
 use crate::rules::actions::{has_wildcards, pattern_covers, remove_item_fix};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
@@ -64,34 +64,36 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
 fn check_list(field: &Field<'_, StrList<'_>>, statement: usize, out: &mut Vec<Diag>) {
     let Some(list) = field.ok() else { return };
     let element = field.key.name;
-    let items: Vec<(usize, &str)> = list
+    let items: Vec<(usize, Entry<'_>)> = list
         .items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| item.as_ref().ok().map(|s| (i, s.value)))
+        .filter_map(|(i, item)| item.as_ref().ok().map(|s| (i, Entry::new(s.value))))
         .collect();
     if items.len() < 2 {
         return;
     }
-    let wildcards: Vec<(usize, &str)> = items
+    let wildcards: Vec<&(usize, Entry<'_>)> = items
         .iter()
-        .copied()
-        .filter(|(_, v)| has_wildcards(v))
+        .filter(|(_, e)| has_wildcards(e.value))
         .collect();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for &(i, value) in &items {
+    let mut seen: std::collections::HashSet<&str> =
+        std::collections::HashSet::with_capacity(items.len());
+    for (i, entry) in &items {
+        let (i, value) = (*i, entry.value);
         let Some(Ok(s)) = list.items.get(i) else {
             continue;
         };
         let message = if !seen.insert(value) {
             format!("`{value}` is listed twice in this {element}; remove the repeat")
-        } else if let Some((_, by)) = wildcards.iter().find(|&&(j, outer)| {
-            j != i
-                && outer != value
-                && arn_covers(outer, value)
+        } else if let Some((_, by)) = wildcards.iter().find(|(j, outer)| {
+            *j != i
+                && outer.value != value
+                && outer.covers(entry)
                 // Two entries that cover each other: only the later one is redundant.
-                && (j < i || !arn_covers(value, outer))
+                && (*j < i || !entry.covers(outer))
         }) {
+            let by = by.value;
             format!("`{value}` is already covered by `{by}` in this {element}; remove it")
         } else {
             continue;
@@ -104,35 +106,48 @@ fn check_list(field: &Field<'_, StrList<'_>>, statement: usize, out: &mut Vec<Di
     }
 }
 
-/// Whether every resource `inner` can match is matched by `outer` (sound, not complete).
-fn arn_covers(outer: &str, inner: &str) -> bool {
-    if outer == "*" {
-        return true;
+/// A `Resource` entry, split once for the comparisons with every other entry.
+struct Entry<'a> {
+    value: &'a str,
+    /// The six fields, for a complete ARN. `None` also when the entry holds `${*}`, `${?}` or
+    /// `${$}`: those stand for literal characters, so such entries are compared only as whole
+    /// strings.
+    arn: Option<Arn<'a>>,
+}
+
+impl<'a> Entry<'a> {
+    fn new(value: &'a str) -> Entry<'a> {
+        let literal_escape = ["${*}", "${?}", "${$}"].iter().any(|e| value.contains(e));
+        let arn = split_arn(value).filter(|a| a.complete() && !literal_escape);
+        Entry { value, arn }
     }
-    // `${*}`, `${?}` and `${$}` stand for literal characters: compare such entries only as
-    // whole strings.
-    let literal_escape = |s: &str| s.contains("${*}") || s.contains("${?}") || s.contains("${$}");
-    if literal_escape(outer) || literal_escape(inner) {
-        return false;
+
+    /// Whether every resource `inner` can match is matched by this entry (sound, not complete).
+    fn covers(&self, inner: &Entry<'_>) -> bool {
+        if self.value == "*" {
+            return true;
+        }
+        match (&self.arn, &inner.arn) {
+            (Some(o), Some(i)) => o
+                .fields()
+                .iter()
+                .zip(i.fields())
+                .all(|(a, b)| pattern_covers(a.text, b.text, false)),
+            _ => false,
+        }
     }
-    let (Some(o), Some(i)) = (split_arn(outer), split_arn(inner)) else {
-        return false;
-    };
-    if !o.complete() || !i.complete() {
-        return false;
-    }
-    o.fields
-        .iter()
-        .zip(&i.fields)
-        .all(|(a, b)| pattern_covers(a.text, b.text, false))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::arn_covers;
+    use super::Entry;
     use crate::policy::PolicyKind;
     use crate::rules::Fix;
     use crate::rules::testing::{render, run, run_rule};
+
+    fn arn_covers(outer: &str, inner: &str) -> bool {
+        Entry::new(outer).covers(&Entry::new(inner))
+    }
 
     const NAME: &str = "redundant-resource";
 

@@ -37,8 +37,8 @@
 //! }
 //! ```
 
-use super::{PatternInfo, describe_types, fitting_patterns, split_arn};
-use crate::catalog::{AccessLevel, Action};
+use super::{PatternInfo, StrictProbe, describe_types, fitting_patterns, split_arn};
+use crate::catalog::{AccessLevel, Action, literal_head};
 use crate::policy::Str;
 use crate::rules::actions::{has_wildcards, split_action, wildcard_match};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
@@ -89,7 +89,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         for c in &arns {
             // Used by some action if a used format fits under the catalog's finer reading (a
             // bucket ARN is not an object ARN); a mismatch if some other format does.
-            let fits = |k: &usize| c.fitting[*k].resource_fits_strictly(c.service, c.resource);
+            let probe = StrictProbe::new(c.service, c.resource);
+            let fits = |k: &usize| c.fitting[*k].fits_strictly(&probe);
             let (used, unused): (Vec<usize>, Vec<usize>) =
                 (0..c.fitting.len()).partition(|&k| c.used[k]);
             if used.iter().any(fits) || !unused.iter().any(fits) {
@@ -187,7 +188,7 @@ fn mark_used(
         } else {
             let (mut matched, mut typed) = (false, false);
             for action in service
-                .actions()
+                .actions_starting_with(literal_head(name))
                 .filter(|x| wildcard_match(name, x.name(), true))
             {
                 matched = true;

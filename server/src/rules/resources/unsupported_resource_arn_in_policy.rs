@@ -73,7 +73,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             let Some(service) = arn.field(2) else {
                 continue;
             };
-            if service.is_dynamic() || service.text == own || arn.fields.len() < 3 {
+            if service.is_dynamic() || service.text == own || arn.fields().len() < 3 {
                 continue;
             }
             // An ARN the policy's service has a resource type for (ssm's EC2 instances).

@@ -42,6 +42,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::policy::{Condition, Field, Principal, Scalar, Statement, StrList};
 use crate::rules::structure::{opening, remove_fix, statement_label};
+use crate::rules::support::Caseless;
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -62,55 +63,28 @@ struct Rest<'a> {
     effect: &'a str,
     principal: Option<PrincipalCanon<'a>>,
     not_principal: Option<PrincipalCanon<'a>>,
-    resource: Option<BTreeSet<&'a str>>,
-    not_resource: Option<BTreeSet<&'a str>>,
+    resource: Option<Vec<&'a str>>,
+    not_resource: Option<Vec<&'a str>>,
     condition: Option<ConditionCanon<'a>>,
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 enum PrincipalCanon<'a> {
     Str(&'a str),
-    Map(BTreeMap<&'a str, BTreeSet<&'a str>>),
+    Map(BTreeMap<&'a str, Vec<&'a str>>),
 }
 
 /// Operator → key → values, each value with its JSON type (`true` and `"true"` kept apart).
 type ConditionCanon<'a> = BTreeMap<&'a str, BTreeMap<&'a str, BTreeSet<(u8, &'a str)>>>;
 
-/// An action name or pattern, compared ignoring ASCII case (as IAM compares actions) without
-/// allocating a lowercase copy.
-#[derive(Clone, Copy, Debug)]
-struct Caseless<'a>(&'a str);
-
-impl PartialEq for Caseless<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.eq_ignore_ascii_case(other.0)
-    }
-}
-
-impl Eq for Caseless<'_> {}
-
-impl PartialOrd for Caseless<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Caseless<'_> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let a = self.0.bytes().map(|b| b.to_ascii_lowercase());
-        let b = other.0.bytes().map(|b| b.to_ascii_lowercase());
-        a.cmp(b)
-    }
-}
-
 /// The actions of a statement, ready for comparison.
 struct Actions<'a> {
     /// `Action` patterns, when the statement uses `Action`.
-    actions: Option<BTreeSet<Caseless<'a>>>,
+    actions: Option<Vec<Caseless<'a>>>,
     /// The patterns of `actions` with a wildcard: only these can cover another name.
     wildcards: Vec<&'a str>,
     /// `NotAction` patterns, when the statement uses `NotAction`.
-    not_actions: Option<BTreeSet<Caseless<'a>>>,
+    not_actions: Option<Vec<Caseless<'a>>>,
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
@@ -191,9 +165,9 @@ fn finding(
 /// already known to be equal).
 fn covers(a: &Actions<'_>, b: &Actions<'_>) -> bool {
     match (&a.actions, &b.actions, &a.not_actions, &b.not_actions) {
-        (Some(aa), Some(ba), None, None) => ba
-            .iter()
-            .all(|p| aa.contains(p) || a.wildcards.iter().any(|q| pattern_covers(q, p.0))),
+        (Some(aa), Some(ba), None, None) => ba.iter().all(|p| {
+            aa.binary_search(p).is_ok() || a.wildcards.iter().any(|q| pattern_covers(q, p.0))
+        }),
         (None, None, Some(an), Some(bn)) => an == bn,
         _ => false,
     }
@@ -320,22 +294,32 @@ fn opt<'a, T, U>(
     }
 }
 
-fn strings<'a>(list: &'a StrList<'a>) -> Option<BTreeSet<&'a str>> {
+/// The strings of a list as a set: sorted, without repeats (a sorted `Vec` compares like a
+/// `BTreeSet` and costs one sort instead of a tree insertion per string). `None` unless the list
+/// is closed, not empty, and only holds terminated strings.
+fn strings<'a>(list: &'a StrList<'a>) -> Option<Vec<&'a str>> {
+    sorted_set(list, |s| s)
+}
+
+/// [`strings`], comparing ignoring ASCII case (actions).
+fn caseless<'a>(list: &'a StrList<'a>) -> Option<Vec<Caseless<'a>>> {
+    sorted_set(list, Caseless)
+}
+
+fn sorted_set<'a, T: Ord>(list: &'a StrList<'a>, f: impl Fn(&'a str) -> T) -> Option<Vec<T>> {
     if !list.closed || list.invalid().next().is_some() || list.is_empty() {
         return None;
     }
-    let mut set = BTreeSet::new();
+    let mut set = Vec::with_capacity(list.items.len());
     for s in list.strings() {
         if !s.terminated {
             return None;
         }
-        set.insert(s.value);
+        set.push(f(s.value));
     }
+    set.sort_unstable();
+    set.dedup();
     Some(set)
-}
-
-fn caseless<'a>(list: &'a StrList<'a>) -> Option<BTreeSet<Caseless<'a>>> {
-    Some(strings(list)?.into_iter().map(Caseless).collect())
 }
 
 fn principal<'a>(p: &'a Principal<'a>) -> Option<PrincipalCanon<'a>> {
