@@ -480,6 +480,8 @@ before(async () => {
   // on every call, that the files named by the environment are missing).
   writeFileSync(path.join(work, "aws-config"), "");
   writeFileSync(path.join(work, "aws-credentials"), "");
+  const tmp = path.join(work, "tmp");
+  mkdirSync(tmp);
 
   t0 = Date.now();
   const port = await freePort();
@@ -504,6 +506,9 @@ before(async () => {
         ...process.env,
         PATH: pathWithoutServer(),
         EXTENSIONS_GALLERY: "{}",
+        // Temporary files in the scratch folder: the server writes decoded messages to a private
+        // directory there, and the crash test kills it before it can remove that directory.
+        TMPDIR: tmp,
         // Test credentials for the STS stub; no AWS files or instance metadata of this machine.
         AWS_ACCESS_KEY_ID: "AKIAE2ETESTEXAMPLE",
         AWS_SECRET_ACCESS_KEY: "e2e-test-secret-not-real",
