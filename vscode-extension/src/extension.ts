@@ -110,7 +110,9 @@ async function startServer(): Promise<void> {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(config.get("kinds"), workspaceFolderPaths()),
-    initializationOptions: settingsPayload(get),
+    // Read at every initialize, so a restart (after a crash too) starts with the settings of
+    // that moment, not those of the first start.
+    initializationOptions: () => settingsPayload((key) => settings().get(key)),
     outputChannel: output,
     traceOutputChannel: traceOutput,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -166,13 +168,24 @@ function restartServer(): Promise<void> {
   return lifecycle;
 }
 
+/**
+ * Sends the current settings to the server. Queued behind any start or restart under way, so a
+ * change made while the server starts still reaches it.
+ */
 function pushSettings(): void {
-  const get = (key: string): unknown => settings().get(key);
-  if (client?.state === State.Running) {
-    void client.sendNotification(DidChangeConfigurationNotification.type, {
-      settings: settingsPayload(get),
-    });
-  }
+  lifecycle = lifecycle.then(async () => {
+    if (client?.state !== State.Running) {
+      return;
+    }
+    const get = (key: string): unknown => settings().get(key);
+    try {
+      await client.sendNotification(DidChangeConfigurationNotification.type, {
+        settings: settingsPayload(get),
+      });
+    } catch (err) {
+      output.appendLine(`Sending the settings to the server: ${String(err)}`);
+    }
+  });
 }
 
 /** "IAM: Decode authorization message": the selection (or the message under the cursor). */

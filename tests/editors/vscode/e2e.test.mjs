@@ -3,10 +3,17 @@
 //
 //   node --test --test-concurrency=1 tests/editors/vscode/e2e.test.mjs
 //
-// after `scripts/install-test-deps vscode`. It packages the extension (`npm run package`, with the
-// server under test bundled), installs the .vsix into a fresh code-server profile, opens a copy of
-// tests/editors/workspace and checks, as a person would see it: the denial trap in the Problems
-// panel, the hover on an action, the decode quick fix offered on an encoded message in a log.
+// after `scripts/install-test-deps vscode` (scripts/test does both, then runs it). It packages the
+// extension (`npm run package`, with the server under test bundled), installs the .vsix into a
+// fresh code-server profile, opens a copy of tests/editors/workspace and checks, as a person
+// would see it: the denial trap in the Problems panel, the hover on an action, the decode quick
+// fix offered on an encoded message in a log and the decoded message it opens (STS is a
+// loopback stub in this process), the decode command on a selection, the commands in the
+// Command Palette, and the restart after a crash.
+//
+// Every step waits for what the editor shows, never for a fixed time. Where VS Code itself
+// races (Ctrl+. while its automatic code action request is under way), the step first waits
+// for the sign that the race is over (the light bulb at the cursor).
 //
 // Environment: IAM_LS_BIN (the server; built with cargo when unset), IAM_LS_CACHE (where
 // install-test-deps put code-server; default ~/.cache/iam-ls), IAM_LS_CHROMIUM (default
@@ -14,8 +21,10 @@
 // marketplace, telemetry and update checks are switched off, and Chromium runs without its
 // background networking.
 //
-// On a failure the message carries the editor's evidence: visible notifications, the extension's
-// output channel, the tail of the extension host log, and the path of a screenshot.
+// On a failure the message carries the editor's evidence: the path of a screenshot, the visible
+// notifications and the notification center (toasts hide themselves), the test's steps with
+// times, the requests the STS stub received, the server's output channel (debug level), the
+// protocol trace and the extension host log.
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -45,6 +54,15 @@ const CODE_SERVER = path.join(CACHE, "bin", "code-server");
 const CHROMIUM = process.env.IAM_LS_CHROMIUM || "/usr/bin/chromium";
 const FIXTURES = path.join(REPO, "tests", "editors", "workspace");
 const UI_TIMEOUT = 30_000;
+/** `iamLs.aws.timeoutSeconds` of the test: the server's limit on one STS call. */
+const AWS_TIMEOUT_S = 10;
+/**
+ * How long a decode may take to open its tab: the server's own bounds on each stage
+ * (server/src/lsp/commands.rs: 5 s for the editor to create a progress token, the AWS timeout
+ * plus 5 s of grace, 10 s for the editor to answer window/showDocument), plus UI_TIMEOUT for the
+ * editor's own work. A decode that fails ends the wait at once (the server's error shows).
+ */
+const DECODE_TIMEOUT = (5 + AWS_TIMEOUT_S + 5 + 10) * 1000 + UI_TIMEOUT;
 
 const started = Date.now();
 const timings = [];
@@ -55,6 +73,12 @@ let codeServerLog = "";
 let browser;
 let page;
 let failed = false;
+/** What the test did, with wall-clock times (UTC, as in the editor's logs), for failure messages. */
+const steps = [];
+
+function step(what) {
+  steps.push(`${new Date().toISOString().slice(11, 23)} ${what}`);
+}
 
 function mark(what, since) {
   const ms = Date.now() - since;
@@ -143,13 +167,36 @@ async function evidence(name) {
     try {
       const notes = await page.locator(".notifications-toasts .notification-list-item").allInnerTexts();
       parts.push(`notifications:\n${notes.join("\n") || "(none)"}`);
-    } catch {
-      // page gone
+      // Toasts hide after 10 to 15 s; the notification center keeps them all.
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("F1");
+      await page.locator(".quick-input-widget input").fill(">Notifications: Show Notifications");
+      await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: "Show Notifications" }).waitFor({ timeout: 5000 });
+      await page.keyboard.press("Enter");
+      await page.locator(".notifications-center").waitFor({ timeout: 5000 });
+      const all = await page.locator(".notifications-center .notification-list-item").allInnerTexts();
+      parts.push(`notification center:\n${all.join("\n") || "(none)"}`);
+    } catch (e) {
+      parts.push(`no notification center: ${String(e).split("\n")[0]}`);
     }
   }
+  parts.push(`steps:\n${steps.slice(-25).join("\n")}`);
+  parts.push(
+    `STS stub requests: ${stsRequests.length}` +
+      stsRequests.map((r) => `\n${r.at} ${new URLSearchParams(r.body).get("Action")}`).join(""),
+  );
   const logs = filesUnder(path.join(work, "data", "logs"));
   for (const f of logs.filter((f) => f.includes("IAM Language Server") || f.endsWith("exthost.log"))) {
-    parts.push(`--- ${path.relative(work, f)}\n${tail(readFileSync(f, "utf8"), 40)}`);
+    let text = readFileSync(f, "utf8");
+    if (f.includes("(trace)")) {
+      // The protocol trace (verbose): message names and times, code action triggers (1: Ctrl+.,
+      // 2: automatic) and the commands run, without the bulky parameters.
+      text = text
+        .split("\n")
+        .filter((l) => l.startsWith("[Trace") || /"triggerKind"|"command": "iamLs/.test(l))
+        .join("\n");
+    }
+    parts.push(`--- ${path.relative(work, f)}\n${tail(text, 80)}`);
   }
   parts.push(`--- code-server\n${tail(codeServerLog, 20)}`);
   return parts.join("\n");
@@ -158,6 +205,7 @@ async function evidence(name) {
 /** Runs one check; on failure, rethrows with the editor's evidence attached. */
 async function check(name, body) {
   const t0 = Date.now();
+  step(`--- ${name}`);
   try {
     await body();
     mark(name, t0);
@@ -173,6 +221,7 @@ const ctrl = "Control";
 /** Opens a workspace file through Quick Open, as a person would (Ctrl+P, type, Enter). */
 async function openFile(relative) {
   const base = path.basename(relative);
+  step(`open ${relative}`);
   await page.keyboard.press("Escape");
   await page.keyboard.press(`${ctrl}+KeyP`);
   const input = page.locator(".quick-input-widget input");
@@ -203,6 +252,7 @@ function position(relative, needle, offset = 0) {
 
 /** Moves the cursor with "Go to Line/Column" (Ctrl+G, `line:column`). */
 async function goTo({ line, column }) {
+  step(`go to ${line}:${column}`);
   await page.keyboard.press("Escape");
   await page.keyboard.press(`${ctrl}+KeyG`);
   const input = page.locator(".quick-input-widget input");
@@ -212,8 +262,39 @@ async function goTo({ line, column }) {
   await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: UI_TIMEOUT });
 }
 
+/**
+ * Waits until the focused editor shows its light bulb on the cursor's line. VS Code asks the
+ * providers for code actions on its own 250 ms after every cursor move, and shows the bulb when
+ * they answer. Ctrl+. pressed while that automatic request is under way races it: when the two
+ * answers reach the editor together (a loaded machine batches them), the automatic one replaces
+ * the requested one and no menu opens. Once the bulb is there, the automatic request is done
+ * (and the server has offered an action here).
+ */
+async function lightBulbAtCursor() {
+  step("waiting for the light bulb at the cursor");
+  await page.waitForFunction(
+    () => {
+      const editor = document.activeElement?.closest(".monaco-editor");
+      const cursor = editor?.querySelector(".cursors-layer .cursor");
+      if (!cursor) {
+        return false;
+      }
+      const top = cursor.style.top;
+      const inGutter = [...editor.querySelectorAll("[class*='codicon-gutter-lightbulb']")].some(
+        (bulb) => bulb.style.top === top,
+      );
+      const widget = editor.querySelector(".lightBulbWidget");
+      const inText = widget !== null && widget.style.visibility !== "hidden" && widget.style.display !== "none" && widget.style.top === top;
+      return inGutter || inText;
+    },
+    null,
+    { timeout: UI_TIMEOUT },
+  );
+}
+
 /** Runs a command through the Command Palette (F1). */
 async function runCommand(title) {
+  step(`command ${title}`);
   await page.keyboard.press("Escape");
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
@@ -223,6 +304,27 @@ async function runCommand(title) {
     .locator(".quick-input-list .monaco-list-row.focused", { hasText: title })
     .waitFor({ timeout: UI_TIMEOUT });
   await page.keyboard.press("Enter");
+}
+
+/**
+ * Shows the server's output channel ("IAM: Show server output") and returns the text of its
+ * lines containing `text`. The Output view is an editor that renders only the lines in view and
+ * follows the end of the channel, so the view's own filter box picks the lines out, wherever
+ * they are in the channel.
+ */
+async function serverOutputLine(text) {
+  await runCommand("IAM: Show server output");
+  const view = page.locator(".output-view").filter({ visible: true }).first();
+  await view.waitFor({ timeout: UI_TIMEOUT });
+  const filter = page.locator(".part.panel .viewpane-filter input").filter({ visible: true }).first();
+  await filter.fill(text);
+  const lines = view.locator(".view-lines", { hasText: text });
+  try {
+    await lines.waitFor({ timeout: UI_TIMEOUT });
+    return await textOf(lines);
+  } finally {
+    await filter.fill("");
+  }
 }
 
 /** What the loopback STS stub answers for DecodeAuthorizationMessage (made-up values). */
@@ -253,7 +355,7 @@ function startStsStub() {
         body += c;
       });
       req.on("end", () => {
-        stsRequests.push(body);
+        stsRequests.push({ at: new Date().toISOString().slice(11, 23), body });
         const form = new URLSearchParams(body);
         if (form.get("Action") !== "DecodeAuthorizationMessage") {
           res.writeHead(400, { "Content-Type": "text/xml" });
@@ -281,7 +383,22 @@ function fixtureBlob() {
 /** Waits for the decoded message to open in an editor tab, as the server asks. */
 async function expectDecodedDocument() {
   const tab = page.locator(".tabs-container .tab", { hasText: "decoded-authorization-message" }).first();
-  await tab.waitFor({ timeout: UI_TIMEOUT });
+  // An error or a warning about the decode (the server's "iam-ls could not decode ...", the
+  // extension's "The IAM language server is not running", ...) ends the wait with its text:
+  // such toasts hide themselves after 15 s.
+  const problem = page
+    .locator(".notifications-toasts .notification-list-item:has(.codicon-error, .codicon-warning)", {
+      hasText: /iam-ls|IAM language server|authorization/i,
+    })
+    .first();
+  await tab.or(problem).first().waitFor({ timeout: DECODE_TIMEOUT });
+  if (!(await tab.isVisible())) {
+    throw new Error(
+      `no decoded document; the editor shows: ${await textOf(problem)} ` +
+        `(the STS stub had ${stsRequests.length} request(s))`,
+    );
+  }
+  step("decoded tab shown");
   const editor = page.locator(".editor-instance .monaco-editor .view-lines").first();
   await page.waitForFunction(
     () => document.querySelector(".editor-instance .monaco-editor .view-lines")?.textContent?.includes("RunInstances"),
@@ -336,7 +453,9 @@ before(async () => {
         "telemetry.telemetryLevel": "off",
         "update.mode": "none",
         "extensions.autoCheckUpdates": false,
-        "extensions.autoUpdate": false,
+        // "off", not the older `false`: VS Code would rewrite this file to migrate that value,
+        // a few seconds after start (on a loaded machine, while the server already runs).
+        "extensions.autoUpdate": "off",
         "extensions.ignoreRecommendations": true,
         "workbench.enableExperiments": false,
         "workbench.startupEditor": "none",
@@ -346,7 +465,9 @@ before(async () => {
         "npm.autoDetect": "off",
         "editor.hover.delay": 100,
         "files.associations": { "*.log": "log" },
-        "iamLs.server.logLevel": "info",
+        "iamLs.server.logLevel": "debug",
+        "iamLs.aws.timeoutSeconds": AWS_TIMEOUT_S,
+        "iamLs.trace.server": "verbose",
         "iamLs.aws.endpointUrl": `http://127.0.0.1:${stsPort}`,
         "iamLs.aws.region": "eu-west-1",
       },
@@ -355,6 +476,12 @@ before(async () => {
     ),
   );
   cpSync(FIXTURES, workspace, { recursive: true });
+  // Empty AWS files: the server reads no profile of this machine (and the SDK does not warn,
+  // on every call, that the files named by the environment are missing).
+  writeFileSync(path.join(work, "aws-config"), "");
+  writeFileSync(path.join(work, "aws-credentials"), "");
+  const tmp = path.join(work, "tmp");
+  mkdirSync(tmp);
 
   t0 = Date.now();
   const port = await freePort();
@@ -379,6 +506,9 @@ before(async () => {
         ...process.env,
         PATH: pathWithoutServer(),
         EXTENSIONS_GALLERY: "{}",
+        // Temporary files in the scratch folder: the server writes decoded messages to a private
+        // directory there, and the crash test kills it before it can remove that directory.
+        TMPDIR: tmp,
         // Test credentials for the STS stub; no AWS files or instance metadata of this machine.
         AWS_ACCESS_KEY_ID: "AKIAE2ETESTEXAMPLE",
         AWS_SECRET_ACCESS_KEY: "e2e-test-secret-not-real",
@@ -477,8 +607,15 @@ test("hover over an action shows its description", async () => {
 test("the decode code action is offered on a log's encoded message and decodes it", async () => {
   await check("decode action on a log blob", async () => {
     await openFile("logs/app.log");
+    // The server's note on the encoded message (a hint: three dots under it) means its
+    // diagnostics for the log are in; a later change of them would make VS Code ask for code
+    // actions again on its own, which could race Ctrl+. (see lightBulbAtCursor).
+    await page.locator(".editor-instance .monaco-editor .squiggly-hint").first().waitFor({ state: "attached", timeout: UI_TIMEOUT });
+    step("hint on the encoded message");
     const start = position("logs/app.log", "Encoded authorization failure message: ");
     await goTo({ line: start.line, column: start.column + "Encoded authorization failure message: ".length + 20 });
+    await lightBulbAtCursor();
+    step("Ctrl+.");
     await page.keyboard.press(`${ctrl}+Period`);
     const menu = page.locator(".action-widget:not(.action-list-submenu-panel)").first();
     await menu.waitFor({ state: "visible", timeout: UI_TIMEOUT });
@@ -491,11 +628,12 @@ test("the decode code action is offered on a log's encoded message and decodes i
     for (let i = 0; i < 10 && !(await item.evaluate((el) => el.classList.contains("focused"))); i++) {
       await page.keyboard.press("ArrowDown");
     }
+    step("Enter on the decode action");
     await page.keyboard.press("Enter");
     const decoded = await expectDecodedDocument();
     assert.match(decoded, /arn:aws:sts::123456789012:assumed-role\/LaunchJob\/nightly/);
     assert.ok(
-      stsRequests.some((b) => new URLSearchParams(b).get("EncodedMessage") === fixtureBlob()),
+      stsRequests.some((r) => new URLSearchParams(r.body).get("EncodedMessage") === fixtureBlob()),
       `STS stub did not receive the fixture's message: ${stsRequests.length} request(s)`,
     );
   });
@@ -528,10 +666,8 @@ test("the extension's commands are in the Command Palette and it used the bundle
         .waitFor({ timeout: UI_TIMEOUT });
     }
     await page.keyboard.press("Escape");
-    await runCommand("IAM: Show server output");
-    const output = page.locator(".output-view, .panel .monaco-editor").filter({ hasText: "Starting" }).first();
-    await output.waitFor({ timeout: UI_TIMEOUT });
-    assert.match(await textOf(output), /found via bundled/);
+    const line = await serverOutputLine("Starting");
+    assert.match(line, /found via bundled/);
   });
 });
 
@@ -551,9 +687,7 @@ test("a crashed server is restarted and serves again", async () => {
     const before = serverPids();
     assert.equal(before.length, 1, `expected one running server, found ${before.length}`);
     process.kill(before[0], "SIGKILL");
-    await runCommand("IAM: Show server output");
-    const output = page.locator(".output-view, .panel .monaco-editor").filter({ hasText: "restarting it" }).first();
-    await output.waitFor({ timeout: UI_TIMEOUT });
+    await serverOutputLine("restarting it");
     const deadline = Date.now() + UI_TIMEOUT;
     let after = [];
     while (Date.now() < deadline) {
