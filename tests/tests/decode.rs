@@ -234,7 +234,19 @@ fn decode_on_a_selected_bare_blob() {
     );
     assert!(show_message(&mut client, 3).contains("DenyOutsideEU"));
     assert_eq!(stub.requests().len(), 1);
-    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    // A client that goes away without `shutdown` (the input closed) leaves no decoded message
+    // behind either.
+    let written = show["params"]["uri"]
+        .as_str()
+        .and_then(|u| u.strip_prefix("file://"))
+        .map(std::path::PathBuf::from)
+        .expect("a file URI");
+    assert!(written.exists());
+    assert_eq!(client.wait_exit().code(), Some(1));
+    assert!(
+        !written.exists(),
+        "the temporary directory is removed when the input ends"
+    );
 }
 
 /// Runs the decode command against `stub` and returns the error message shown, after checking

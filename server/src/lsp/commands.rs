@@ -19,7 +19,8 @@
 //! decoded documents and policies are never logged.
 //!
 //! Temporary files: one directory per server process under the system temporary directory,
-//! created with mode 0700 (files 0600), removed at `shutdown`.
+//! created with mode 0700 (files 0600), removed at `shutdown` (or when the server ends without
+//! it).
 
 use super::convert;
 use super::store::DocumentView;
@@ -546,6 +547,14 @@ impl TempFiles {
         {
             warn!("cannot remove the temporary directory: {err}");
         }
+    }
+}
+
+/// The directory also goes when the server ends without `shutdown` (the client closed the
+/// input or sent `exit` first): the last holder is dropped when the service stops.
+impl Drop for TempFiles {
+    fn drop(&mut self) {
+        self.remove();
     }
 }
 
