@@ -12,6 +12,7 @@ export interface ServerSettings {
   ignore?: unknown[];
   groups?: unknown[];
   aws?: { profile?: string; region?: string; timeout_seconds?: number; endpoint_url?: string };
+  vpc_endpoint?: { required_resources: string[] };
 }
 
 /** Log levels the server understands in `RUST_LOG`. */
@@ -71,6 +72,10 @@ export function serverSettings(get: SettingGetter): ServerSettings {
   }
   if (Object.keys(aws).length > 0) {
     out.aws = aws;
+  }
+  const required = get("vpcEndpoint.requiredResources");
+  if (Array.isArray(required) && required.length > 0) {
+    out.vpc_endpoint = { required_resources: required };
   }
   return out;
 }

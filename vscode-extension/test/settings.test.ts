@@ -81,10 +81,12 @@ describe("settings mapping", () => {
         "aws.region": "r",
         "aws.timeoutSeconds": 5,
         "aws.endpointUrl": "https://sts.example",
+        "vpcEndpoint.requiredResources": ["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"],
       }),
     );
     assert.deepEqual(Object.keys(everything).sort(), keys("TOP_KEYS"));
     assert.deepEqual(Object.keys(everything.aws ?? {}).sort(), keys("AWS_KEYS"));
+    assert.deepEqual(Object.keys(everything.vpc_endpoint ?? {}).sort(), keys("VPC_ENDPOINT_KEYS"));
   });
 
   it("contributes a described setting for each value it reads", () => {
