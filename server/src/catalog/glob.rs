@@ -1,5 +1,5 @@
-//! IAM-style wildcard matching for action names: `*` matches any run of characters (also
-//! none), `?` exactly one; everything else compares equal ignoring ASCII case.
+//! IAM-style wildcard matching: `*` matches any run of characters (also none), `?` exactly
+//! one; [`wildcard_match`] for any text, [`matches_ignore_case`] for catalog names.
 
 /// Whether `s` contains `*` or `?`.
 pub(crate) fn has_wildcards(s: &str) -> bool {
@@ -13,12 +13,29 @@ pub(crate) fn literal_head(pattern: &str) -> &str {
     &pattern[..end]
 }
 
-/// Matches `text` against `pattern`, ignoring ASCII case. Linear in practice: the classic
-/// two-pointer algorithm that backtracks only to the last `*`. Works on bytes; `?` matches one
-/// byte, which is one character for the ASCII names in the catalog.
+/// Matches `text` against `pattern`, ignoring ASCII case (catalog names).
 pub(crate) fn matches_ignore_case(pattern: &str, text: &str) -> bool {
+    wildcard_match(pattern, text, true)
+}
+
+/// IAM wildcard match of a whole text: `*` matches any run of characters (also none), `?`
+/// exactly one character; everything else compares equal, ignoring ASCII case when
+/// `ignore_case` (action names) and exactly otherwise (ARNs, condition values). The one
+/// matcher of the project: the rules call it too. Linear in practice: the two-pointer
+/// algorithm that backtracks only to the last `*`. It works on bytes but moves through the
+/// text by whole characters, so `?` is one character even outside ASCII.
+pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
     let p = pattern.as_bytes();
     let t = text.as_bytes();
+    let eq = |a: u8, b: u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    // The length of the character starting at byte `i` of the text.
+    let char_len = |i: usize| text[i..].chars().next().map_or(1, char::len_utf8);
     let (mut pi, mut ti) = (0usize, 0usize);
     // Position after the last `*` seen in the pattern, and the text position it resumes from.
     let mut star: Option<(usize, usize)> = None;
@@ -28,15 +45,20 @@ pub(crate) fn matches_ignore_case(pattern: &str, text: &str) -> bool {
                 star = Some((pi + 1, ti));
                 pi += 1;
             }
-            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&t[ti]) => {
+            Some(b'?') => {
+                pi += 1;
+                ti += char_len(ti);
+            }
+            Some(&c) if eq(c, t[ti]) => {
                 pi += 1;
                 ti += 1;
             }
             _ => match star {
                 Some((after_star, from)) => {
+                    let next = from + char_len(from);
                     pi = after_star;
-                    ti = from + 1;
-                    star = Some((after_star, from + 1));
+                    ti = next;
+                    star = Some((after_star, next));
                 }
                 None => return false,
             },
@@ -74,6 +96,21 @@ mod tests {
         assert!(!matches_ignore_case("*a*b*c", "xxaxxcxxb"));
         assert!(matches_ignore_case("a**", "a"));
         assert!(matches_ignore_case("*ab", "aab"));
+    }
+
+    #[test]
+    fn case_and_whole_characters() {
+        // ARNs and condition values compare exactly.
+        assert!(wildcard_match("arn:aws:s3:::Bucket/*", "arn:aws:s3:::Bucket/k", false));
+        assert!(!wildcard_match("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/k", false));
+        assert!(wildcard_match("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/k", true));
+        // `?` is one character, also outside ASCII, and `*` resumes on character boundaries.
+        assert!(wildcard_match("caf?", "café", false));
+        assert!(!wildcard_match("caf??", "café", false));
+        assert!(wildcard_match("*é*", "crème brûlée", false));
+        assert!(wildcard_match("*?e", "crème brûlée", false));
+        assert!(!wildcard_match("*é", "crème brûlées", false));
+        assert!(wildcard_match("??", "日本", false));
     }
 
     #[test]

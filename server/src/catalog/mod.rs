@@ -62,6 +62,7 @@
 pub mod arn;
 pub mod format;
 mod glob;
+pub use glob::wildcard_match;
 mod index;
 mod model;
 pub mod operators;

@@ -236,7 +236,7 @@ pub fn dependencies_of(catalog: &Catalog, action: Action) -> Vec<Dependency> {
 pub fn table_entries_matching(pattern: &str) -> impl Iterator<Item = &'static Dependency> + '_ {
     DEPENDENCIES
         .iter()
-        .filter(move |d| crate::rules::traps::glob(pattern, d.action, true))
+        .filter(move |d| crate::catalog::wildcard_match(pattern, d.action, true))
 }
 
 #[cfg(test)]

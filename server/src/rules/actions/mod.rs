@@ -5,6 +5,7 @@
 //! item from a list, sub-spans of a string) are shared with the resource rules.
 
 use super::{Context, Diag, Fix, Rule};
+pub(crate) use crate::catalog::wildcard_match;
 use crate::policy::{Effect, Statement, Str, StrList};
 use crate::syntax::Span;
 
@@ -33,44 +34,6 @@ pub static GAPS: &[(&str, &str)] = &[];
 /// Whether `s` contains an IAM wildcard (`*` or `?`).
 pub(crate) fn has_wildcards(s: &str) -> bool {
     s.bytes().any(|b| b == b'*' || b == b'?')
-}
-
-/// IAM wildcard matching: `*` matches any run of characters, `?` one character; other bytes
-/// compare equal ignoring ASCII case when `ignore_case`. Linear in practice (backtracks only
-/// to the last `*`).
-pub(crate) fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let eq = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                star = Some((pi + 1, ti));
-                pi += 1;
-            }
-            Some(&c) if c == b'?' || eq(c, t[ti]) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((after, from)) => {
-                    pi = after;
-                    ti = from + 1;
-                    star = Some((after, from + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
 }
 
 /// Whether every text that `inner` (a pattern with `*` and `?`) can match is also matched by

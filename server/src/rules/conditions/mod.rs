@@ -5,6 +5,7 @@
 //! values, a case-aware `*`/`?` matcher, IP range parsing, and a small edit distance for "did you
 //! mean". None of it allocates when a policy has no conditions.
 
+pub(crate) use crate::catalog::wildcard_match;
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
@@ -225,38 +226,6 @@ pub(crate) fn has_wildcard(value: &str) -> bool {
         }
     }
     false
-}
-
-/// IAM-style wildcard match of a whole text: `*` matches any run of characters (also none), `?`
-/// exactly one; everything else literally, optionally ignoring ASCII case.
-pub(crate) fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let same = |a: char, b: char| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && same(p[pi], t[ti]))) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// Edit distance (insertions, deletions, substitutions, swaps of neighbours) ignoring ASCII

@@ -42,8 +42,8 @@
 
 use super::invalid_condition_value::is_number;
 use super::{
-    Item, array_item_removal, glob_match, has_variable, has_wildcard, ignores_case, is_string_like,
-    items,
+    Item, array_item_removal, has_variable, has_wildcard, ignores_case, is_string_like, items,
+    wildcard_match,
 };
 use crate::rules::{Category, Context, Diag, Fix, Kinds, Rule, Severity};
 
@@ -120,7 +120,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                         && if has_wildcard(t) {
                             !p.is_empty() && p.chars().all(|c| c == '*')
                         } else {
-                            has_wildcard(p) && glob_match(p, t, ignore_case)
+                            has_wildcard(p) && wildcard_match(p, t, ignore_case)
                         };
                     covers.then_some(p)
                 });

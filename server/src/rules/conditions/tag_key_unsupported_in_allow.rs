@@ -41,7 +41,7 @@
 //! }
 //! ```
 
-use super::{dedup_actions, glob_match, list_names};
+use super::{dedup_actions, list_names, wildcard_match};
 use crate::catalog::operators::{KeyMissing, operator};
 use crate::catalog::{Action, Catalog};
 use crate::policy::{Effect, Statement};
@@ -244,7 +244,9 @@ fn outside_not_action(
     catalog
         .actions()
         .find(|a| {
-            !excluded.iter().any(|p| glob_match(p, a.full_name(), true))
+            !excluded
+                .iter()
+                .any(|p| wildcard_match(p, a.full_name(), true))
                 && !lists_tag_key(a, pattern)
         })
         .map(|a| a.full_name())

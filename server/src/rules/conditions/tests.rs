@@ -926,14 +926,14 @@ fn tag_key_unsupported() {
 
 #[test]
 fn helpers() {
-    use super::{distance, glob_match, has_wildcard, nearest};
-    assert!(glob_match("a*c", "abbbc", false));
-    assert!(glob_match("a?c", "abc", false));
-    assert!(!glob_match("a?c", "ac", false));
-    assert!(glob_match("*", "", false));
-    assert!(!glob_match("A*", "abc", false));
-    assert!(glob_match("A*", "abc", true));
-    assert!(glob_match("*/*/x", "a/b/c/x", false));
+    use super::{distance, has_wildcard, nearest, wildcard_match};
+    assert!(wildcard_match("a*c", "abbbc", false));
+    assert!(wildcard_match("a?c", "abc", false));
+    assert!(!wildcard_match("a?c", "ac", false));
+    assert!(wildcard_match("*", "", false));
+    assert!(!wildcard_match("A*", "abc", false));
+    assert!(wildcard_match("A*", "abc", true));
+    assert!(wildcard_match("*/*/x", "a/b/c/x", false));
     assert!(has_wildcard("a*"));
     assert!(!has_wildcard("a${*}b${?}"));
     assert!(has_wildcard("${aws:username}*"));

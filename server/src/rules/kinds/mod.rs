@@ -7,6 +7,7 @@
 use super::Rule;
 use super::principals::{condition_entries, has_variable, is_account_id, is_partition, parse_arn};
 use crate::catalog::operators::{KeyMissing, operator};
+pub(crate) use crate::catalog::wildcard_match;
 use crate::policy::{Statement, StrList};
 
 pub mod audience_claim_for_any_value;
@@ -76,38 +77,9 @@ pub static GAPS: &[(&str, &str)] = &[
     ),
 ];
 
-/// IAM wildcard match (`*` any run, `?` one character), ignoring ASCII case, as IAM matches
-/// action names.
-pub(crate) fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&t[ti]) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
-}
-
 /// True when the statement's `Action` covers `action` (through a wildcard or exactly).
 pub(crate) fn action_covers(st: &Statement<'_>, action: &str) -> bool {
-    st.actions().any(|a| wildcard_match(a.value, action))
+    st.actions().any(|a| wildcard_match(a.value, action, true))
 }
 
 /// The `Action` list, when it is well-typed.
@@ -251,15 +223,23 @@ mod tests {
 
     #[test]
     fn wildcards_match_like_iam() {
-        assert!(wildcard_match("sts:AssumeRole*", "sts:AssumeRoleWithSAML"));
-        assert!(wildcard_match("STS:assumerole", "sts:AssumeRole"));
-        assert!(wildcard_match("*", "sts:TagSession"));
-        assert!(wildcard_match("sts:*Session", "sts:TagSession"));
-        assert!(wildcard_match("sts:?agSession", "sts:TagSession"));
-        assert!(!wildcard_match("sts:AssumeRole", "sts:AssumeRoleWithSAML"));
-        assert!(!wildcard_match("s3:*", "sts:TagSession"));
-        assert!(wildcard_match("a*b*c", "aXbYbZc"));
-        assert!(!wildcard_match("a*b*c", "aXbYbZ"));
+        assert!(wildcard_match(
+            "sts:AssumeRole*",
+            "sts:AssumeRoleWithSAML",
+            true
+        ));
+        assert!(wildcard_match("STS:assumerole", "sts:AssumeRole", true));
+        assert!(wildcard_match("*", "sts:TagSession", true));
+        assert!(wildcard_match("sts:*Session", "sts:TagSession", true));
+        assert!(wildcard_match("sts:?agSession", "sts:TagSession", true));
+        assert!(!wildcard_match(
+            "sts:AssumeRole",
+            "sts:AssumeRoleWithSAML",
+            true
+        ));
+        assert!(!wildcard_match("s3:*", "sts:TagSession", true));
+        assert!(wildcard_match("a*b*c", "aXbYbZc", true));
+        assert!(!wildcard_match("a*b*c", "aXbYbZ", true));
     }
 
     #[test]

@@ -60,7 +60,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                 continue;
             };
             let covered = if has_wildcard(service) {
-                RCP_SERVICES.iter().any(|s| wildcard_match(service, s))
+                RCP_SERVICES
+                    .iter()
+                    .any(|s| wildcard_match(service, s, true))
             } else {
                 RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
             };

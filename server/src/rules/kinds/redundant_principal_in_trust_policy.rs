@@ -84,9 +84,11 @@ fn covers(role_st: &Statement<'_>, session_st: &Statement<'_>) -> bool {
     role_st.condition.is_none()
         && role_st.not_action.is_none()
         && session_st.not_action.is_none()
-        && session_st
-            .actions()
-            .all(|a| role_st.actions().any(|r| wildcard_match(r.value, a.value)))
+        && session_st.actions().all(|a| {
+            role_st
+                .actions()
+                .any(|r| wildcard_match(r.value, a.value, true))
+        })
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {

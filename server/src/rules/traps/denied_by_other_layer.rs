@@ -60,8 +60,8 @@ use std::sync::LazyLock;
 use crate::catalog::{Catalog, Service};
 use crate::policy::{Effect, PolicyKind, Scalar, Statement, Str};
 use crate::rules::traps::{
-    ActionScope, all_resources, conditions, glob, has_condition, has_wildcard, label, subsumes,
-    truncated_list,
+    ActionScope, all_resources, conditions, has_condition, has_wildcard, label, subsumes,
+    truncated_list, wildcard_match,
 };
 use crate::rules::{Category, Context, Diag, Kinds, Related, Rule, Severity};
 
@@ -205,7 +205,7 @@ fn targets(catalog: &Catalog, pattern: &str) -> Cow<'static, [Target]> {
         return Cow::Owned(
             catalog
                 .services()
-                .filter(|s| glob(svc, s.prefix(), true))
+                .filter(|s| wildcard_match(svc, s.prefix(), true))
                 .filter_map(|s| target(s, action))
                 .collect(),
         );
@@ -225,7 +225,7 @@ fn target(service: Service, action: &str) -> Option<Target> {
     let actions: Vec<&'static str> = service
         .actions()
         .map(|a| a.full_name())
-        .filter(|n| every || glob(&pattern, n, true))
+        .filter(|n| every || wildcard_match(&pattern, n, true))
         .collect();
     (!actions.is_empty()).then_some(Target {
         service,
@@ -341,7 +341,7 @@ fn statements<'c>(layer: &Layer<'c>, effect: Effect) -> Vec<Scoped<'c>> {
 fn mask(sc: &Scoped<'_>, t: &Target) -> Cov {
     let prefix = t.service.prefix();
     let reaches = |p: &str| match p.split_once(':') {
-        Some((svc, _)) => glob(svc, prefix, true),
+        Some((svc, _)) => wildcard_match(svc, prefix, true),
         None => !p.is_empty() && p.bytes().all(|b| b == b'*'),
     };
     let n = t.actions.len();
@@ -349,7 +349,7 @@ fn mask(sc: &Scoped<'_>, t: &Target) -> Cov {
         let v: Vec<bool> = t
             .actions
             .iter()
-            .map(|a| relevant.iter().any(|p| glob(p, a, true)) != invert)
+            .map(|a| relevant.iter().any(|p| wildcard_match(p, a, true)) != invert)
             .collect();
         match v.iter().filter(|b| **b).count() {
             0 => Cov::None,

@@ -9,6 +9,7 @@
 
 use super::{Context, Edit};
 use crate::catalog::operators::{self, OperatorInfo};
+pub use crate::catalog::wildcard_match;
 use crate::catalog::{self, Catalog};
 use crate::policy::{
     ConditionBlock, ConditionEntry, Effect, Policy, PolicyKind, Principal, Statement, Str,
@@ -69,43 +70,6 @@ pub static GAPS: &[(&str, &str)] = &[];
 
 // ---------------------------------------------------------------------------------------------
 // Matching
-
-/// IAM wildcard match of `text` against `pattern`: `*` matches any run of characters, `?` any
-/// one character; ASCII case is ignored when `ignore_case` (action names) and kept otherwise
-/// (ARNs).
-pub fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let eq = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == b'?' || eq(c, t[ti]) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
-}
 
 /// True when every name the pattern `specific` matches is also matched by `general` (both IAM
 /// wildcard patterns). Conservative: a `*` in `specific` is only covered by a `*` in
@@ -179,8 +143,10 @@ impl<'s, 'a> ActionScope<'s, 'a> {
     /// Whether the statement applies to the action named `name`.
     pub(crate) fn covers(&self, name: &str) -> bool {
         match self {
-            ActionScope::Only(st) => st.actions().any(|p| glob(p.value, name, true)),
-            ActionScope::AllBut(st) => !st.not_actions().any(|p| glob(p.value, name, true)),
+            ActionScope::Only(st) => st.actions().any(|p| wildcard_match(p.value, name, true)),
+            ActionScope::AllBut(st) => !st
+                .not_actions()
+                .any(|p| wildcard_match(p.value, name, true)),
         }
     }
 
@@ -217,10 +183,10 @@ pub(crate) fn single_service(pattern: &str) -> bool {
 /// Whether two action patterns can match a common name (conservatively true when unsure).
 fn overlaps(a: &str, b: &str) -> bool {
     if !has_wildcard(a) {
-        return glob(b, a, true);
+        return wildcard_match(b, a, true);
     }
     if !has_wildcard(b) {
-        return glob(a, b, true);
+        return wildcard_match(a, b, true);
     }
     let service = |p: &str| p.split_once(':').map(|(s, _)| s.to_string());
     match (service(a), service(b)) {
@@ -229,7 +195,7 @@ fn overlaps(a: &str, b: &str) -> bool {
                 return false;
             }
             let all = catalog::catalog().expand(a);
-            all.is_empty() || all.iter().any(|x| glob(b, x.full_name(), true))
+            all.is_empty() || all.iter().any(|x| wildcard_match(b, x.full_name(), true))
         }
         _ => true,
     }

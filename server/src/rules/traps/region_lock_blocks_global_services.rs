@@ -63,8 +63,8 @@ use crate::catalog::operators::ValueType;
 use crate::policy::{Effect, Statement};
 use crate::rules::global_services::{GLOBAL_SERVICES, GlobalService};
 use crate::rules::traps::{
-    ActionScope, CondItem, add_strings, conditions, glob, has_variable, inner, json_array,
-    subsumes, truncated_list,
+    ActionScope, CondItem, add_strings, conditions, has_variable, inner, json_array, subsumes,
+    truncated_list, wildcard_match,
 };
 use crate::rules::{Category, Context, Diag, Edit, Fix, Kinds, Rule, Severity};
 
@@ -115,7 +115,7 @@ fn allowed_regions<'c>(c: &'c CondItem<'_, '_>) -> Option<impl Fn(&str) -> bool 
     Some(move |region: &str| {
         values.iter().any(|v| {
             if wildcards {
-                glob(v, region, ignore_case)
+                wildcard_match(v, region, ignore_case)
             } else if ignore_case {
                 v.eq_ignore_ascii_case(region)
             } else {
@@ -193,19 +193,21 @@ fn denies_service(catalog: &Catalog, scope: ActionScope<'_, '_>, g: &GlobalServi
 /// Whether an `Action` pattern matches at least one action of the service.
 fn pattern_reaches(catalog: &Catalog, pattern: &str, g: &GlobalService) -> bool {
     if !g.actions.is_empty() {
-        return g.actions.iter().any(|a| glob(pattern, a, true));
+        return g.actions.iter().any(|a| wildcard_match(pattern, a, true));
     }
     let Some((service, _)) = pattern.split_once(':') else {
         return pattern.bytes().all(|b| b == b'*') && !pattern.is_empty();
     };
-    if !glob(service, g.prefix, true) {
+    if !wildcard_match(service, g.prefix, true) {
         return false;
     }
     if subsumes(pattern, &format!("{}:*", g.prefix), true) {
         return true;
     }
     match catalog.service(g.prefix) {
-        Some(s) => s.actions().any(|a| glob(pattern, a.full_name(), true)),
+        Some(s) => s
+            .actions()
+            .any(|a| wildcard_match(pattern, a.full_name(), true)),
         None => false,
     }
 }
@@ -213,7 +215,7 @@ fn pattern_reaches(catalog: &Catalog, pattern: &str, g: &GlobalService) -> bool 
 /// Whether the `NotAction` list exempts every action of the service.
 fn exempted(catalog: &Catalog, st: &Statement<'_>, g: &GlobalService) -> bool {
     let patterns: Vec<&str> = st.not_actions().map(|p| p.value).collect();
-    let covered = |name: &str| patterns.iter().any(|p| glob(p, name, true));
+    let covered = |name: &str| patterns.iter().any(|p| wildcard_match(p, name, true));
     if !g.actions.is_empty() {
         return g.actions.iter().all(|a| covered(a));
     }

@@ -65,7 +65,7 @@
 //! ```
 
 use crate::policy::{Effect, PolicyKind, Statement};
-use crate::rules::traps::{add_strings, all_resources, glob, subsumes};
+use crate::rules::traps::{add_strings, all_resources, subsumes, wildcard_match};
 use crate::rules::{Category, Context, Diag, Fix, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -108,7 +108,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
     let mut restricting = None;
     for st in &cx.policy.statements {
         if st.effect() != Some(Effect::Allow)
-            || !st.actions().any(|a| glob(a.value, "s3:GetObject", true))
+            || !st
+                .actions()
+                .any(|a| wildcard_match(a.value, "s3:GetObject", true))
         {
             continue;
         }
@@ -117,7 +119,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         }
         let names_aws_bucket = st.resources().any(|r| {
             AWS_BUCKET_MARKERS.iter().any(|m| r.value.contains(m))
-                || AWS_BUCKET_SAMPLES.iter().any(|s| glob(r.value, s, false))
+                || AWS_BUCKET_SAMPLES
+                    .iter()
+                    .any(|s| wildcard_match(r.value, s, false))
         });
         if names_aws_bucket {
             return;
