@@ -2,7 +2,7 @@
 //! one; [`wildcard_match`] for any text, [`matches_ignore_case`] for catalog names.
 
 /// Whether `s` contains `*` or `?`.
-pub(crate) fn has_wildcards(s: &str) -> bool {
+pub fn has_wildcards(s: &str) -> bool {
     s.bytes().any(|c| c == b'*' || c == b'?')
 }
 
@@ -101,9 +101,21 @@ mod tests {
     #[test]
     fn case_and_whole_characters() {
         // ARNs and condition values compare exactly.
-        assert!(wildcard_match("arn:aws:s3:::Bucket/*", "arn:aws:s3:::Bucket/k", false));
-        assert!(!wildcard_match("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/k", false));
-        assert!(wildcard_match("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/k", true));
+        assert!(wildcard_match(
+            "arn:aws:s3:::Bucket/*",
+            "arn:aws:s3:::Bucket/k",
+            false
+        ));
+        assert!(!wildcard_match(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::Bucket/k",
+            false
+        ));
+        assert!(wildcard_match(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::Bucket/k",
+            true
+        ));
         // `?` is one character, also outside ASCII, and `*` resumes on character boundaries.
         assert!(wildcard_match("caf?", "café", false));
         assert!(!wildcard_match("caf??", "café", false));

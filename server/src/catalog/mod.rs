@@ -62,7 +62,7 @@
 pub mod arn;
 pub mod format;
 mod glob;
-pub use glob::wildcard_match;
+pub use glob::{has_wildcards, wildcard_match};
 mod index;
 mod model;
 pub mod operators;

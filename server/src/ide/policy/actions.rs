@@ -9,6 +9,7 @@
 //! such as `*:Describe*` takes a glob match over every action, about a millisecond).
 
 use super::markdown::{self, LIST_CAP, capped_list, code, count, plural};
+pub use crate::catalog::has_wildcards;
 use crate::catalog::{self, AccessLevel, Action, Service};
 use crate::policy::Statement;
 use std::fmt::Write as _;
@@ -31,11 +32,6 @@ fn level_index(level: AccessLevel) -> usize {
         AccessLevel::PermissionsManagement => 3,
         AccessLevel::Tagging => 4,
     }
-}
-
-/// Whether `s` contains an IAM wildcard.
-pub fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
 }
 
 /// Whether `pattern` matches every action (`*`, `*:*`, `**`).
@@ -136,7 +132,7 @@ fn summary_of(pattern: &str) -> Arc<Summary> {
 
 /// The hover on an action string written in `Action` (`not` false) or `NotAction` (`not` true).
 pub fn hover(written: &str, not: bool) -> String {
-    let mut out = if has_wildcard(written) {
+    let mut out = if has_wildcards(written) {
         wildcard(written)
     } else if let Some(action) = catalog::catalog().action(written) {
         one(action, written)
@@ -239,7 +235,7 @@ fn wildcard(pattern: &str) -> String {
     if s.total == 0 {
         out.push_str("matches no action");
         let service_part = pattern.split_once(':').map(|(svc, _)| svc);
-        match service_part.filter(|p| !has_wildcard(p)) {
+        match service_part.filter(|p| !has_wildcards(p)) {
             Some(prefix) => match catalog::catalog().service(prefix) {
                 Some(svc) => {
                     let _ = write!(out, " of {}", markdown::escape(svc.name()));
@@ -401,7 +397,7 @@ pub fn statement_actions(st: &Statement<'_>, cap: usize) -> StatementActions {
     for a in st.actions() {
         if matches_everything(a.value) {
             out.everything = true;
-        } else if has_wildcard(a.value) {
+        } else if has_wildcards(a.value) {
             for action in expansion(a.value).iter() {
                 add(&mut out, *action);
             }

@@ -1016,7 +1016,7 @@ fn action_values(b: &mut Builder<'_, '_>) {
         service_values(b);
         return;
     };
-    if actions::has_wildcard(svc_part) {
+    if actions::has_wildcards(svc_part) {
         return;
     }
     let Some(service) = cat.service(svc_part) else {
@@ -1049,7 +1049,7 @@ fn action_values(b: &mut Builder<'_, '_>) {
             1,
         );
     }
-    if !act_part.is_empty() && !actions::has_wildcard(act_part) {
+    if !act_part.is_empty() && !actions::has_wildcards(act_part) {
         let lower = act_part.to_ascii_lowercase();
         let n = service
             .actions()

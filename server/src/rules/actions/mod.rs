@@ -5,7 +5,7 @@
 //! item from a list, sub-spans of a string) are shared with the resource rules.
 
 use super::{Context, Diag, Fix, Rule};
-pub(crate) use crate::catalog::wildcard_match;
+pub(crate) use crate::catalog::{has_wildcards, wildcard_match};
 use crate::policy::{Effect, Statement, Str, StrList};
 use crate::syntax::Span;
 
@@ -30,11 +30,6 @@ pub static RULES: &[&Rule] = &[
 
 /// Access Analyzer codes of this area that no rule can decide offline, and why.
 pub static GAPS: &[(&str, &str)] = &[];
-
-/// Whether `s` contains an IAM wildcard (`*` or `?`).
-pub(crate) fn has_wildcards(s: &str) -> bool {
-    s.bytes().any(|b| b == b'*' || b == b'?')
-}
 
 /// Whether every text that `inner` (a pattern with `*` and `?`) can match is also matched by
 /// `outer`. Sound, not complete: `true` is always right, a few exotic inclusions answer

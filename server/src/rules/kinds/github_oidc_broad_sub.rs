@@ -50,7 +50,7 @@
 use super::is_github_issuer;
 use crate::catalog::operators::operator;
 use crate::policy::{PolicyKind, Scalar};
-use crate::rules::principals::{condition_entries, has_wildcard};
+use crate::rules::principals::{condition_entries, has_wildcards};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -77,7 +77,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             }
             for v in entry.values() {
                 let Scalar::String(s) = v else { continue };
-                if !has_wildcard(s.value) {
+                if !has_wildcards(s.value) {
                     continue;
                 }
                 out.push(Diag::new(s.span, message(s.value)).in_statement(st.index));
@@ -91,7 +91,7 @@ fn message(v: &str) -> String {
         .strip_prefix("repo:")
         .map(|rest| rest.split(':').next().unwrap_or(rest));
     match repo {
-        Some(r) if !has_wildcard(r) && r.contains('/') => format!(
+        Some(r) if !has_wildcards(r) && r.contains('/') => format!(
             "`{v}` lets a workflow on any branch, tag, environment or pull request of {r} assume this role: name the branch or environment (repo:{r}:ref:refs/heads/main)"
         ),
         _ => format!(

@@ -39,7 +39,7 @@
 
 use super::{is_host, is_valid_provider_arn};
 use crate::policy::{PolicyKind, PrincipalType};
-use crate::rules::principals::{has_variable, has_wildcard, is_account_id, parse_arn};
+use crate::rules::principals::{has_variable, has_wildcards, is_account_id, parse_arn};
 use crate::rules::{Category, Context, Diag, Fix, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -71,7 +71,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             for (entry, s) in principal.values() {
                 if entry.kind != Some(PrincipalType::Federated)
                     || !s.terminated
-                    || has_wildcard(s.value)
+                    || has_wildcards(s.value)
                     || has_variable(s.value)
                 {
                     continue;

@@ -38,7 +38,7 @@
 
 use super::wildcard_match;
 use crate::policy::{PolicyKind, RCP_SERVICES};
-use crate::rules::principals::has_wildcard;
+use crate::rules::principals::has_wildcards;
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -59,7 +59,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             let Some((service, _)) = a.value.split_once(':') else {
                 continue;
             };
-            let covered = if has_wildcard(service) {
+            let covered = if has_wildcards(service) {
                 RCP_SERVICES
                     .iter()
                     .any(|s| wildcard_match(service, s, true))

@@ -38,7 +38,7 @@
 //! ```
 
 use super::{
-    PRINCIPAL_KINDS, has_variable, has_wildcard, is_account_id, is_partition, key_content,
+    PRINCIPAL_KINDS, has_variable, has_wildcards, is_account_id, is_partition, key_content,
     parse_arn, unique_id,
 };
 use crate::policy::{Principal, PrincipalType, Statement, Str};
@@ -175,7 +175,7 @@ fn check_map(cx: &Context<'_>, st: &Statement<'_>, principal: &Principal<'_>, ou
 
 /// 64 hexadecimal digits; wildcards are left to unsupported-wildcard-in-principal.
 fn is_canonical_id(v: &str) -> bool {
-    has_wildcard(v) || (v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    has_wildcards(v) || (v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// What is wrong with an `AWS` principal value.
@@ -196,7 +196,7 @@ fn problem(message: String) -> Option<Problem> {
 }
 
 fn aws_problem(v: &str) -> Option<Problem> {
-    if is_account_id(v) || unique_id(v).is_some() || has_wildcard(v) {
+    if is_account_id(v) || unique_id(v).is_some() || has_wildcards(v) {
         return None;
     }
     let trimmed = v.trim();

@@ -37,7 +37,7 @@
 //! }
 //! ```
 
-use super::{PRINCIPAL_KINDS, has_variable, has_wildcard};
+use super::{PRINCIPAL_KINDS, has_variable, has_wildcards};
 use crate::policy::PrincipalType;
 use crate::rules::{Category, Context, Diag, Fix, Kinds, Rule, Severity};
 
@@ -64,7 +64,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                     continue;
                 }
                 for s in entry.strings() {
-                    if !s.terminated || has_wildcard(s.value) || has_variable(s.value) {
+                    if !s.terminated || has_wildcards(s.value) || has_variable(s.value) {
                         continue;
                     }
                     let Some((message, fixed)) = problem(cx, s.value) else {

@@ -4,6 +4,7 @@
 //! member) are shared with the kind-specific rules in `rules/kinds/`.
 
 use super::Rule;
+pub(crate) use crate::catalog::has_wildcards;
 use crate::policy::{
     ConditionBlock, ConditionEntry, Key, PolicyKind, PrincipalType, Statement, Str,
 };
@@ -117,11 +118,6 @@ pub(crate) fn unique_id(s: &str) -> Option<UniqueId> {
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
     .then_some(kind)
-}
-
-/// True when the text has an IAM wildcard (`*` or `?`).
-pub(crate) fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
 }
 
 /// True when the text holds a policy variable (`${`): other rules report variables where they

@@ -44,7 +44,7 @@
 //! }
 //! ```
 
-use super::{condition_entries, has_variable, has_wildcard, principal_values};
+use super::{condition_entries, has_variable, has_wildcards, principal_values};
 use crate::policy::{Effect, PolicyKind, PrincipalType, Statement};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
@@ -87,7 +87,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             continue;
         }
         for s in principal_values(st, PrincipalType::Service) {
-            if !s.terminated || s.value.is_empty() || has_wildcard(s.value) || has_variable(s.value)
+            if !s.terminated
+                || s.value.is_empty()
+                || has_wildcards(s.value)
+                || has_variable(s.value)
             {
                 continue;
             }

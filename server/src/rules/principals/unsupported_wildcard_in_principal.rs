@@ -36,7 +36,7 @@
 //! }
 //! ```
 
-use super::{PRINCIPAL_KINDS, has_wildcard, is_account_id, parse_arn};
+use super::{PRINCIPAL_KINDS, has_wildcards, is_account_id, parse_arn};
 use crate::policy::PrincipalType;
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
@@ -61,7 +61,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             for entry in principal.entries() {
                 let Some(kind) = entry.kind else { continue };
                 for s in entry.strings() {
-                    if !has_wildcard(s.value) {
+                    if !has_wildcards(s.value) {
                         continue;
                     }
                     let message = match kind {

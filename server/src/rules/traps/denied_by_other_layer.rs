@@ -60,7 +60,7 @@ use std::sync::LazyLock;
 use crate::catalog::{Catalog, Service};
 use crate::policy::{Effect, PolicyKind, Scalar, Statement, Str};
 use crate::rules::traps::{
-    ActionScope, all_resources, conditions, has_condition, has_wildcard, label, subsumes,
+    ActionScope, all_resources, conditions, has_condition, has_wildcards, label, subsumes,
     truncated_list, wildcard_match,
 };
 use crate::rules::{Category, Context, Diag, Kinds, Related, Rule, Severity};
@@ -201,7 +201,7 @@ fn targets(catalog: &Catalog, pattern: &str) -> Cow<'static, [Target]> {
     if all_stars(svc) && all_stars(action) {
         return Cow::Borrowed(EVERYTHING.as_slice());
     }
-    if has_wildcard(svc) {
+    if has_wildcards(svc) {
         return Cow::Owned(
             catalog
                 .services()

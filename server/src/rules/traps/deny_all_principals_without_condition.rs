@@ -42,7 +42,7 @@
 //! ```
 
 use crate::policy::{Effect, PolicyKind};
-use crate::rules::traps::{all_principals, has_condition, has_wildcard};
+use crate::rules::traps::{all_principals, has_condition, has_wildcards};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -79,7 +79,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                     let v = a.value;
                     v.bytes().all(|b| b == b'*')
                         || v.split_once(':').is_some_and(|(svc, rest)| {
-                            !has_wildcard(svc) && !svc.is_empty() && rest == "*"
+                            !has_wildcards(svc) && !svc.is_empty() && rest == "*"
                         })
                 })
                 .map(|a| (a.span, format!("`{}`", a.value)))

@@ -51,7 +51,7 @@ use crate::catalog::{Action, Catalog};
 use crate::policy::{Effect, Statement, Str};
 use crate::rules::dependencies::{Dependency, dependencies_of, table_entries_matching};
 use crate::rules::traps::{
-    ActionScope, all_principals, all_resources, has_condition, has_wildcard, label, single_service,
+    ActionScope, all_principals, all_resources, has_condition, has_wildcards, label, single_service,
 };
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
@@ -96,7 +96,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             continue;
         }
         for a in st.actions() {
-            if has_wildcard(a.value) && !single_service(a.value) {
+            if has_wildcards(a.value) && !single_service(a.value) {
                 continue;
             }
             let pairs = needed_by(cx.catalog, a.value);

@@ -8,6 +8,7 @@
 //! the hover shows on policy elements that are correct but easy to misread.
 
 use super::{Context, Edit};
+pub(crate) use crate::catalog::has_wildcards;
 use crate::catalog::operators::{self, OperatorInfo};
 pub use crate::catalog::wildcard_match;
 use crate::catalog::{self, Catalog};
@@ -109,11 +110,6 @@ pub fn subsumes(general: &str, specific: &str, ignore_case: bool) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
-/// True when the text has an IAM wildcard.
-pub(crate) fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
-
 /// True when the text holds a policy variable (`${...}`).
 pub(crate) fn has_variable(s: &str) -> bool {
     s.contains("${")
@@ -159,7 +155,7 @@ impl<'s, 'a> ActionScope<'s, 'a> {
                 if st.actions().any(|p| subsumes(p.value, pattern, true)) {
                     return true;
                 }
-                if !single_service(pattern) || !has_wildcard(pattern) {
+                if !single_service(pattern) || !has_wildcards(pattern) {
                     return false;
                 }
                 let expanded = catalog.expand(pattern);
@@ -177,20 +173,20 @@ impl<'s, 'a> ActionScope<'s, 'a> {
 pub(crate) fn single_service(pattern: &str) -> bool {
     pattern
         .split_once(':')
-        .is_some_and(|(service, _)| !service.is_empty() && !has_wildcard(service))
+        .is_some_and(|(service, _)| !service.is_empty() && !has_wildcards(service))
 }
 
 /// Whether two action patterns can match a common name (conservatively true when unsure).
 fn overlaps(a: &str, b: &str) -> bool {
-    if !has_wildcard(a) {
+    if !has_wildcards(a) {
         return wildcard_match(b, a, true);
     }
-    if !has_wildcard(b) {
+    if !has_wildcards(b) {
         return wildcard_match(a, b, true);
     }
     let service = |p: &str| p.split_once(':').map(|(s, _)| s.to_string());
     match (service(a), service(b)) {
-        (Some(sa), Some(sb)) if !has_wildcard(&sa) && !has_wildcard(&sb) => {
+        (Some(sa), Some(sb)) if !has_wildcards(&sa) && !has_wildcards(&sb) => {
             if !sa.eq_ignore_ascii_case(&sb) {
                 return false;
             }
@@ -491,7 +487,7 @@ pub fn hover_notes(policy: &Policy<'_>, kind: PolicyKind, offset: usize) -> Vec<
     // Deny wildcards: how many actions they cover.
     if effect == Some(Effect::Deny) {
         for a in st.actions().filter(|a| a.span.touches(offset)) {
-            if has_wildcard(a.value) {
+            if has_wildcards(a.value) {
                 out.push(Note {
                     span: a.span,
                     markdown: deny_wildcard_note(catalog, a),

@@ -44,7 +44,7 @@
 //! ```
 
 use crate::policy::{Effect, PolicyKind, PrincipalType, Statement};
-use crate::rules::traps::{add_condition, has_wildcard, json_array, json_string};
+use crate::rules::traps::{add_condition, has_wildcards, json_array, json_string};
 use crate::rules::{Category, Context, Diag, Edit, Fix, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -191,7 +191,7 @@ fn rewrite_fix(cx: &Context<'_>, st: &Statement<'_>) -> Option<Fix> {
     if arns.is_empty() {
         return None;
     }
-    let operator = if arns.iter().any(|a| has_wildcard(a)) {
+    let operator = if arns.iter().any(|a| has_wildcards(a)) {
         "ArnNotLike"
     } else {
         "ArnNotEquals"

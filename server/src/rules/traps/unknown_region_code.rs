@@ -41,7 +41,7 @@
 use crate::catalog::operators::ValueType;
 use crate::policy::{Effect, Scalar};
 use crate::rules::regions;
-use crate::rules::traps::{conditions, has_variable, has_wildcard};
+use crate::rules::traps::{conditions, has_variable, has_wildcards};
 use crate::rules::{Category, Context, Diag, Fix, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -72,7 +72,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             for v in c.entry.values() {
                 let Scalar::String(s) = v else { continue };
                 let code = s.value;
-                if has_wildcard(code)
+                if has_wildcards(code)
                     || has_variable(code)
                     || regions::is_known(code)
                     || !regions::looks_like_region(code)
