@@ -369,9 +369,7 @@ fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
             }
         }
     }
-    findings.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
-    });
+    rules::sort_findings(&mut findings);
     findings
 }
 

@@ -512,8 +512,13 @@ pub fn check_with_related(input: &Input<'_>, related: &[RelatedDocument<'_>]) ->
             });
         }
     }
+    sort_findings(&mut findings);
+    findings
+}
+
+/// The order findings are reported in: by position, then by rule code.
+pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (a.span.start, a.span.end, a.rule.code).cmp(&(b.span.start, b.span.end, b.rule.code))
     });
-    findings
 }
