@@ -83,6 +83,9 @@ pub struct Env {
     /// The files under the workspace root that the configuration's `[[groups]]` name (see
     /// [`groups::scan`]); empty without groups.
     pub group_files: Vec<String>,
+    /// Files the groups name that are not read (special files, links leading outside the
+    /// root), with the reason, for the user to see.
+    pub group_refused: Vec<(String, String)>,
     /// The workspace root, where group members that are not open are read from.
     pub root: Option<PathBuf>,
 }
@@ -93,6 +96,7 @@ impl Env {
         Env {
             config,
             group_files: Vec::new(),
+            group_refused: Vec::new(),
             root: None,
         }
     }
@@ -100,8 +104,10 @@ impl Env {
     /// An environment with `config` for the workspace at `root`: the files its groups name are
     /// looked up there ([`groups::scan`]).
     pub fn for_root(config: Config, root: PathBuf) -> Env {
+        let scanned = groups::scan(&config, &root);
         Env {
-            group_files: groups::scan(&config, &root),
+            group_files: scanned.files,
+            group_refused: scanned.refused,
             config,
             root: Some(root),
         }

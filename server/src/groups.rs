@@ -12,6 +12,7 @@
 
 use crate::config::Config;
 use crate::document::{MAX_PARSE_BYTES, looks_like_json_object};
+use crate::fs_guard;
 use crate::policy::PolicyKind;
 use crate::syntax::{self, Parse};
 use std::path::Path;
@@ -85,17 +86,30 @@ pub fn share_a_group(config: &Config, a: &str, b: &str) -> bool {
         .any(|g| g.kind_of(a).is_some() && g.kind_of(b).is_some())
 }
 
+/// What [`scan`] found: the members it will read, and those it refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scanned {
+    /// Sorted relative paths of the regular files (or links to regular files inside the root)
+    /// that some group names.
+    pub files: Vec<String>,
+    /// Files some group names that will not be read, with the reason: special files (FIFOs,
+    /// devices, sockets) and symbolic links that lead outside the root. Sorted by path.
+    pub refused: Vec<(String, String)>,
+}
+
 /// The files under `root` that some group names, as sorted relative paths. Hidden directories,
-/// `node_modules` and `target` are skipped; the walk stops after [`MAX_SCANNED_ENTRIES`]
-/// entries. Empty when the configuration has no groups.
-pub fn scan(config: &Config, root: &Path) -> Vec<String> {
-    let mut found = Vec::new();
+/// `node_modules` and `target` are skipped, symbolic links to directories are not followed,
+/// and a named file that is not a regular file inside the root (after resolving links) is
+/// refused (see [`crate::fs_guard`]); the walk stops after [`MAX_SCANNED_ENTRIES`] entries.
+/// Empty when the configuration has no groups.
+pub fn scan(config: &Config, root: &Path) -> Scanned {
+    let mut out = Scanned::default();
     if config.groups().next().is_none() {
-        return found;
+        return out;
     }
     let mut seen = 0usize;
     let mut stack = vec![(root.to_path_buf(), String::new(), 0usize)];
-    while let Some((dir, rel, depth)) = stack.pop() {
+    'walk: while let Some((dir, rel, depth)) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
@@ -106,8 +120,7 @@ pub fn scan(config: &Config, root: &Path) -> Vec<String> {
                     "policy groups: stopped looking for files after {MAX_SCANNED_ENTRIES} entries under {}",
                     root.display()
                 );
-                found.sort();
-                return found;
+                break 'walk;
             }
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
@@ -123,37 +136,60 @@ pub fn scan(config: &Config, root: &Path) -> Vec<String> {
                 if depth < MAX_DEPTH && !name.starts_with('.') && !SKIPPED_DIRS.contains(&name) {
                     stack.push((entry.path(), child, depth + 1));
                 }
-            } else if config
+                continue;
+            }
+            if !config
                 .groups()
                 .any(|g| g.globs().any(|p| p.is_match(&child)))
             {
-                found.push(child);
+                continue;
+            }
+            match member_file(root, &entry.path(), file_type) {
+                Ok(true) => out.files.push(child),
+                Ok(false) => {}
+                Err(why) => out.refused.push((child, why)),
             }
         }
     }
-    found.sort();
-    found
+    out.files.sort();
+    out.refused.sort();
+    out
 }
 
-/// Reads a member from disk: `None` (logged) when it cannot be read, is not UTF-8, or is larger
-/// than what is analysed.
-pub fn read_member(root: &Path, path: &str, kind: PolicyKind) -> Option<Member> {
-    let file = root.join(path);
-    match std::fs::metadata(&file) {
-        Ok(m) if m.len() > MAX_PARSE_BYTES as u64 => {
-            tracing::debug!("policy groups: {path} is too large to analyse");
-            return None;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            tracing::debug!("policy groups: cannot read {path}: {e}");
-            return None;
-        }
+/// Whether a directory entry a group names is a member to read: `Ok(true)` for a regular file
+/// (or a link to one inside `root`), `Ok(false)` for a link to a directory (never followed),
+/// `Err` with the reason for anything else.
+fn member_file(root: &Path, path: &Path, file_type: std::fs::FileType) -> Result<bool, String> {
+    if file_type.is_file() {
+        return Ok(true);
     }
-    match std::fs::read_to_string(&file) {
+    if !file_type.is_symlink() {
+        return Err(fs_guard::GuardError::NotRegular {
+            what: fs_guard::describe(file_type),
+        }
+        .to_string());
+    }
+    let real = fs_guard::within_root(root, path).map_err(|e| e.to_string())?;
+    let meta = std::fs::metadata(&real).map_err(|e| fs_guard::GuardError::from(e).to_string())?;
+    if meta.is_file() {
+        Ok(true)
+    } else if meta.is_dir() {
+        Ok(false)
+    } else {
+        Err(fs_guard::GuardError::NotRegular {
+            what: fs_guard::describe(meta.file_type()),
+        }
+        .to_string())
+    }
+}
+
+/// Reads a member from disk through [`fs_guard`]: `None` (logged) when it is not a regular file
+/// inside `root`, cannot be read, is not UTF-8, or is larger than what is analysed.
+pub fn read_member(root: &Path, path: &str, kind: PolicyKind) -> Option<Member> {
+    match fs_guard::read_text_in_root(root, &root.join(path), MAX_PARSE_BYTES) {
         Ok(text) => Member::new(path.to_string(), kind, Arc::from(text)),
         Err(e) => {
-            tracing::debug!("policy groups: cannot read {path}: {e}");
+            tracing::warn!("policy groups: {path}: {e}");
             None
         }
     }
@@ -279,7 +315,7 @@ scps = ["scps/*.json"]
             std::fs::write(&file, text).expect("write");
         }
         let c = config();
-        let found = scan(&c, &dir);
+        let found = scan(&c, &dir).files;
         assert_eq!(
             found,
             vec![
@@ -300,7 +336,55 @@ scps = ["scps/*.json"]
         let groups = load(&c, Some(&dir), "roles/dev/a.json", &found, &|_| None);
         assert!(groups[0][0].text.contains("Allow"));
         // No groups, no walk.
-        assert!(scan(&Config::default(), &dir).is_empty());
+        assert_eq!(scan(&Config::default(), &dir), Scanned::default());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn scan_refuses_special_files_and_links_out_of_the_root() {
+        let base =
+            std::env::temp_dir().join(format!("iam-ls-groups-special-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let dir = base.join("ws");
+        let outside = base.join("outside");
+        std::fs::create_dir_all(dir.join("scps")).expect("mkdir");
+        std::fs::create_dir_all(dir.join("roles/dev")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::fs::write(outside.join("secret.json"), r#"{"Statement": []}"#).expect("write");
+        std::fs::write(dir.join("roles/dev/a.json"), r#"{"Statement": []}"#).expect("write");
+        std::fs::write(dir.join("scps/real.json"), r#"{"Statement": []}"#).expect("write");
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, dir.join(name)).expect("symlink")
+        };
+        link(Path::new("/dev/zero"), "scps/zero.json");
+        link(&outside.join("secret.json"), "scps/secret.json");
+        link(&dir.join("scps/real.json"), "scps/inner.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join("scps/fifo.json"))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let scanned = scan(&config(), &dir);
+        assert_eq!(
+            scanned.files,
+            vec!["roles/dev/a.json", "scps/inner.json", "scps/real.json"]
+        );
+        let refused: Vec<&str> = scanned.refused.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            refused,
+            ["scps/fifo.json", "scps/secret.json", "scps/zero.json"]
+        );
+        assert!(
+            scanned.refused[0].1.contains("a FIFO"),
+            "{:?}",
+            scanned.refused
+        );
+        assert!(scanned.refused[1].1.contains("outside the workspace"));
+        // Reading a refused name directly (a race with the scan) is refused as well.
+        assert!(read_member(&dir, "scps/secret.json", PolicyKind::ServiceControl).is_none());
+        assert!(read_member(&dir, "scps/zero.json", PolicyKind::ServiceControl).is_none());
+        assert!(read_member(&dir, "scps/inner.json", PolicyKind::ServiceControl).is_some());
+        let _ = std::fs::remove_dir_all(&base);
     }
 }

@@ -78,8 +78,27 @@ impl SdkClient {
         }
     }
 
-    /// Loads the shared SDK configuration for one call.
-    async fn sdk_config(&self, settings: &AwsSettings) -> SdkConfig {
+    /// Loads the shared SDK configuration for one call. An endpoint that would send the signed
+    /// request over plain HTTP to another machine is refused first, whether it comes from the
+    /// settings or from `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_STS` or `AWS_ENDPOINT_URL_IAM`.
+    async fn sdk_config(&self, settings: &AwsSettings) -> Result<SdkConfig, AwsError> {
+        let from_env = ENDPOINT_VARIABLES
+            .iter()
+            .filter_map(|name| Some((*name, std::env::var(name).ok()?)));
+        let from_settings = settings
+            .endpoint_url
+            .iter()
+            .map(|url| ("the endpoint URL setting", url.clone()));
+        for (source, url) in from_settings.chain(from_env) {
+            if url.trim().is_empty() {
+                continue;
+            }
+            if let Err(problem) = crate::config::check_endpoint_url(&url) {
+                return Err(AwsError::Other {
+                    detail: format!("refused to call AWS: {source}: {problem}"),
+                });
+            }
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .http_client(self.http.clone())
             .timeout_config(
@@ -100,12 +119,12 @@ impl SdkClient {
         if let Some(credentials) = &self.credentials {
             loader = loader.credentials_provider(credentials.clone());
         }
-        loader.load().await
+        Ok(loader.load().await)
     }
 
     /// `sts:DecodeAuthorizationMessage` without the outer time limit.
     async fn decode_inner(&self, settings: &AwsSettings, blob: &str) -> Result<String, AwsError> {
-        let config = self.sdk_config(settings).await;
+        let config = self.sdk_config(settings).await?;
         let client = aws_sdk_sts::Client::new(&config);
         let ctx = context(settings, Operation::DecodeAuthorizationMessage, None);
         let output = client
@@ -125,7 +144,7 @@ impl SdkClient {
         settings: &AwsSettings,
         policy_arn: &str,
     ) -> Result<FetchedPolicy, AwsError> {
-        let config = self.sdk_config(settings).await;
+        let config = self.sdk_config(settings).await?;
         let client = aws_sdk_iam::Client::new(&config);
 
         let ctx = context(settings, Operation::GetPolicy, Some(policy_arn));
@@ -244,6 +263,13 @@ fn context<'a>(
         timeout: settings.timeout,
     }
 }
+
+/// The environment variables through which `aws-config` takes an endpoint for our calls.
+const ENDPOINT_VARIABLES: &[&str] = &[
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_IAM",
+];
 
 /// The one HTTPS stack: hyper 1 + rustls with ring, trusting the platform's root certificates.
 fn https_client() -> SharedHttpClient {

@@ -73,6 +73,9 @@ pub struct Report {
     /// Everything that could not be checked: missing paths, unreadable or non-policy named
     /// files, directories without policies. In order of discovery.
     pub errors: Vec<InputError>,
+    /// Files found in directories or named by `[[groups]]` that were not read (special files,
+    /// links leading out of the workspace): shown on stderr, they do not change the exit code.
+    pub notes: Vec<InputError>,
     /// The directory paths are made relative to (the configuration's directory, or the
     /// current directory).
     pub root: PathBuf,
@@ -142,6 +145,7 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> u8 {
     if stdin_count == 1 {
         stdin_text = Some(input::read_text(&mut *io.stdin));
     }
+    super::warn_config(io, &loaded);
     let report = build_report(args, io, &loaded, stdin_text);
     if let Err(e) = render::write_report(args, io, &report) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -174,6 +178,7 @@ pub fn build_report(
     let mut target_arg: Vec<usize> = Vec::new();
     let mut arg_errors: Vec<Vec<InputError>> = Vec::new();
     let mut dirs: Vec<(usize, input::DirArg)> = Vec::new();
+    let mut notes: Vec<InputError> = Vec::new();
     for (arg, path) in paths.iter().enumerate() {
         arg_errors.push(Vec::new());
         if path.as_os_str() == "-" {
@@ -200,6 +205,7 @@ pub fn build_report(
             targets: t,
             dirs: d,
             errors: e,
+            notes: n,
         } = input::collect(
             &cwd,
             &loaded.root,
@@ -219,9 +225,14 @@ pub fn build_report(
         }
         dirs.extend(d.into_iter().map(|d| (arg, d)));
         arg_errors[arg].extend(e);
+        notes.extend(n);
     }
 
     let env = Arc::new(Env::for_root(loaded.config.clone(), loaded.root.clone()));
+    notes.extend(env.group_refused.iter().map(|(rel, why)| InputError {
+        display: input::display_path(&cwd, &loaded.root.join(rel)),
+        message: format!("policy group member not read: {why}"),
+    }));
     let show_progress =
         io.err_is_terminal && !args.no_progress && targets.len() >= PROGRESS_MIN_FILES;
     let outcomes = {
@@ -280,6 +291,7 @@ pub fn build_report(
     Report {
         files,
         errors,
+        notes,
         root: loaded.root.clone(),
         cwd,
         fail_on: args.fail_on.level(),

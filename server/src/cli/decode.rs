@@ -105,6 +105,7 @@ pub fn run(
             return EXIT_ERROR;
         }
     };
+    super::warn_config(io, &loaded);
     imp::decode_all(args, io, &loaded.config, &blobs, runtime)
 }
 
@@ -118,12 +119,15 @@ mod imp {
     use crate::logs::BlobCheck;
     use std::time::Duration;
 
-    /// The settings of the call: `[aws]` from the configuration (as the editor reads it), then
-    /// the flags.
+    /// The settings of the call: `[aws]` from the configuration (as the editor reads it: region
+    /// and timeout only, the file cannot choose profile or endpoint), then the flags.
     pub fn settings(config: &Config, args: &DecodeArgs) -> AwsSettings {
         let mut settings = decode::aws_settings(&config.aws());
         if let Some(p) = &args.profile {
             settings.profile = Some(p.clone());
+        }
+        if let Some(u) = &args.endpoint_url {
+            settings.endpoint_url = Some(u.clone());
         }
         if let Some(r) = &args.region {
             settings.region = Some(r.clone());

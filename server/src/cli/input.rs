@@ -2,8 +2,9 @@
 //!
 //! - [`collect`] expands the `check` arguments: files are taken as named; directories are walked
 //!   recursively (entries sorted by name, hidden entries and `node_modules` skipped, symbolic
-//!   links to files followed, symbolic links to directories not, so a link loop cannot trap the
-//!   walk). In a directory, a file is a candidate when its name ends in `.json` or when a
+//!   links to files followed when they stay inside the directory argument or the configuration
+//!   root, symbolic links to directories not, so a link loop cannot trap the walk; special files
+//!   and links leading elsewhere become notes). In a directory, a file is a candidate when its name ends in `.json` or when a
 //!   `[kinds]` pattern of the configuration matches it.
 //! - [`read_text`] reads one file (or stdin) as UTF-8 text with a size limit, and says clearly
 //!   why it cannot: too large, binary, UTF-16, invalid UTF-8, unreadable.
@@ -86,6 +87,9 @@ pub struct Collected {
     pub dirs: Vec<DirArg>,
     /// Arguments that do not exist or cannot be listed, and unreadable subdirectories.
     pub errors: Vec<InputError>,
+    /// Files met in directories that are not read: special files (FIFOs, devices, sockets) and
+    /// symbolic links that lead outside both the directory argument and the configuration root.
+    pub notes: Vec<InputError>,
 }
 
 /// `path` made absolute against `cwd`, with `.` and `..` resolved lexically (symbolic links are
@@ -146,7 +150,14 @@ pub fn collect(cwd: &Path, root: &Path, config: &Config, args: &[PathBuf]) -> Co
                     candidates: 0,
                 });
                 let before = out.targets.len();
-                walk(cwd, root, config, &abs, dir, 0, &mut out);
+                let walk_root = Walk {
+                    cwd,
+                    root,
+                    top: &abs,
+                    config,
+                    index: dir,
+                };
+                walk_root.walk(&abs, 0, &mut out);
                 out.dirs[dir].candidates = out.targets.len() - before;
             }
             Ok(_) => out.targets.push(Target {
@@ -163,73 +174,122 @@ pub fn collect(cwd: &Path, root: &Path, config: &Config, args: &[PathBuf]) -> Co
 /// Deepest directory nesting followed (deeper trees are reported, not walked).
 const MAX_DEPTH: usize = 64;
 
-fn walk(
-    cwd: &Path,
-    root: &Path,
-    config: &Config,
-    dir: &Path,
+/// One directory argument being walked.
+struct Walk<'a> {
+    cwd: &'a Path,
+    /// The configuration root.
+    root: &'a Path,
+    /// The directory argument.
+    top: &'a Path,
+    config: &'a Config,
+    /// Index of the directory argument.
     index: usize,
-    depth: usize,
-    out: &mut Collected,
-) {
-    if depth > MAX_DEPTH {
-        out.errors.push(InputError {
-            display: display_path(cwd, dir),
-            message: format!("nested more than {MAX_DEPTH} directories deep; not checked"),
-        });
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
+}
+
+impl Walk<'_> {
+    fn walk(&self, dir: &Path, depth: usize, out: &mut Collected) {
+        let cwd = self.cwd;
+        if depth > MAX_DEPTH {
             out.errors.push(InputError {
                 display: display_path(cwd, dir),
-                message: format!("cannot list the directory: {}", io_message(&e)),
+                message: format!("nested more than {MAX_DEPTH} directories deep; not checked"),
             });
             return;
         }
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            if !SKIPPED_DIRS.contains(&name.as_ref()) {
-                walk(cwd, root, config, &path, index, depth + 1, out);
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                out.errors.push(InputError {
+                    display: display_path(cwd, dir),
+                    message: format!("cannot list the directory: {}", io_message(&e)),
+                });
+                return;
             }
-            continue;
-        }
-        // A symbolic link counts when it points to a file (never followed into directories).
-        let is_file = file_type.is_file()
-            || (file_type.is_symlink() && path.metadata().is_ok_and(|m| m.is_file()));
-        if !is_file {
-            continue;
-        }
-        let rel = relative_to(root, &path);
-        let configured = rel
-            .as_deref()
-            .is_some_and(|r| config.kind_for_path(r).is_some());
-        let json = name
-            .rsplit_once('.')
-            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
-        if json || configured {
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
+                if !SKIPPED_DIRS.contains(&name.as_ref()) {
+                    self.walk(&path, depth + 1, out);
+                }
+                continue;
+            }
+            let rel = relative_to(self.root, &path);
+            let configured = rel
+                .as_deref()
+                .is_some_and(|r| self.config.kind_for_path(r).is_some());
+            let json = name
+                .rsplit_once('.')
+                .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
+            if !json && !configured {
+                continue;
+            }
+            // A candidate must be a regular file; a symbolic link counts when it leads to one
+            // inside the directory argument or the configuration root (never into directories).
+            match self.candidate(&path, file_type) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(message) => {
+                    out.notes.push(InputError {
+                        display: display_path(cwd, &path),
+                        message,
+                    });
+                    continue;
+                }
+            }
             out.targets.push(Target {
                 display: display_path(cwd, &path),
                 file: Some(path),
                 rel,
                 origin: Origin::Walked {
-                    dir: index,
+                    dir: self.index,
                     configured,
                 },
             });
+        }
+    }
+
+    /// `Ok(true)`: read it; `Ok(false)`: leave it quietly (a link to a directory); `Err`: why
+    /// it is not read (shown as a note).
+    fn candidate(&self, path: &Path, file_type: std::fs::FileType) -> Result<bool, String> {
+        use crate::fs_guard::{self, GuardError};
+        if file_type.is_file() {
+            return Ok(true);
+        }
+        if !file_type.is_symlink() {
+            return Err(GuardError::NotRegular {
+                what: fs_guard::describe(file_type),
+            }
+            .to_string());
+        }
+        let real = match fs_guard::within_root(self.top, path) {
+            Ok(real) => real,
+            Err(GuardError::OutsideRoot { .. }) => {
+                fs_guard::within_root(self.root, path).map_err(|e| e.to_string())?
+            }
+            Err(GuardError::NotFound) => return Ok(false),
+            Err(e) => return Err(e.to_string()),
+        };
+        let meta = std::fs::metadata(&real).map_err(|e| io_message(&e))?;
+        if meta.is_file() {
+            Ok(true)
+        } else if meta.is_dir() {
+            Ok(false)
+        } else {
+            Err(GuardError::NotRegular {
+                what: fs_guard::describe(meta.file_type()),
+            }
+            .to_string())
         }
     }
 }
@@ -253,8 +313,8 @@ pub enum ReadError {
         /// Byte offset of the first bad byte.
         offset: usize,
     },
-    /// Not a regular file (a device, a socket...).
-    NotAFile,
+    /// Not a regular file: what it is (a FIFO, a character device...).
+    NotAFile(&'static str),
     /// The operating system refused.
     Io(String),
 }
@@ -277,7 +337,7 @@ impl fmt::Display for ReadError {
                 "not valid UTF-8 (first bad byte on line {line}, byte offset {offset}), not checked; \
                  save it as UTF-8"
             ),
-            ReadError::NotAFile => f.write_str("not a regular file, not checked"),
+            ReadError::NotAFile(what) => write!(f, "not a regular file ({what}), not checked"),
             ReadError::Io(e) => f.write_str(e),
         }
     }
@@ -311,33 +371,37 @@ pub fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// Reads the file at `path` as policy text.
+/// Reads the file at `path` as policy text, through [`crate::fs_guard`]: opened without
+/// blocking, refused unless the opened file is a regular file, read with a cap.
 pub fn read_file(path: &Path) -> Result<String, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(io_message(&e)))?;
-    if !meta.is_file() {
-        return Err(ReadError::NotAFile);
+    use crate::fs_guard::{self, GuardError};
+    match fs_guard::read(path, MAX_FILE_BYTES) {
+        Ok(bytes) => decode(bytes),
+        Err(GuardError::NotRegular { what }) => Err(ReadError::NotAFile(what)),
+        Err(GuardError::TooLarge { .. }) => {
+            let bytes = std::fs::metadata(path)
+                .map(|m| m.len())
+                .unwrap_or(0)
+                .max(MAX_FILE_BYTES as u64 + 1);
+            Err(ReadError::TooLarge { bytes })
+        }
+        Err(GuardError::NotFound) => Err(ReadError::Io("no such file or directory".to_string())),
+        Err(GuardError::Io(e)) => Err(ReadError::Io(io_message(&e))),
+        Err(e @ GuardError::OutsideRoot { .. }) => Err(ReadError::Io(e.to_string())),
     }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(ReadError::TooLarge { bytes: meta.len() });
-    }
-    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(io_message(&e)))?;
-    read_text(file)
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] from `reader` and checks that it is UTF-8 text. A UTF-8
 /// byte order mark is dropped (editors hide it too).
 pub fn read_text(reader: impl Read) -> Result<String, ReadError> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(io_message(&e)))?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge {
-            bytes: bytes.len() as u64,
-        });
+    match crate::fs_guard::read_capped(reader, MAX_FILE_BYTES) {
+        Ok(bytes) => decode(bytes),
+        Err(crate::fs_guard::GuardError::TooLarge { .. }) => Err(ReadError::TooLarge {
+            bytes: MAX_FILE_BYTES as u64 + 1,
+        }),
+        Err(crate::fs_guard::GuardError::Io(e)) => Err(ReadError::Io(io_message(&e))),
+        Err(e) => Err(ReadError::Io(e.to_string())),
     }
-    decode(bytes)
 }
 
 /// Checks `bytes` as UTF-8 policy text.

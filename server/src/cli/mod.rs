@@ -208,9 +208,13 @@ pub struct DecodeArgs {
     /// The encoded message (or text that contains it); `-` or nothing reads stdin.
     #[arg(value_name = "BLOB")]
     pub blob: Option<String>,
-    /// The AWS profile (overrides `[aws] profile` in iam-ls.toml).
+    /// The AWS profile (else `AWS_PROFILE`; iam-ls.toml cannot set it).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// Send the STS call to this endpoint instead of AWS's (https://, or http:// for a loopback
+    /// host; else `AWS_ENDPOINT_URL`; iam-ls.toml cannot set it).
+    #[arg(long = "endpoint-url", value_name = "URL", value_parser = parse_endpoint_url)]
+    pub endpoint_url: Option<String>,
     /// The AWS region (overrides `[aws] region`).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
@@ -237,6 +241,10 @@ fn parse_kind(s: &str) -> Result<PolicyKind, String> {
             PolicyKind::accepted_names()
         )
     })
+}
+
+fn parse_endpoint_url(s: &str) -> Result<String, String> {
+    config::check_endpoint_url(s).map(|()| s.trim().to_string())
 }
 
 fn parse_timeout(s: &str) -> Result<u64, String> {
@@ -351,39 +359,69 @@ pub struct LoadedConfig {
     pub root: PathBuf,
 }
 
+/// Prints the configuration's warnings (entries of iam-ls.toml that only the user may set, so
+/// they were ignored) to stderr, naming the file and the line.
+pub fn warn_config(io: &mut Io<'_>, loaded: &LoadedConfig) {
+    let Some(file) = &loaded.file else { return };
+    let shown = input::display_path(&io.cwd, file);
+    for w in loaded.config.warnings() {
+        let _ = match (w.line(), w.column()) {
+            (Some(l), Some(c)) => {
+                writeln!(io.err, "iam-ls: warning: {shown}:{l}:{c}: {}", w.message)
+            }
+            _ => writeln!(io.err, "iam-ls: warning: {shown}: {}", w.message),
+        };
+    }
+}
+
 /// Finds and loads the configuration: `explicit` when given, else the first `iam-ls.toml` in
 /// `cwd` or one of its parents. Every problem in the file is an error (the editor shows them
 /// and goes on; a command line must not pass silently with half a configuration).
 pub fn load_config(cwd: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, String> {
-    let file = match explicit {
+    // A file named with --config is the user's choice and may be anywhere; a discovered one
+    // must be a regular file in its directory (links resolved). Both are read with a cap.
+    let (file, text) = match explicit {
         Some(p) => {
             let p = input::absolute(cwd, p);
-            if !p.is_file() {
-                return Err(format!(
-                    "{}: the configuration file does not exist",
-                    p.display()
-                ));
+            match config::read_file(None, &p)? {
+                Some(text) => (p, text),
+                None => {
+                    return Err(format!(
+                        "{}: the configuration file does not exist",
+                        p.display()
+                    ));
+                }
             }
-            Some(p)
         }
-        None => cwd
-            .ancestors()
-            .map(|d| d.join(config::FILE_NAME))
-            .find(|p| p.is_file()),
-    };
-    let Some(file) = file else {
-        return Ok(LoadedConfig {
-            config: Config::default(),
-            file: None,
-            root: cwd.to_path_buf(),
-        });
+        None => {
+            let found = cwd.ancestors().find_map(|d| {
+                let p = d.join(config::FILE_NAME);
+                let meta = std::fs::symlink_metadata(&p).ok()?;
+                (!meta.is_dir()).then(|| (d.to_path_buf(), p))
+            });
+            let Some((dir, p)) = found else {
+                return Ok(LoadedConfig {
+                    config: Config::default(),
+                    file: None,
+                    root: cwd.to_path_buf(),
+                });
+            };
+            match config::read_file(Some(&dir), &p)? {
+                Some(text) => (p, text),
+                None => {
+                    return Ok(LoadedConfig {
+                        config: Config::default(),
+                        file: None,
+                        root: cwd.to_path_buf(),
+                    });
+                }
+            }
+        }
     };
     let root = file
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.to_path_buf());
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| format!("{}: cannot read the configuration: {e}", file.display()))?;
     let (config, errors) = Config::from_toml_str_lenient(&text);
     if !errors.is_empty() {
         let shown = input::display_path(cwd, &file);

@@ -14,11 +14,9 @@
 //! sid = "AllowLegacy"
 //! path = "legacy/*.json"
 //!
-//! [aws]
-//! profile = "dev"
+//! [aws]                            # profile and endpoint_url: editor settings only (see below)
 //! region = "eu-central-1"
 //! timeout_seconds = 15
-//! # endpoint_url = "https://sts.eu-central-1.amazonaws.com"   # optional: VPC endpoint, proxy
 //!
 //! [[groups]]                       # the policies that apply to one principal (cross-file checks)
 //! name = "dev-role"
@@ -40,7 +38,11 @@
 //!   [`Glob::specificity`]); on a tie, the one written first.
 //! - `rules`: a rule set in the settings replaces the file's level for that rule.
 //! - `ignore`: both layers apply (the union).
-//! - `aws`: field by field, a value in the settings replaces the file's.
+//! - `aws`: field by field, a value in the settings replaces the file's. `profile` and
+//!   `endpoint_url` are taken **only** from the settings: in the file they are ignored with a
+//!   warning ([`Config::warnings`]), because a repository must not choose the credentials that
+//!   sign AWS requests or where they are sent. `http://` endpoints are refused except for a
+//!   loopback host ([`check_endpoint_url`]).
 //! - `groups`: a settings group replaces the file's group of the same name; others add up.
 //! - `vpc_endpoint.required_resources`: a list in the settings replaces the file's.
 //!
@@ -72,6 +74,28 @@ use std::path::Path;
 
 /// The project file's name, looked for at the workspace root.
 pub const FILE_NAME: &str = "iam-ls.toml";
+
+/// The largest `iam-ls.toml` read (a configuration is a few KiB; this only stops a file that
+/// never ends, such as a link to `/dev/zero`).
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// Reads a configuration file with [`crate::fs_guard`]: `Ok(None)` when it does not exist, an
+/// error naming the file when it is not a regular file (inside `root`, when given), is larger
+/// than [`MAX_FILE_BYTES`], or is not UTF-8.
+pub fn read_file(root: Option<&Path>, path: &Path) -> Result<Option<String>, String> {
+    use crate::fs_guard::{self, GuardError};
+    let read = match root {
+        Some(root) => fs_guard::read_in_root(root, path, MAX_FILE_BYTES),
+        None => fs_guard::read(path, MAX_FILE_BYTES),
+    };
+    match read {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| format!("{}: not valid UTF-8, not read", path.display())),
+        Err(GuardError::NotFound) => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
 
 /// Highest accepted `aws.timeout_seconds`.
 pub const MAX_TIMEOUT_SECONDS: i64 = 3_600;
@@ -299,6 +323,9 @@ pub struct ConfigLayer {
     /// `[vpc_endpoint] required_resources`: ARNs (wildcards allowed) that requests through the
     /// VPC endpoints must reach; `None` when not set.
     pub vpc_endpoint_resources: Option<Vec<String>>,
+    /// Entries written in `iam-ls.toml` that a repository may not set (see
+    /// [`USER_ONLY_AWS_KEYS`]), ignored: warnings to show, located on the key.
+    pub refused: Vec<ConfigError>,
 }
 
 impl ConfigLayer {
@@ -411,16 +438,23 @@ impl Config {
     }
 
     /// Read `iam-ls.toml` from the workspace root `dir`. `Ok(None)` when there is no such file.
+    /// The file is read through [`crate::fs_guard`]: it must be a regular file inside `dir`
+    /// (after resolving links) of at most [`MAX_FILE_BYTES`].
     pub fn load(dir: &Path) -> Result<Option<Config>, ConfigError> {
-        let path = dir.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Config::from_toml_str(&text).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(ConfigError {
-                message: format!("cannot read {}: {e}", path.display()),
+        match read_file(Some(dir), &dir.join(FILE_NAME)) {
+            Ok(Some(text)) => Config::from_toml_str(&text).map(Some),
+            Ok(None) => Ok(None),
+            Err(message) => Err(ConfigError {
+                message,
                 location: None,
             }),
         }
+    }
+
+    /// What was ignored in `iam-ls.toml` because only the user may set it (warnings, with the
+    /// key's location).
+    pub fn warnings(&self) -> &[ConfigError] {
+        &self.file.refused
     }
 
     /// Put the LSP settings on top of the file (replacing settings merged before). `settings` is
@@ -509,14 +543,16 @@ impl Config {
         self.is_ignored(code, sid, path) || self.is_ignored(name, sid, path)
     }
 
-    /// The effective `[aws]` settings (settings layer field by field over the file).
+    /// The effective `[aws]` settings (settings layer field by field over the file; `profile`
+    /// and `endpoint_url` from the settings only).
     pub fn aws(&self) -> AwsSettings {
         let (s, f) = (&self.settings.aws, &self.file.aws);
         AwsSettings {
-            profile: s.profile.clone().or_else(|| f.profile.clone()),
+            // The user's only (USER_ONLY_AWS_KEYS): never the file's, even if set there.
+            profile: s.profile.clone(),
             region: s.region.clone().or_else(|| f.region.clone()),
             timeout_seconds: s.timeout_seconds.or(f.timeout_seconds),
-            endpoint_url: s.endpoint_url.clone().or_else(|| f.endpoint_url.clone()),
+            endpoint_url: s.endpoint_url.clone(),
         }
     }
 
@@ -645,7 +681,7 @@ impl Validator<'_> {
                 "kinds" => self.kinds(node, &mut layer.kinds),
                 "rules" => self.rules(node, &mut layer.rules),
                 "ignore" => self.ignores(node, settings, &mut layer.ignores),
-                "aws" => self.aws(node, &mut layer.aws),
+                "aws" => self.aws(node, settings, &mut layer),
                 "groups" => self.groups(node, settings, &mut layer.groups),
                 "vpc_endpoint" | "vpcEndpoint" => {
                     self.vpc_endpoint(node, &mut layer.vpc_endpoint_resources)
@@ -927,12 +963,28 @@ impl Validator<'_> {
         }
     }
 
-    fn aws(&mut self, node: &RawNode, out: &mut AwsSettings) {
+    fn aws(&mut self, node: &RawNode, settings: bool, layer: &mut ConfigLayer) {
         let Some(entries) = self.table(node, "`aws`") else {
             return;
         };
+        let out = &mut layer.aws;
         for (key, value) in entries {
             if matches!(value.value, Raw::Null) {
+                continue;
+            }
+            if !settings && USER_ONLY_AWS_KEYS.contains(&key.name.as_str()) {
+                // Which credentials sign AWS requests and where they go is the user's decision:
+                // a repository's file does not get to make it.
+                let location = Some(self.location(&key.loc));
+                layer.refused.push(ConfigError {
+                    message: format!(
+                        "`aws.{}` is ignored in {FILE_NAME}: which credentials are used and \
+                         where AWS requests go is set only in your editor's settings, the \
+                         environment (AWS_PROFILE, AWS_ENDPOINT_URL) or command-line flags",
+                        key.name
+                    ),
+                    location,
+                });
                 continue;
             }
             match key.name.as_str() {
@@ -967,16 +1019,9 @@ impl Validator<'_> {
                 },
                 "endpoint_url" | "endpointUrl" => {
                     if let Some(url) = self.string(value, "`aws.endpoint_url`") {
-                        if url.starts_with("https://") || url.starts_with("http://") {
-                            out.endpoint_url = Some(url);
-                        } else {
-                            self.error(
-                                &value.loc,
-                                format!(
-                                    "`aws.endpoint_url` `{url}` must start with https:// (or \
-                                     http:// for a local endpoint)"
-                                ),
-                            );
+                        match check_endpoint_url(&url) {
+                            Ok(()) => out.endpoint_url = Some(url),
+                            Err(e) => self.error(&value.loc, format!("`aws.endpoint_url` {e}")),
                         }
                     }
                 }
@@ -1031,6 +1076,60 @@ impl Validator<'_> {
             out.push(group);
         }
     }
+}
+
+/// The `[aws]` keys only the user sets (editor settings, environment, flags), never
+/// `iam-ls.toml`: they choose the credentials (`profile`) or where signed requests go
+/// (`endpoint_url`). `region` and `timeout_seconds` stay allowed in the file: a region only
+/// picks among AWS's own endpoints, and a timeout sends nothing anywhere.
+pub const USER_ONLY_AWS_KEYS: &[&str] = &["profile", "endpoint_url", "endpointUrl"];
+
+/// Checks an AWS endpoint URL: `https://` anywhere, `http://` only for a loopback host
+/// (`localhost`, `127.0.0.0/8`, `[::1]`), since plain HTTP would show the signed request and
+/// its session token to anyone on the way.
+pub fn check_endpoint_url(url: &str) -> Result<(), String> {
+    let lower = url.trim().to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("https://") {
+        if host_of(rest).is_empty() {
+            return Err(format!("`{url}` names no host"));
+        }
+        return Ok(());
+    }
+    if let Some(rest) = lower.strip_prefix("http://") {
+        let host = host_of(rest);
+        if is_loopback_host(host) {
+            return Ok(());
+        }
+        return Err(format!(
+            "`{url}`: http:// is accepted only for a loopback host (localhost, 127.0.0.1, [::1]); \
+             use https://"
+        ));
+    }
+    Err(format!(
+        "`{url}` must start with https:// (or http:// for a loopback host)"
+    ))
+}
+
+/// The host of the part of a URL after `scheme://`: up to the path, without user info and
+/// port; an IPv6 literal keeps its brackets.
+fn host_of(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    if host_port.starts_with('[') {
+        return match host_port.find(']') {
+            Some(end) => &host_port[..=end],
+            None => host_port,
+        };
+    }
+    host_port.split(':').next().unwrap_or("")
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    if host == "localhost" || host == "[::1]" {
+        return true;
+    }
+    host.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Loose region shape: lowercase letters, digits and dashes, with at least one dash and a digit

@@ -90,7 +90,12 @@ fn full_file_parses() {
     assert!(!c.is_ignored("anything", None, Some("src/vendor.json")));
 
     let aws = c.aws();
-    assert_eq!(aws.profile.as_deref(), Some("dev"));
+    assert_eq!(
+        aws.profile, None,
+        "a repository's file does not choose the profile"
+    );
+    assert_eq!(c.warnings().len(), 1);
+    assert!(c.warnings()[0].message.contains("`aws.profile` is ignored"));
     assert_eq!(aws.region.as_deref(), Some("eu-central-1"));
     assert_eq!(aws.timeout_seconds, Some(15));
 
@@ -173,9 +178,9 @@ fn load_reads_the_file_or_reports_none() {
     let dir = std::env::temp_dir().join(format!("iam-ls-config-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     assert_eq!(Config::load(&dir).unwrap(), None);
-    std::fs::write(dir.join(FILE_NAME), "[aws]\nprofile = \"p\"\n").unwrap();
+    std::fs::write(dir.join(FILE_NAME), "[aws]\nregion = \"eu-west-1\"\n").unwrap();
     let c = Config::load(&dir).unwrap().unwrap();
-    assert_eq!(c.aws().profile.as_deref(), Some("p"));
+    assert_eq!(c.aws().region.as_deref(), Some("eu-west-1"));
     std::fs::write(dir.join(FILE_NAME), "[aws]\nprofil = \"p\"\n").unwrap();
     assert!(Config::load(&dir).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
@@ -321,7 +326,7 @@ fn error_aws_table() {
 
     let e = err("[aws]\nregion = \"Frankfurt\"\n");
     assert!(e.message.contains("does not look like a region"), "{e}");
-    let e = err("[aws]\nprofile = \"\"\n");
+    let e = err("[aws]\nregion = \"\"\n");
     assert!(e.message.contains("must not be empty"), "{e}");
     let e = err("aws = [1]\n");
     assert!(
@@ -428,9 +433,8 @@ fn merge_settings_override_the_file() {
     let aws = c.aws();
     assert_eq!(aws.region.as_deref(), Some("us-east-1"));
     assert_eq!(
-        aws.profile.as_deref(),
-        Some("dev"),
-        "null leaves the file's value"
+        aws.profile, None,
+        "null leaves it unset (the file's profile is never used)"
     );
     assert_eq!(aws.timeout_seconds, Some(15));
     let names: Vec<&str> = c.groups().map(|g| g.name.as_str()).collect();
@@ -645,22 +649,72 @@ fn glob_pathological_pattern_is_fast() {
 }
 
 #[test]
-fn aws_endpoint_url_from_file_and_settings() {
-    let mut c = Config::from_toml_str("[aws]\nendpoint_url = \"https://sts.example.test\"\n")
-        .expect("valid");
-    assert_eq!(
-        c.aws().endpoint_url.as_deref(),
-        Some("https://sts.example.test")
+fn aws_endpoint_url_and_profile_only_from_the_settings() {
+    let mut c = Config::from_toml_str(
+        "[aws]\nregion = \"eu-west-1\"\nendpoint_url = \"https://sts.example.test\"\nprofile = \"x\"\n",
+    )
+    .expect("valid: refused keys are warnings, not errors");
+    assert_eq!(c.aws().endpoint_url, None, "the file's endpoint is ignored");
+    assert_eq!(c.aws().profile, None, "the file's profile is ignored");
+    assert_eq!(c.aws().region.as_deref(), Some("eu-west-1"));
+    let w = c.warnings();
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(
+        w[0].message
+            .contains("`aws.endpoint_url` is ignored in iam-ls.toml")
     );
-    let errors = c.merge(&json!({"iamLs": {"aws": {"endpointUrl": "http://127.0.0.1:4566"}}}));
+    assert_eq!((w[0].line(), w[0].column()), (Some(3), Some(1)));
+    assert!(w[1].message.contains("`aws.profile` is ignored"));
+    let errors = c.merge(
+        &json!({"iamLs": {"aws": {"endpointUrl": "http://127.0.0.1:4566", "profile": "me"}}}),
+    );
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(
         c.aws().endpoint_url.as_deref(),
         Some("http://127.0.0.1:4566"),
-        "the settings override the file"
+        "the settings are the user's"
     );
-    let e = err("[aws]\nendpoint_url = \"sts.example.test\"\n");
-    assert!(e.message.contains("must start with https://"), "{e}");
+    assert_eq!(c.aws().profile.as_deref(), Some("me"));
+    // http:// only for loopback hosts, in the settings too.
+    let errors = c.merge(&json!({"iamLs": {"aws": {"endpointUrl": "http://sts.example.test"}}}));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("only for a loopback host"),
+        "{errors:?}"
+    );
+    assert_eq!(c.aws().endpoint_url, None);
+}
+
+#[test]
+fn endpoint_urls_over_http_only_to_loopback() {
+    for ok in [
+        "https://sts.example.test",
+        "https://sts.example.test:8443/x",
+        "http://127.0.0.1:4566",
+        "http://127.3.2.1/",
+        "http://localhost:80",
+        "http://[::1]:9000",
+        "HTTP://LOCALHOST",
+    ] {
+        assert_eq!(check_endpoint_url(ok), Ok(()), "{ok}");
+    }
+    for bad in [
+        "http://sts.example.test",
+        "http://10.0.0.1:80",
+        "http://localhost.evil.test",
+        "http://127.0.0.1.evil.test",
+        "http://user@evil.test",
+        "http://evil.test@127.0.0.1.evil.test",
+        "http://[::2]:80",
+        "http://0.0.0.0",
+        "sts.example.test",
+        "ftp://127.0.0.1",
+        "https://",
+    ] {
+        assert!(check_endpoint_url(bad).is_err(), "{bad}");
+    }
+    // A user-info part that names a loopback host does not make the real host one.
+    assert!(check_endpoint_url("http://127.0.0.1@evil.test").is_err());
 }
 
 #[test]

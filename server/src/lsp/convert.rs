@@ -9,8 +9,8 @@ use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeDescription, CompletionItem, CompletionItemKind,
     CompletionList, CompletionResponse, CompletionTextEdit, Diagnostic, DiagnosticSeverity,
     DocumentSymbol, Documentation, FoldingRange, FoldingRangeKind, Hover, HoverContents,
-    InsertTextFormat, MarkupContent, MarkupKind, NumberOrString, SymbolKind, TextEdit, Uri,
-    WorkspaceEdit,
+    InsertTextFormat, MarkupContent, MarkupKind, NumberOrString, Position, Range, SymbolKind,
+    TextEdit, Uri, WorkspaceEdit,
 };
 
 /// The `source` of every diagnostic the server publishes.
@@ -37,6 +37,31 @@ pub fn diagnostic(view: &DocumentView, finding: &Finding) -> Diagnostic {
         code_description: href.map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: finding.message.clone(),
+        ..Diagnostic::default()
+    }
+}
+
+/// A warning about `iam-ls.toml` (a key it may not set) as a diagnostic on that key. The
+/// location's line and column are 1-based characters; keys are short and on one line, so the
+/// range spans the key's bytes as characters.
+pub fn config_warning(warning: &crate::config::ConfigError) -> Diagnostic {
+    let range = match &warning.location {
+        Some(crate::config::Location::File { line, column, span }) => {
+            let line = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
+            let start = u32::try_from(column.saturating_sub(1)).unwrap_or(u32::MAX);
+            let len = u32::try_from(span.len()).unwrap_or(0);
+            Range::new(
+                Position::new(line, start),
+                Position::new(line, start.saturating_add(len)),
+            )
+        }
+        _ => Range::default(),
+    };
+    Diagnostic {
+        range,
+        severity: Some(DiagnosticSeverity::WARNING),
+        source: Some(SOURCE.to_string()),
+        message: warning.message.clone(),
         ..Diagnostic::default()
     }
 }

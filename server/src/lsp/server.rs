@@ -257,12 +257,17 @@ impl Backend {
     }
 
     /// Loads `iam-ls.toml` from the workspace root and puts the editor settings on top, then
-    /// re-analyses every open document. Problems in either are shown to the user.
+    /// re-analyses every open document. Problems in either are shown to the user; entries of
+    /// the file that only the user may set (`[aws] profile`, `endpoint_url`) are ignored, shown,
+    /// and published as warnings on the file; policy-group members that are not read (special
+    /// files, links out of the workspace) are shown.
     async fn reload_config(&self) {
-        let (mut env, problems) = {
+        let root = self.store.root();
+        let (mut env, mut problems, warnings) = {
             let mut problems = Vec::new();
-            let mut config = match self.store.root() {
-                Some(root) => match Config::load(&root) {
+            // A FIFO or a device here is refused by fs_guard without blocking this thread.
+            let mut config = match &root {
+                Some(root) => match Config::load(root) {
                     Ok(c) => c.unwrap_or_default(),
                     Err(e) => {
                         problems.push(e.to_string());
@@ -271,13 +276,14 @@ impl Backend {
                 },
                 None => Config::default(),
             };
+            let warnings = config.warnings().to_vec();
             let settings = self.settings.lock().map(|s| s.clone()).unwrap_or_default();
             if !settings.is_null() {
                 problems.extend(config.merge(&settings).iter().map(|e| e.to_string()));
             }
-            (Env::new(config), problems)
+            (Env::new(config), problems, warnings)
         };
-        if let Some(root) = self.store.root()
+        if let Some(root) = root.clone()
             && env.config.groups().next().is_some()
         {
             // The files the policy groups name, for the cross-file traps (a directory walk).
@@ -288,9 +294,24 @@ impl Backend {
                 Err(err) => error!("scanning for policy group files failed: {err}"),
             }
         }
+        problems.extend(
+            env.group_refused
+                .iter()
+                .map(|(path, why)| format!("policy group member {path} is left out: {why}")),
+        );
+        problems.extend(warnings.iter().map(|w| w.to_string()));
         for p in problems {
             self.client
                 .show_message(MessageType::WARNING, format!("iam-ls configuration: {p}"))
+                .await;
+        }
+        if let Some(uri) = root
+            .as_ref()
+            .and_then(|r| Uri::from_file_path(r.join(crate::config::FILE_NAME)))
+        {
+            let diagnostics = warnings.iter().map(convert::config_warning).collect();
+            self.client
+                .publish_diagnostics(uri, diagnostics, None)
                 .await;
         }
         let open = self.store.set_env(env);

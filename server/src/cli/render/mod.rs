@@ -22,6 +22,14 @@ pub fn write_report(args: &CheckArgs, io: &mut Io<'_>, report: &Report) -> io::R
             sanitize(&e.message)
         )?;
     }
+    for n in &report.notes {
+        writeln!(
+            io.err,
+            "iam-ls: note: skipped {}: {}",
+            sanitize(&n.display),
+            sanitize(&n.message)
+        )?;
+    }
     if args.verbose {
         for f in &report.files {
             if let Outcome::Skipped { reason } = &f.outcome {
