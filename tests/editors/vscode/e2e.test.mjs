@@ -468,7 +468,6 @@ before(async () => {
         "iamLs.server.logLevel": "debug",
         "iamLs.aws.timeoutSeconds": AWS_TIMEOUT_S,
         "iamLs.trace.server": "verbose",
-        "iamLs.aws.endpointUrl": `http://127.0.0.1:${stsPort}`,
         "iamLs.aws.region": "eu-west-1",
       },
       null,
@@ -515,6 +514,9 @@ before(async () => {
         AWS_CONFIG_FILE: path.join(work, "aws-config"),
         AWS_SHARED_CREDENTIALS_FILE: path.join(work, "aws-credentials"),
         AWS_EC2_METADATA_DISABLED: "true",
+        // The STS stub, from the environment: iamLs.aws.endpointUrl is a machine-scoped user
+        // setting, which code-server (a remote window) would not read from User/settings.json.
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${stsPort}`,
         HTTP_PROXY: "",
         HTTPS_PROXY: "",
         http_proxy: "",
