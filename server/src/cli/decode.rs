@@ -2,8 +2,9 @@
 //!
 //! The input is the encoded message itself or any text holding it (an error message, a log);
 //! stdin when the argument is `-` or missing. Settings are the editor's: `[aws]` in
-//! `iam-ls.toml` (profile, region, timeout), with `--profile`, `--region` and `--timeout` on
-//! top; credentials come from the usual AWS sources. Decoding, pretty-printing and the summary
+//! `iam-ls.toml` (region, timeout; its profile and endpoint are ignored with a warning), with
+//! `--profile`, `--endpoint-url`, `--region` and `--timeout` on top; credentials come from the
+//! usual AWS sources. Decoding, pretty-printing and the summary
 //! are the editor's ([`crate::decode`]): the output is the decoded JSON (key order kept), a blank
 //! line, then the summary in words. AWS errors are the same classified messages as in the
 //! editor; they exit with status 1.
