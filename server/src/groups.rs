@@ -157,29 +157,36 @@ pub fn scan(config: &Config, root: &Path) -> Scanned {
 }
 
 /// Whether a directory entry a group names is a member to read: `Ok(true)` for a regular file
-/// (or a link to one inside `root`), `Ok(false)` for a link to a directory (never followed),
-/// `Err` with the reason for anything else.
+/// (or a link to one inside `root`) of at most [`MAX_PARSE_BYTES`], `Ok(false)` for a link to a
+/// directory (never followed), `Err` with the reason for anything else. (The size a regular
+/// file reports is only used to say so early; [`read_member`] still reads with a cap.)
 fn member_file(root: &Path, path: &Path, file_type: std::fs::FileType) -> Result<bool, String> {
-    if file_type.is_file() {
-        return Ok(true);
-    }
-    if !file_type.is_symlink() {
+    if !file_type.is_file() && !file_type.is_symlink() {
         return Err(fs_guard::GuardError::NotRegular {
             what: fs_guard::describe(file_type),
         }
         .to_string());
     }
-    let real = fs_guard::within_root(root, path).map_err(|e| e.to_string())?;
-    let meta = std::fs::metadata(&real).map_err(|e| fs_guard::GuardError::from(e).to_string())?;
-    if meta.is_file() {
-        Ok(true)
-    } else if meta.is_dir() {
-        Ok(false)
+    let real = if file_type.is_symlink() {
+        fs_guard::within_root(root, path).map_err(|e| e.to_string())?
     } else {
+        path.to_path_buf()
+    };
+    let meta = std::fs::metadata(&real).map_err(|e| fs_guard::GuardError::from(e).to_string())?;
+    if meta.is_dir() {
+        Ok(false)
+    } else if !meta.is_file() {
         Err(fs_guard::GuardError::NotRegular {
             what: fs_guard::describe(meta.file_type()),
         }
         .to_string())
+    } else if meta.len() > MAX_PARSE_BYTES as u64 {
+        Err(fs_guard::GuardError::TooLarge {
+            limit: MAX_PARSE_BYTES,
+        }
+        .to_string())
+    } else {
+        Ok(true)
     }
 }
 
@@ -360,6 +367,7 @@ scps = ["scps/*.json"]
         link(Path::new("/dev/zero"), "scps/zero.json");
         link(&outside.join("secret.json"), "scps/secret.json");
         link(&dir.join("scps/real.json"), "scps/inner.json");
+        std::fs::write(dir.join("scps/big.json"), " ".repeat(MAX_PARSE_BYTES + 1)).expect("write");
         let made = std::process::Command::new("mkfifo")
             .arg(dir.join("scps/fifo.json"))
             .status()
@@ -373,14 +381,18 @@ scps = ["scps/*.json"]
         let refused: Vec<&str> = scanned.refused.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(
             refused,
-            ["scps/fifo.json", "scps/secret.json", "scps/zero.json"]
+            [
+                "scps/big.json",
+                "scps/fifo.json",
+                "scps/secret.json",
+                "scps/zero.json"
+            ]
         );
-        assert!(
-            scanned.refused[0].1.contains("a FIFO"),
-            "{:?}",
-            scanned.refused
-        );
-        assert!(scanned.refused[1].1.contains("outside the workspace"));
+        let why = |i: usize| scanned.refused[i].1.as_str();
+        assert!(why(0).contains("larger than"), "{:?}", scanned.refused);
+        assert!(why(1).contains("a FIFO"), "{:?}", scanned.refused);
+        assert!(why(2).contains("outside the workspace"));
+        assert!(why(3).contains("outside the workspace"));
         // Reading a refused name directly (a race with the scan) is refused as well.
         assert!(read_member(&dir, "scps/secret.json", PolicyKind::ServiceControl).is_none());
         assert!(read_member(&dir, "scps/zero.json", PolicyKind::ServiceControl).is_none());

@@ -733,7 +733,8 @@ fn bad_inputs_are_named_and_the_rest_is_still_checked() {
     assert!(r.stdout.contains("7 paths could not be checked"), "{r:?}");
 
     // In a directory walk, the same bad files are skipped quietly (they are not named, and no
-    // `[kinds]` pattern claims them)... unless --verbose asks.
+    // `[kinds]` pattern claims them)... unless --verbose asks; a file too large to read gets a
+    // note all the same.
     let r = run(dir.path(), &["check", "bad", "policies/clean.json"]);
     assert_eq!(
         r.code,
@@ -742,12 +743,14 @@ fn bad_inputs_are_named_and_the_rest_is_still_checked() {
     );
     assert_eq!(
         r.stderr,
-        "iam-ls: error: bad: no IAM policies found: none of its 4 JSON files is a policy\n"
+        "iam-ls: error: bad: no IAM policies found: none of its 4 JSON files is a policy\n\
+         iam-ls: note: skipped bad/huge.json: too large to be a policy (100.0 MiB; the limit is \
+         2.0 MiB), not checked\n"
     );
     let r = run(dir.path(), &["check", "--verbose", "bad"]);
     assert!(
         r.stderr
-            .contains("iam-ls: skipped bad/huge.json: too large"),
+            .contains("iam-ls: skipped bad/binary.json: binary content"),
         "{r:?}"
     );
 }

@@ -85,7 +85,8 @@ const GROUPS: &str =
     "[[groups]]\nname = \"dev\"\nidentity = [\"roles/*.json\"]\nscps = [\"scps/*.json\"]\n";
 
 /// The hostile members, relative to the workspace, and a word of the reason each is refused.
-const HOSTILE: [(&str, &str); 4] = [
+const HOSTILE: [(&str, &str); 5] = [
+    ("scps/big.json", "large"),
     ("scps/fifo.json", "FIFO"),
     ("scps/outside.json", "outside the workspace"),
     ("scps/random.json", "outside the workspace"),
@@ -105,6 +106,8 @@ fn hostile_workspace() -> (TempDir, TempDir) {
     ws.link("scps/random.json", Path::new("/dev/urandom"));
     ws.link("scps/outside.json", &outside.path().join("secret.json"));
     ws.fifo("scps/fifo.json");
+    // Over the 2 MiB analysis limit, and a regular file: refused by its size.
+    ws.write("scps/big.json", &" ".repeat(3 * 1024 * 1024));
     (ws, outside)
 }
 

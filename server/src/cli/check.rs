@@ -35,6 +35,9 @@ pub enum Outcome {
     Skipped {
         /// Why.
         reason: String,
+        /// Shown even without `--verbose`: the file was found but could not be read as a file
+        /// at all (a special file, or larger than the limit), which the user should know about.
+        note: bool,
     },
     /// Could not be checked: an error naming the file.
     Failed {
@@ -379,8 +382,13 @@ pub fn analyse_text(
             };
         }
         Err(e) => {
+            let note = matches!(
+                e,
+                input::ReadError::TooLarge { .. } | input::ReadError::NotAFile(_)
+            );
             return Outcome::Skipped {
                 reason: e.to_string(),
+                note,
             };
         }
     };
@@ -404,7 +412,10 @@ pub fn analyse_text(
                 },
             }
         } else {
-            Outcome::Skipped { reason }
+            Outcome::Skipped {
+                reason,
+                note: false,
+            }
         };
     };
     let kind_source = if kind.is_some() {

@@ -159,7 +159,7 @@ impl<'a> Document<'a> {
             .files
             .iter()
             .filter_map(|f| match &f.outcome {
-                Outcome::Skipped { reason } => Some(Skipped {
+                Outcome::Skipped { reason, .. } => Some(Skipped {
                     path: &f.target.display,
                     reason,
                 }),

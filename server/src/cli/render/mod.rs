@@ -30,16 +30,17 @@ pub fn write_report(args: &CheckArgs, io: &mut Io<'_>, report: &Report) -> io::R
             sanitize(&n.message)
         )?;
     }
-    if args.verbose {
-        for f in &report.files {
-            if let Outcome::Skipped { reason } = &f.outcome {
-                writeln!(
-                    io.err,
-                    "iam-ls: skipped {}: {}",
-                    sanitize(&f.target.display),
-                    sanitize(reason)
-                )?;
-            }
+    for f in &report.files {
+        if let Outcome::Skipped { reason, note } = &f.outcome
+            && (*note || args.verbose)
+        {
+            writeln!(
+                io.err,
+                "iam-ls: {}skipped {}: {}",
+                if *note { "note: " } else { "" },
+                sanitize(&f.target.display),
+                sanitize(reason)
+            )?;
         }
     }
     match args.format {
