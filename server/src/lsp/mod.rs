@@ -21,4 +21,7 @@ pub mod server;
 pub mod store;
 pub mod transport;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use server::{Backend, build_service, run_stdio, serve};

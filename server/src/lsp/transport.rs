@@ -84,6 +84,10 @@ where
 
     let mut direct_tx = responses_tx.clone();
     let detached = Arc::new(Semaphore::new(MAX_DETACHED));
+    // Dropped when input ends: handlers still running then are abandoned (after `exit` nobody
+    // waits for them, and one waiting on the client would otherwise keep the output open).
+    let (stop_detached, stopped) = futures::channel::oneshot::channel::<()>();
+    let stopped = stopped.shared();
     let read_input = async {
         let mut reader = FrameReader::new(input, max_message_bytes());
         while let Some(frame) = reader.next().await {
@@ -156,7 +160,12 @@ where
                     (None, Some(id)) => Some(Response::from_error(id, Error::method_not_found())),
                     (response, _) => response,
                 });
-            let task = detach_after_first_poll(task, responses_tx.clone(), detached.clone());
+            let task = detach_after_first_poll(
+                task,
+                responses_tx.clone(),
+                detached.clone(),
+                stopped.clone(),
+            );
             if tasks_tx.send(task).await.is_err() || exit {
                 break;
             }
@@ -164,6 +173,7 @@ where
         tasks_tx.disconnect();
         responses_tx.disconnect();
         direct_tx.disconnect();
+        drop(stop_detached);
         client_abort.abort();
     };
 
@@ -196,13 +206,16 @@ fn max_message_bytes() -> usize {
 /// sends its response. A slot of the [`MAX_CONCURRENCY`] therefore only covers a handler's
 /// synchronous start: a long request (a large document's outline) or a notification waiting
 /// for a large document's diagnostics never makes a small document's hover wait.
-async fn detach_after_first_poll<F>(
+async fn detach_after_first_poll<F, S>(
     task: F,
     mut out: mpsc::Sender<Outgoing>,
     detached: Arc<Semaphore>,
+    stopped: S,
 ) -> Option<Response>
 where
     F: Future<Output = Option<Response>> + Send + 'static,
+    S: Future + Send + Unpin + 'static,
+    S::Output: Send,
 {
     let mut task = Box::pin(task);
     if let std::task::Poll::Ready(response) = futures::poll!(task.as_mut()) {
@@ -212,7 +225,7 @@ where
         return task.await;
     };
     tokio::spawn(async move {
-        if let Some(response) = task.await {
+        if let future::Either::Left((Some(response), _)) = future::select(task, stopped).await {
             let _ = out.send(Outgoing::Response(response)).await;
         }
         drop(permit);
@@ -293,7 +306,7 @@ async fn write_messages<O: AsyncWrite>(output: O, messages: impl Stream<Item = O
 
 /// What the reader found next in the input.
 #[derive(Debug, PartialEq)]
-enum Frame {
+pub(super) enum Frame {
     /// A body of exactly the declared length.
     Body(Vec<u8>),
     /// A frame cut short: the next `Content-Length` header started inside its declared body.
@@ -440,7 +453,7 @@ fn find_block(bytes: &[u8]) -> Search {
 /// block without a usable `Content-Length`, a body shorter or longer than declared, an
 /// oversized frame) is skipped by searching for the next `Content-Length` header wherever it
 /// starts, so the conversation always resumes at the next well-formed frame.
-struct FrameReader<R> {
+pub(super) struct FrameReader<R> {
     input: R,
     /// Bytes read and not consumed yet.
     buf: Vec<u8>,
@@ -459,7 +472,7 @@ enum Inside {
 const READ_CHUNK: usize = 64 * 1024;
 
 impl<R: AsyncRead + Unpin> FrameReader<R> {
-    fn new(input: R, max_body: usize) -> Self {
+    pub(super) fn new(input: R, max_body: usize) -> Self {
         FrameReader {
             input,
             buf: Vec::new(),
@@ -485,7 +498,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     }
 
     /// The next frame; `None` at the end of input.
-    async fn next(&mut self) -> Option<Frame> {
+    pub(super) async fn next(&mut self) -> Option<Frame> {
         let length = loop {
             match find_block(&self.buf) {
                 Search::Found { start, length, end } => {
