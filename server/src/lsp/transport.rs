@@ -8,8 +8,13 @@
 //!   client, a proxy or a stray `print` in an extension would kill the server. Here a frame whose
 //!   body is not a JSON-RPC request, notification or response is dropped with a warning; when it
 //!   carries a usable `id` it is replaced by a request to [`INVALID_MESSAGE`], which the server
-//!   answers with an "invalid request" error, so the client is not left waiting. Lines that are
-//!   not headers are skipped, which resynchronizes after garbage.
+//!   answers with an "invalid request" error, so the client is not left waiting; a body that is
+//!   not JSON gets a parse error and an unusable id an invalid request, both with `id: null`.
+//!   [`FrameReader`] finds the next `Content-Length` header wherever it starts, so no unusable
+//!   frame (bad length, missing header, body shorter or longer than declared, stray bytes with no
+//!   newline, a declared length of 10^12) can swallow the frames after it. A header cannot hide
+//!   inside a valid JSON body (its value must end the line, which no JSON string can), so a
+//!   complete header found inside a declared body means that body was cut short.
 //! - **Cost.** After one validating pass over its envelope that copies nothing large, a body is
 //!   decoded straight from the bytes read into the types the service takes (tower-lsp-server's
 //!   codec copies the bytes into a buffer of its own, decodes them into serde's intermediate
@@ -20,8 +25,10 @@
 //!
 //! The rest mirrors tower-lsp-server's `Server::serve`: messages reach the service in arrival
 //! order (handlers start in that order, see the ordering invariant in `server.rs`), at most
-//! [`MAX_CONCURRENCY`] requests run at once, input stops after `exit`, and responses of the
-//! client go back to the service's pending requests.
+//! [`MAX_CONCURRENCY`] handlers start at once, input stops after `exit`, and responses of the
+//! client go back to the service's pending requests. One difference: a handler holds its slot
+//! only until its first `.await` ([`detach_after_first_poll`]), then finishes on a task of its
+//! own, so long requests never make a small document's hover wait.
 
 use futures::channel::mpsc;
 use futures::{FutureExt, SinkExt, Stream, StreamExt, TryFutureExt, future, stream};
