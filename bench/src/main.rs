@@ -15,6 +15,7 @@ mod batch;
 mod corpus;
 mod editor;
 mod inputs;
+mod large;
 mod lsp;
 mod stats;
 
@@ -37,7 +38,7 @@ usage: iam-ls-bench [options]
                       committed managed-policies.txt.lz4 (the default, when it exists)
   --no-corpus         generated policies only
   --venv DIR          virtualenv with parliament and cfn-lint (scripts/bench-peers.sh); none: no peers
-  --only LIST         comma-separated sections: startup,typing,hover,memory,corpus,cli
+  --only LIST         comma-separated sections: startup,typing,hover,memory,corpus,cli,large
   --rounds N          interleaved rounds of the whole-corpus CLI runs (default 5, quick 1)
   --sample N          files in the per-file CLI sample (default 100, quick 5)
   --log-mb N          size of the log in MB (default 100, quick 5)
@@ -617,6 +618,15 @@ fn run(o: &Options) -> Result<(String, Value), String> {
             show(m.hovers.p50()),
             show(m.hovers.percentile(99.0))
         ));
+    }
+
+    if o.wants("large") {
+        // About 2 MB (quick: 200 KB), under the 2 MiB parse limit.
+        let statements = if o.quick { 1_800 } else { 18_000 };
+        progress(&format!("a minified policy of {statements} statements"));
+        let l = large::run(&launch, statements, if o.quick { 2 } else { 5 })?;
+        raw["large_minified"] = large::json(&l);
+        editor_rows.extend(large::rows(&l));
     }
 
     if o.wants("corpus")

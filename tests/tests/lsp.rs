@@ -291,7 +291,7 @@ fn survives_panics_and_malformed_input() {
         2,
         json!([
             {"range": {"start": {"line": 1, "character": 1}, "end": {"line": 1, "character": 1}}, "text": "<"},
-            {"range": {"start": {"line": 4_000_000_000u32, "character": 4_000_000_000u32}, "end": {"line": 4_000_000_000u32, "character": 0}}, "text": ">"},
+            {"range": {"start": {"line": 4_000_000_000u32, "character": 0}, "end": {"line": 4_000_000_000u32, "character": 4_000_000_000u32}}, "text": ">"},
             {"range": {"start": {"line": 0, "character": 4_000_000_000u32}, "end": {"line": 0, "character": 4_000_000_000u32}}, "text": "!"}
         ]),
     );

@@ -20,6 +20,9 @@ pub struct Position {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The text is pure ASCII: a column is a byte count, found in O(1) (a minified policy is one
+    /// long line, and scanning it for every finding would be quadratic).
+    ascii: bool,
 }
 
 impl LineIndex {
@@ -41,7 +44,10 @@ impl LineIndex {
                 break;
             }
         }
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     /// The number of lines (a text ending in a line break has an empty last line).
@@ -58,6 +64,13 @@ impl LineIndex {
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line0).copied().unwrap_or(0);
+        if self.ascii {
+            return Position {
+                line: line0 + 1,
+                column: 1 + offset.saturating_sub(start),
+                offset,
+            };
+        }
         let column = 1 + text
             .get(start..)
             .map(|rest| {

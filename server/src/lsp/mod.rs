@@ -10,7 +10,9 @@
 //!   diagnostics of the log features.
 //! - [`ext`]: custom requests (see docs/lsp-extensions.md).
 //! - [`transport`]: the JSON-RPC loop: decodes each frame once, drops or answers malformed ones.
+//! - [`cancel`]: cancellation tokens that stop heavy blocking work of a cancelled request.
 
+pub mod cancel;
 pub mod commands;
 pub mod convert;
 pub mod ext;
@@ -18,5 +20,8 @@ pub mod position;
 pub mod server;
 pub mod store;
 pub mod transport;
+
+#[cfg(test)]
+mod fuzz;
 
 pub use server::{Backend, build_service, run_stdio, serve};

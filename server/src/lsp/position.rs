@@ -45,46 +45,11 @@ impl PositionEncoding {
             PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
         }
     }
-
-    /// How many units of this encoding `ch` takes.
-    fn units(self, ch: char) -> usize {
-        match self {
-            PositionEncoding::Utf8 => ch.len_utf8(),
-            PositionEncoding::Utf16 => ch.len_utf16(),
-        }
-    }
 }
 
-/// Byte offset inside `line` (its content, without the line break) of column `column`,
-/// clamped to the end of the line and moved back to a char boundary.
-fn column_to_byte(line: &str, column: u32, encoding: PositionEncoding) -> usize {
-    let column = column as usize;
-    match encoding {
-        PositionEncoding::Utf8 => floor_char_boundary(line, column),
-        PositionEncoding::Utf16 => {
-            let mut units = 0usize;
-            for (byte, ch) in line.char_indices() {
-                let next = units + encoding.units(ch);
-                if next > column {
-                    return byte;
-                }
-                units = next;
-            }
-            line.len()
-        }
-    }
-}
-
-/// Column (in `encoding` units) of byte `byte` inside `line`; the byte is first clamped to the
-/// line and moved back to a char boundary.
-fn byte_to_column(line: &str, byte: usize, encoding: PositionEncoding) -> u32 {
-    let byte = floor_char_boundary(line, byte);
-    let prefix = line.get(..byte).unwrap_or(line);
-    let units = match encoding {
-        PositionEncoding::Utf8 => prefix.len(),
-        PositionEncoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
-    };
-    u32::try_from(units).unwrap_or(u32::MAX)
+/// UTF-16 units of `text`.
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
 }
 
 /// The largest char boundary of `text` that is `<= offset` (the text's length when past it).
@@ -161,7 +126,15 @@ pub struct LineIndex {
     /// Byte offset where each line starts; `starts[0] == 0`, one entry per line.
     starts: Vec<usize>,
     encoding: PositionEncoding,
+    /// UTF-16 checkpoints, kept only for UTF-16 positions in a text that is not pure ASCII:
+    /// `utf16_marks[k]` is the number of UTF-16 units before the char boundary at or below
+    /// `k * UTF16_STRIDE`. Column conversions then cost O(`UTF16_STRIDE`) whatever the line's
+    /// length, instead of a scan from the start of the line (quadratic over a minified policy).
+    utf16_marks: Option<Vec<usize>>,
 }
+
+/// Bytes between two UTF-16 checkpoints of a [`LineIndex`].
+const UTF16_STRIDE: usize = 1024;
 
 impl LineIndex {
     /// Indexes `text` (O(n), with a vectorized search for line breaks); positions are counted in
@@ -178,11 +151,58 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
+        let utf16_marks = (encoding == PositionEncoding::Utf16 && !text.is_ascii()).then(|| {
+            let mut marks = Vec::with_capacity(text.len() / UTF16_STRIDE + 1);
+            let mut units = 0;
+            let mut at = 0;
+            for k in 0..=text.len() / UTF16_STRIDE {
+                let boundary = floor_char_boundary(&text, k * UTF16_STRIDE);
+                units += utf16_len(text.get(at..boundary).unwrap_or(""));
+                at = boundary;
+                marks.push(units);
+            }
+            marks
+        });
         LineIndex {
             text,
             starts,
             encoding,
+            utf16_marks,
         }
+    }
+
+    /// UTF-16 units before byte `offset` (a char boundary), from the nearest checkpoint.
+    fn utf16_at(&self, marks: &[usize], offset: usize) -> usize {
+        let k = offset / UTF16_STRIDE;
+        let boundary = floor_char_boundary(&self.text, k * UTF16_STRIDE);
+        marks.get(k).copied().unwrap_or(0)
+            + utf16_len(self.text.get(boundary..offset).unwrap_or(""))
+    }
+
+    /// Byte offset of UTF-16 column `column` of the line content `start..end` (clamped, moved back
+    /// to a char boundary), starting from the nearest checkpoint.
+    fn utf16_column_to_byte(
+        &self,
+        marks: &[usize],
+        start: usize,
+        end: usize,
+        column: u32,
+    ) -> usize {
+        let line_units = self.utf16_at(marks, start);
+        let target = line_units.saturating_add(column as usize);
+        // The last checkpoint at or before the target, but not before the line.
+        let k = marks.partition_point(|&m| m <= target).saturating_sub(1);
+        let from = floor_char_boundary(&self.text, k * UTF16_STRIDE).clamp(start, end);
+        let mut units = self.utf16_at(marks, from);
+        let rest = self.text.get(from..end).unwrap_or("");
+        for (byte, ch) in rest.char_indices() {
+            let next = units + ch.len_utf16();
+            if next > target {
+                return from + byte;
+            }
+            units = next;
+        }
+        end
     }
 
     /// The indexed text.
@@ -222,8 +242,12 @@ impl LineIndex {
             return self.text.len();
         }
         let (start, end) = self.line_content(line);
+        if let Some(marks) = &self.utf16_marks {
+            return self.utf16_column_to_byte(marks, start, end, position.character);
+        }
         let content = self.text.get(start..end).unwrap_or("");
-        start + column_to_byte(content, position.character, self.encoding)
+        // UTF-8, or ASCII text where UTF-16 units are bytes: O(1).
+        start + floor_char_boundary(content, position.character as usize)
     }
 
     /// The position of byte `offset` (clamped to the text, moved back to a char boundary; an
@@ -235,8 +259,13 @@ impl LineIndex {
             .partition_point(|&start| start <= offset)
             .saturating_sub(1);
         let (start, end) = self.line_content(line);
-        let content = self.text.get(start..end).unwrap_or("");
-        let column = byte_to_column(content, offset.min(end) - start, self.encoding);
+        let offset = offset.min(end);
+        let units = match &self.utf16_marks {
+            Some(marks) => self.utf16_at(marks, offset) - self.utf16_at(marks, start),
+            // UTF-8, or ASCII text where UTF-16 units are bytes: O(1).
+            None => offset - start,
+        };
+        let column = u32::try_from(units).unwrap_or(u32::MAX);
         Position::new(u32::try_from(line).unwrap_or(u32::MAX), column)
     }
 
@@ -347,6 +376,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Naive reference: UTF-16 position of each char boundary, by scanning from the line start.
+    fn naive_position(text: &str, offset: usize) -> Position {
+        let before = &text[..offset];
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = before.matches('\n').count() + before.matches('\r').count()
+            - before.matches("\r\n").count();
+        let column = utf16_len(&text[line_start..offset]);
+        Position::new(line as u32, column as u32)
+    }
+
+    #[test]
+    fn long_non_ascii_lines_convert_like_a_scan_from_the_line_start() {
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(["a", "é", "😀", "中", "\n", "bc", "\r\n"][i * 7 % 11 % 7]);
+            if i % 500 == 0 {
+                text.push_str(&"x".repeat(1500));
+            }
+        }
+        let index = idx(&text, PositionEncoding::Utf16);
+        assert!(index.utf16_marks.is_some());
+        for (offset, _) in text.char_indices() {
+            let expected = naive_position(&text, offset);
+            if matches!(text.as_bytes()[offset], b'\n')
+                && offset > 0
+                && text.as_bytes()[offset - 1] == b'\r'
+            {
+                continue; // inside a CRLF
+            }
+            assert_eq!(index.position(offset), expected, "offset {offset}");
+            assert_eq!(index.offset(expected), offset, "{expected:?}");
+        }
+        // Past the end of a long line: its end.
+        let last = index.line_count() - 1;
+        let end = index.offset(Position::new(last as u32, u32::MAX));
+        assert_eq!(end, text.len());
     }
 
     #[test]

@@ -18,12 +18,13 @@
 //! synchronously), compute plain data with an `ide` function over `view.snapshot`, and convert
 //! offsets with `view.offset` / `view.range`.
 
+use super::cancel::Cancel;
 use super::commands::{self, Commands};
 use super::ext::{
     self, DocumentKindParams, DocumentKindResult, Fnv1a64, TextHashParams, TextHashResult,
 };
 use super::position::PositionEncoding;
-use super::store::{DocumentStore, DocumentView, Revision, ViewSource};
+use super::store::{DocumentStore, DocumentView, Revision, StoreError, ViewSource};
 use super::{convert, transport};
 use crate::config::Config;
 use crate::document::{self, DocumentKind, Env};
@@ -175,17 +176,59 @@ impl Backend {
         let view = match source {
             ViewSource::Ready(view) => view,
             ViewSource::Pending(pending) => {
-                let built = tokio::task::spawn_blocking(move || guard(what, || pending.build()))
-                    .await
-                    .ok()
-                    .flatten();
+                let built =
+                    tokio::task::spawn_blocking(move || guard(what, || pending.build_shared()))
+                        .await
+                        .ok()
+                        .flatten();
                 let Some(built) = built else {
                     return Err(Error::internal_error());
                 };
-                self.store.cache_view(uri, Arc::new(built))
+                self.store.cache_view(uri, built)
             }
         };
         guard_request(what, || f(&view)).map(Some)
+    }
+
+    /// Like [`Backend::with_view`], but `f` runs on the blocking pool with a [`Cancel`] token that
+    /// turns true when the request is cancelled (`$/cancelRequest`) or dropped; `f` checks it and
+    /// returns `None` to stop. For work that grows with the document (outline, folding).
+    pub async fn with_view_blocking<R: Send + 'static>(
+        &self,
+        what: &'static str,
+        uri: &Uri,
+        f: impl FnOnce(&DocumentView, &Cancel) -> Option<R> + Send + 'static,
+    ) -> Result<Option<R>> {
+        let Some(source) = self.store.view_source(uri) else {
+            return Ok(None);
+        };
+        let cancel = Cancel::default();
+        let armed = cancel.on_drop();
+        let work = tokio::task::spawn_blocking(move || {
+            let built = match source {
+                ViewSource::Ready(view) => (view, false),
+                ViewSource::Pending(pending) => (guard(what, || pending.build_shared())?, true),
+            };
+            let result = guard(what, || f(&built.0, &cancel));
+            Some((built, result))
+        });
+        let done = work.await.ok().flatten();
+        armed.disarm();
+        let Some(((view, fresh), result)) = done else {
+            return Err(Error::internal_error());
+        };
+        if fresh {
+            self.store.cache_view(uri, view);
+        }
+        match result {
+            Some(Some(value)) => Ok(Some(value)),
+            Some(None) => Err(Error::request_cancelled()),
+            None => Err(Error {
+                code: ErrorCode::InternalError,
+                message: format!("iam-ls internal error while handling {what}").into(),
+                data: None,
+            }),
+        }
     }
 
     /// Computes and publishes diagnostics for the text at `revision`, unless a newer edit
@@ -204,7 +247,7 @@ impl Backend {
             guard("diagnostics", || {
                 let view = match source {
                     ViewSource::Ready(view) => view,
-                    ViewSource::Pending(pending) => Arc::new(pending.build()),
+                    ViewSource::Pending(pending) => pending.build_shared(),
                 };
                 let mut diagnostics: Vec<Diagnostic> = document::diagnostics(&view.snapshot)
                     .iter()
@@ -526,23 +569,35 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.with_view("documentSymbol", &params.text_document.uri, |view| {
-            DocumentSymbolResponse::Nested(
-                ide::symbols(&view.snapshot)
-                    .iter()
-                    .map(|s| convert::symbol(view, s))
-                    .collect(),
-            )
-        })
+        self.with_view_blocking(
+            "documentSymbol",
+            &params.text_document.uri,
+            |view, cancel| {
+                let symbols = ide::symbols(&view.snapshot);
+                let mut converted = Vec::with_capacity(symbols.len());
+                for symbol in &symbols {
+                    if cancel.is_cancelled() {
+                        return None;
+                    }
+                    converted.push(convert::symbol(view, symbol));
+                }
+                Some(DocumentSymbolResponse::Nested(converted))
+            },
+        )
         .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_view("foldingRange", &params.text_document.uri, |view| {
-            ide::folding_ranges(&view.snapshot)
-                .into_iter()
-                .filter_map(|span| convert::folding_range(view, span))
-                .collect()
+        self.with_view_blocking("foldingRange", &params.text_document.uri, |view, cancel| {
+            let spans = ide::folding_ranges(&view.snapshot);
+            let mut ranges = Vec::new();
+            for span in spans {
+                if cancel.is_cancelled() {
+                    return None;
+                }
+                ranges.extend(convert::folding_range(view, span));
+            }
+            Some(ranges)
         })
         .await
     }
@@ -599,7 +654,17 @@ impl LanguageServer for Backend {
                 self.refresh_diagnostics(uri, revision).await;
                 self.refresh_all(peers).await;
             }
-            Some(Err(err)) => warn!("didChange ignored: {err}"),
+            Some(Err(err)) => {
+                error!("didChange ignored: {err}");
+                if matches!(err, StoreError::ReversedRange) {
+                    self.client
+                        .show_message(
+                            MessageType::ERROR,
+                            format!("iam-ls ignored an edit: {err}; the document is unchanged, reopen it to resynchronize"),
+                        )
+                        .await;
+                }
+            }
             None => {}
         }
     }

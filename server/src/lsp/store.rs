@@ -16,7 +16,7 @@ use dashmap::DashMap;
 use ropey::Rope;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 /// A store-wide, strictly increasing edit counter: two different texts of a document never share
@@ -93,6 +93,8 @@ pub struct PendingView {
     /// The open documents that share a `[[groups]]` entry with this one: relative path and
     /// current text (the others are read from disk by [`PendingView::build`]).
     pub open_peers: Vec<(String, Arc<str>)>,
+    /// Where concurrent builds of the same revision meet ([`PendingView::build_shared`]).
+    pub shared: SharedBuild,
 }
 
 /// The text of an open document.
@@ -149,6 +151,13 @@ impl std::fmt::Display for StoredText {
 }
 
 impl PendingView {
+    /// The view of this revision: built here, or by a concurrent caller that started first
+    /// (this one then waits for it on its blocking thread).
+    pub fn build_shared(self) -> Arc<DocumentView> {
+        let shared = self.shared.clone();
+        shared.get_or_init(|| Arc::new(self.build())).clone()
+    }
+
     /// Analyzes the captured text, with the other members of its policy groups.
     pub fn build(self) -> DocumentView {
         let related = match &self.path {
@@ -185,12 +194,15 @@ impl ViewSource {
 pub enum StoreError {
     /// `didChange` for a document that is not open.
     NotOpen,
+    /// A change whose range ends before it starts (rejected, not reinterpreted).
+    ReversedRange,
 }
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StoreError::NotOpen => f.write_str("the document is not open"),
+            StoreError::ReversedRange => f.write_str("a change's range ends before it starts"),
         }
     }
 }
@@ -204,7 +216,13 @@ struct Document {
     language_id: String,
     revision: Revision,
     view: Option<Arc<DocumentView>>,
+    /// The analysis of `revision` being built, shared by every request and diagnostics run
+    /// that asks for it meanwhile (one build of a large document, not one per request).
+    building: Option<(Revision, SharedBuild)>,
 }
+
+/// A view built once by whichever caller gets there first; the others wait for it.
+pub type SharedBuild = Arc<OnceLock<Arc<DocumentView>>>;
 
 /// The open documents, keyed by URI.
 #[derive(Debug, Default)]
@@ -254,14 +272,16 @@ impl DocumentStore {
                 language_id,
                 revision,
                 view: None,
+                building: None,
             },
         );
         revision
     }
 
     /// Applies `changes` in order and sets the version. A change without a range replaces the
-    /// whole text; ranges are clamped to the document (see [`super::position`]), a reversed range
-    /// is taken in order. Never panics.
+    /// whole text; ranges are clamped to the document (see [`super::position`]); a range that
+    /// ends before it starts rejects the whole notification ([`StoreError::ReversedRange`], the
+    /// document unchanged) rather than being guessed at. Never panics.
     pub fn apply_changes(
         &self,
         uri: &Uri,
@@ -269,6 +289,15 @@ impl DocumentStore {
         changes: &[TextDocumentContentChangeEvent],
     ) -> Result<Revision, StoreError> {
         let encoding = self.encoding();
+        // Checked before anything changes: a reversed range rejects the whole notification.
+        let reversed =
+            |r: &Range| (r.end.line, r.end.character) < (r.start.line, r.start.character);
+        if changes
+            .iter()
+            .any(|c| c.range.as_ref().is_some_and(reversed))
+        {
+            return Err(StoreError::ReversedRange);
+        }
         let revision = self.bump();
         let mut doc = self.docs.get_mut(uri).ok_or(StoreError::NotOpen)?;
         for change in changes {
@@ -314,11 +343,21 @@ impl DocumentStore {
     /// The cached analysis of the current text, or the current text to analyze.
     pub fn view_source(&self, uri: &Uri) -> Option<ViewSource> {
         let mut pending = {
-            let doc = self.docs.get(uri)?;
+            let mut doc = self.docs.get_mut(uri)?;
             if let Some(view) = &doc.view {
                 return Some(ViewSource::Ready(view.clone()));
             }
+            let revision = doc.revision;
+            let shared = match &doc.building {
+                Some((built_for, shared)) if *built_for == revision => shared.clone(),
+                _ => {
+                    let shared = SharedBuild::default();
+                    doc.building = Some((revision, shared.clone()));
+                    shared
+                }
+            };
             PendingView {
+                shared,
                 revision: doc.revision,
                 version: doc.version,
                 text: doc.text.clone(),
@@ -542,7 +581,7 @@ mod tests {
         let store = DocumentStore::new();
         store.open(uri(), 1, "json".into(), "ab😀\r\ncd");
         store
-            .apply_changes(&uri(), 2, &[edit(u32::MAX, u32::MAX, u32::MAX, 0, "!")])
+            .apply_changes(&uri(), 2, &[edit(u32::MAX, 0, u32::MAX, u32::MAX, "!")])
             .expect("open");
         assert_eq!(store.text(&uri()).as_deref(), Some("ab😀\r\ncd!"));
         // Inside the surrogate pair: floors to the emoji's start; past the line: before CRLF.
@@ -550,11 +589,12 @@ mod tests {
             .apply_changes(&uri(), 3, &[edit(0, 3, 0, 99, "|")])
             .expect("open");
         assert_eq!(store.text(&uri()).as_deref(), Some("ab|\r\ncd!"));
-        // A reversed range is taken in order.
-        store
-            .apply_changes(&uri(), 4, &[edit(1, 1, 0, 1, "")])
-            .expect("open");
-        assert_eq!(store.text(&uri()).as_deref(), Some("ad!"));
+        // A reversed range is rejected with the whole notification; nothing changes.
+        let rejected =
+            store.apply_changes(&uri(), 4, &[edit(0, 0, 0, 1, "z"), edit(1, 1, 0, 1, "")]);
+        assert!(matches!(rejected, Err(StoreError::ReversedRange)));
+        assert_eq!(store.text(&uri()).as_deref(), Some("ab|\r\ncd!"));
+        assert_eq!(store.version(&uri()), Some(3));
     }
 
     #[test]
@@ -791,10 +831,20 @@ mod tests {
             store.open(uri(), 0, "json".into(), &initial);
             let mut model = initial.clone();
             for (i, batch) in batches.iter().enumerate() {
+                let version = i32::try_from(i).unwrap_or(i32::MAX) + 1;
+                let reversed = batch.iter().any(|c| {
+                    c.range.is_some_and(|r| (r.end.line, r.end.character) < (r.start.line, r.start.character))
+                });
+                if reversed {
+                    // Rejected as a whole: nothing changes.
+                    let result = store.apply_changes(&uri(), version, batch);
+                    prop_assert!(matches!(result, Err(StoreError::ReversedRange)));
+                    prop_assert_eq!(store.text(&uri()).expect("open"), model.clone());
+                    continue;
+                }
                 for change in batch {
                     model_apply(&mut model, change, enc);
                 }
-                let version = i32::try_from(i).unwrap_or(i32::MAX) + 1;
                 store.apply_changes(&uri(), version, batch).expect("open");
                 let text = store.text(&uri()).expect("open");
                 prop_assert_eq!(&text, &model);

@@ -8,8 +8,13 @@
 //!   client, a proxy or a stray `print` in an extension would kill the server. Here a frame whose
 //!   body is not a JSON-RPC request, notification or response is dropped with a warning; when it
 //!   carries a usable `id` it is replaced by a request to [`INVALID_MESSAGE`], which the server
-//!   answers with an "invalid request" error, so the client is not left waiting. Lines that are
-//!   not headers are skipped, which resynchronizes after garbage.
+//!   answers with an "invalid request" error, so the client is not left waiting; a body that is
+//!   not JSON gets a parse error and an unusable id an invalid request, both with `id: null`.
+//!   [`FrameReader`] finds the next `Content-Length` header wherever it starts, so no unusable
+//!   frame (bad length, missing header, body shorter or longer than declared, stray bytes with no
+//!   newline, a declared length of 10^12) can swallow the frames after it. A header cannot hide
+//!   inside a valid JSON body (its value must end the line, which no JSON string can), so a
+//!   complete header found inside a declared body means that body was cut short.
 //! - **Cost.** After one validating pass over its envelope that copies nothing large, a body is
 //!   decoded straight from the bytes read into the types the service takes (tower-lsp-server's
 //!   codec copies the bytes into a buffer of its own, decodes them into serde's intermediate
@@ -20,8 +25,10 @@
 //!
 //! The rest mirrors tower-lsp-server's `Server::serve`: messages reach the service in arrival
 //! order (handlers start in that order, see the ordering invariant in `server.rs`), at most
-//! [`MAX_CONCURRENCY`] requests run at once, input stops after `exit`, and responses of the
-//! client go back to the service's pending requests.
+//! [`MAX_CONCURRENCY`] handlers start at once, input stops after `exit`, and responses of the
+//! client go back to the service's pending requests. One difference: a handler holds its slot
+//! only until its first `.await` ([`detach_after_first_poll`]), then finishes on a task of its
+//! own, so long requests never make a small document's hover wait.
 
 use futures::channel::mpsc;
 use futures::{FutureExt, SinkExt, Stream, StreamExt, TryFutureExt, future, stream};
@@ -29,10 +36,13 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::future::Future;
 use std::ops::Range;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::Semaphore;
 use tower_lsp_server::ClientSocket;
-use tower_lsp_server::jsonrpc::{Id, Request, Response};
+use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
 use tower_service::Service;
 use tracing::{error, warn};
 
@@ -61,6 +71,7 @@ where
     O: AsyncWrite,
     S: Service<Request, Response = Option<Response>>,
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    S::Future: Send + 'static,
 {
     let (client_requests, mut client_responses) = socket.split();
     let (client_requests, client_abort) = stream::abortable(client_requests);
@@ -78,9 +89,34 @@ where
         stream::select(responses_rx, client_requests.map(Outgoing::Request)),
     );
 
+    let mut direct_tx = responses_tx.clone();
+    let detached = Arc::new(Semaphore::new(MAX_DETACHED));
+    // Dropped when input ends: handlers still running then are abandoned (after `exit` nobody
+    // waits for them, and one waiting on the client would otherwise keep the output open).
+    let (stop_detached, stopped) = futures::channel::oneshot::channel::<()>();
+    let stopped = stopped.shared();
     let read_input = async {
-        let mut reader = BufReader::new(input);
-        while let Some(body) = read_frame(&mut reader).await {
+        let mut reader = FrameReader::new(input, max_message_bytes());
+        while let Some(frame) = reader.next().await {
+            let body = match frame {
+                Frame::Body(body) => body,
+                Frame::Broken => {
+                    // Cut short by the next header: not JSON, answered as JSON-RPC says.
+                    let error = Response::from_error(Id::Null, Error::parse_error());
+                    if direct_tx.send(Outgoing::Response(error)).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+                Frame::Oversized { length, head } => {
+                    for message in oversized_notices(length, &head) {
+                        if direct_tx.send(message).await.is_err() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+            };
             let length = body.len();
             let request = match decode(body) {
                 Incoming::Request(request) => request,
@@ -90,9 +126,23 @@ where
                     }
                     continue;
                 }
+                Incoming::NotJson => {
+                    warn!("answered a message of {length} bytes that is not JSON");
+                    let error = Response::from_error(Id::Null, Error::parse_error());
+                    if direct_tx.send(Outgoing::Response(error)).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
                 Incoming::Invalid(id) => {
-                    warn!("dropped an undecodable message of {length} bytes");
-                    let Some(id) = id else { continue };
+                    warn!("answered a malformed message of {length} bytes");
+                    let Some(id) = id else {
+                        let error = Response::from_error(Id::Null, Error::invalid_request());
+                        if direct_tx.send(Outgoing::Response(error)).await.is_err() {
+                            break;
+                        }
+                        continue;
+                    };
                     Request::build(INVALID_MESSAGE).id(id).finish()
                 }
             };
@@ -103,17 +153,34 @@ where
             }
             // The server must stop reading after `exit` (some clients keep stdin open).
             let exit = request.method() == "exit";
-            let task = service.call(request).unwrap_or_else(|err| {
-                let err: Box<dyn std::error::Error + Send + Sync> = err.into();
-                error!("request failed: {err}");
-                None
-            });
+            let id = request.id().cloned();
+            let task = service
+                .call(request)
+                .unwrap_or_else(|err| {
+                    let err: Box<dyn std::error::Error + Send + Sync> = err.into();
+                    error!("request failed: {err}");
+                    None
+                })
+                .map(move |response| match (response, id) {
+                    // tower-lsp-server does not answer requests to unknown `$/` methods; a
+                    // request (it has an id) must be answered.
+                    (None, Some(id)) => Some(Response::from_error(id, Error::method_not_found())),
+                    (response, _) => response,
+                });
+            let task = detach_after_first_poll(
+                task,
+                responses_tx.clone(),
+                detached.clone(),
+                stopped.clone(),
+            );
             if tasks_tx.send(task).await.is_err() || exit {
                 break;
             }
         }
         tasks_tx.disconnect();
         responses_tx.disconnect();
+        direct_tx.disconnect();
+        drop(stop_detached);
         client_abort.abort();
     };
 
@@ -126,6 +193,101 @@ where
 enum Outgoing {
     Response(Response),
     Request(Request),
+}
+
+/// Messages handed to the service but detached from the [`MAX_CONCURRENCY`] slots (see
+/// [`detach_after_first_poll`]) at the same time, before the reader waits.
+const MAX_DETACHED: usize = 256;
+
+/// The size limit of a message: [`MAX_MESSAGE_BYTES`], or less when `IAM_LS_MAX_MESSAGE_BYTES`
+/// says so (tests use it to reach the limit without sending 256 MB).
+fn max_message_bytes() -> usize {
+    std::env::var("IAM_LS_MAX_MESSAGE_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map_or(MAX_MESSAGE_BYTES, |v| v.min(MAX_MESSAGE_BYTES))
+}
+
+/// Polls a handler once, in arrival order (so it captures the store before later messages,
+/// see the ordering invariant in `server.rs`), then lets it finish on a task of its own, which
+/// sends its response. A slot of the [`MAX_CONCURRENCY`] therefore only covers a handler's
+/// synchronous start: a long request (a large document's outline) or a notification waiting
+/// for a large document's diagnostics never makes a small document's hover wait.
+async fn detach_after_first_poll<F, S>(
+    task: F,
+    mut out: mpsc::Sender<Outgoing>,
+    detached: Arc<Semaphore>,
+    stopped: S,
+) -> Option<Response>
+where
+    F: Future<Output = Option<Response>> + Send + 'static,
+    S: Future + Send + Unpin + 'static,
+    S::Output: Send,
+{
+    let mut task = Box::pin(task);
+    if let std::task::Poll::Ready(response) = futures::poll!(task.as_mut()) {
+        return response;
+    }
+    let Ok(permit) = detached.acquire_owned().await else {
+        return task.await;
+    };
+    tokio::spawn(async move {
+        if let future::Either::Left((Some(response), _)) = future::select(task, stopped).await {
+            let _ = out.send(Outgoing::Response(response)).await;
+        }
+        drop(permit);
+    });
+    None
+}
+
+/// What the user is told about a message over the size limit: when it is a `didOpen` whose
+/// document can be named from the first bytes of its body, a message and a diagnostic on that
+/// document (the server will not analyse it); otherwise nothing beyond the log.
+fn oversized_notices(length: usize, head: &[u8]) -> Vec<Outgoing> {
+    let limit = max_message_bytes();
+    let mut out = Vec::new();
+    let is_open = memchr::memmem::find(head, DID_OPEN.as_bytes()).is_some();
+    let uri = is_open
+        .then(|| json_string_after(head, b"\"uri\""))
+        .flatten();
+    let Some(uri) = uri else {
+        return out;
+    };
+    let message = format!(
+        "iam-ls: {uri} is not analysed: its didOpen message is {length} bytes, over the limit of {limit} bytes"
+    );
+    out.push(Outgoing::Request(
+        Request::build("window/showMessage")
+            .params(serde_json::json!({"type": 2, "message": message}))
+            .finish(),
+    ));
+    out.push(Outgoing::Request(
+        Request::build("textDocument/publishDiagnostics")
+            .params(serde_json::json!({
+                "uri": uri,
+                "diagnostics": [{
+                    "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                    "severity": 2,
+                    "source": "iam-ls",
+                    "message": format!("Not analysed: the document is {length} bytes, over the limit of {limit} bytes."),
+                }],
+            }))
+            .finish(),
+    ));
+    out
+}
+
+/// The JSON string value after the first `key` (a quoted member name) in `bytes`.
+fn json_string_after(bytes: &[u8], key: &[u8]) -> Option<String> {
+    let at = memchr::memmem::find(bytes, key)? + key.len();
+    let rest = bytes.get(at..)?;
+    let colon = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    if rest.get(colon) != Some(&b':') {
+        return None;
+    }
+    let rest = rest.get(colon + 1..)?;
+    let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<String>();
+    values.next()?.ok()
 }
 
 /// Writes each message as one frame, until `messages` ends or the output fails (the client went
@@ -149,62 +311,313 @@ async fn write_messages<O: AsyncWrite>(output: O, messages: impl Stream<Item = O
     }
 }
 
-/// Reads the next frame's body. `None` at the end of input (or on a read error). Frames without
-/// a usable `Content-Length`, and frames over [`MAX_MESSAGE_BYTES`], are skipped with a warning.
-async fn read_frame<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<Vec<u8>> {
+/// What the reader found next in the input.
+#[derive(Debug, PartialEq)]
+pub(super) enum Frame {
+    /// A body of exactly the declared length.
+    Body(Vec<u8>),
+    /// A frame cut short: the next `Content-Length` header started inside its declared body.
+    Broken,
+    /// A frame declared larger than the limit: its declared length and the first bytes of its
+    /// body (to name the document of a `didOpen`). The rest of the body is skipped by searching
+    /// for the next header, so a declared length of 10^12 swallows nothing that follows.
+    Oversized { length: usize, head: Vec<u8> },
+}
+
+/// Bytes of an oversized body kept to name its document.
+const OVERSIZED_HEAD: usize = 4096;
+
+/// The header name every frame starts with, in the spellings recognised anywhere in the input.
+const HEADER_SPELLINGS: [&[u8]; 3] = [b"Content-Length", b"content-length", b"CONTENT-LENGTH"];
+const HEADER_NAME_LEN: usize = 14;
+
+/// Position of the first `Content-Length` (in one of [`HEADER_SPELLINGS`]) in `bytes`.
+fn find_header_name(bytes: &[u8]) -> Option<usize> {
+    HEADER_SPELLINGS
+        .iter()
+        .filter_map(|name| memchr::memmem::find(bytes, name))
+        .min()
+}
+
+/// A header block that starts with `Content-Length` at the start of `bytes`.
+#[derive(Debug, PartialEq)]
+enum Block {
+    /// The block is complete: the declared length (`usize::MAX` when it overflows) and the
+    /// number of bytes up to and including the blank line.
+    Complete { length: usize, end: usize },
+    /// More input is needed to decide.
+    Incomplete,
+    /// Not a usable header (negative or non-numeric length, a line that is not a header, a
+    /// second `Content-Length`, an overlong block).
+    Invalid,
+}
+
+/// Reads the header block at the start of `bytes` (which starts with the header name). Strict,
+/// so that no valid JSON body can contain a complete block: the value is digits and the line
+/// ends right after it, which a JSON string (no raw line breaks) cannot hold.
+fn parse_block(bytes: &[u8]) -> Block {
+    let limit = bytes.len().min(MAX_HEADER_LINE);
+    let at = |i: usize| bytes.get(i).copied();
+    let mut i = HEADER_NAME_LEN;
+    while matches!(at(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    match at(i) {
+        Some(b':') => i += 1,
+        Some(_) => return Block::Invalid,
+        None => return Block::Incomplete,
+    }
+    while matches!(at(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    let digits = i;
+    let mut length: usize = 0;
+    while let Some(d @ b'0'..=b'9') = at(i) {
+        length = length
+            .checked_mul(10)
+            .and_then(|l| l.checked_add(usize::from(d - b'0')))
+            .unwrap_or(usize::MAX);
+        i += 1;
+    }
+    if at(i).is_none() {
+        return Block::Incomplete;
+    }
+    if i == digits {
+        return Block::Invalid;
+    }
+    while matches!(at(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    // The end of the Content-Length line, then other header lines up to a blank line.
+    let mut line_start = i;
     loop {
-        let Some(length) = read_headers(reader).await? else {
-            warn!("dropped a message without a Content-Length header");
-            continue;
-        };
-        if length > MAX_MESSAGE_BYTES {
-            warn!("dropped a message of {length} bytes (limit {MAX_MESSAGE_BYTES})");
-            let mut skip = (&mut *reader).take(length as u64);
-            tokio::io::copy(&mut skip, &mut tokio::io::sink())
-                .await
-                .ok()?;
-            continue;
+        if line_start > MAX_HEADER_LINE {
+            return Block::Invalid;
         }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).await.ok()?;
-        return Some(body);
+        let Some(newline) = bytes
+            .get(line_start..limit)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+        else {
+            return if bytes.len() >= MAX_HEADER_LINE {
+                Block::Invalid
+            } else {
+                Block::Incomplete
+            };
+        };
+        let line = &bytes[line_start..line_start + newline];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let end = line_start + newline + 1;
+        if line_start == i {
+            // Rest of the Content-Length line: nothing may follow the number.
+            if !line.is_empty() {
+                return Block::Invalid;
+            }
+        } else if line.is_empty() {
+            return Block::Complete { length, end };
+        } else if !line.contains(&b':') || find_header_name(line).is_some() {
+            return Block::Invalid;
+        }
+        line_start = end;
     }
 }
 
-/// Reads one header block. `None` at end of input; `Some(None)` when the block had no usable
-/// `Content-Length`. Lines that are not headers are skipped, which resynchronizes after garbage.
-async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<Option<usize>> {
-    let mut length = None;
-    let mut in_block = false;
+/// Where the next usable header block of `bytes` is, or how much of `bytes` can be dropped
+/// while waiting for more input.
+#[derive(Debug, PartialEq)]
+enum Search {
+    Found {
+        start: usize,
+        length: usize,
+        end: usize,
+    },
+    /// Nothing usable before `keep_from`; keep the bytes from there (a header may be arriving).
+    NeedMore { keep_from: usize },
+}
+
+fn find_block(bytes: &[u8]) -> Search {
+    let mut from = 0;
     loop {
-        let mut line = Vec::new();
-        let mut limited = (&mut *reader).take(MAX_HEADER_LINE as u64);
-        let n = limited.read_until(b'\n', &mut line).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        if line.last() != Some(&b'\n') && n == MAX_HEADER_LINE {
-            // An overlong line: skip the rest of it.
-            let mut rest = Vec::new();
-            reader.read_until(b'\n', &mut rest).await.ok()?;
-            continue;
-        }
-        let trimmed = line.trim_ascii();
-        if trimmed.is_empty() {
-            if in_block {
-                return Some(length);
+        let Some(found) = bytes.get(from..).and_then(find_header_name) else {
+            let keep_from = bytes.len().saturating_sub(HEADER_NAME_LEN - 1).max(from);
+            return Search::NeedMore { keep_from };
+        };
+        let start = from + found;
+        match parse_block(&bytes[start..]) {
+            Block::Complete { length, end } => {
+                return Search::Found {
+                    start,
+                    length,
+                    end: start + end,
+                };
             }
-            continue;
+            Block::Incomplete => return Search::NeedMore { keep_from: start },
+            Block::Invalid => from = start + 1,
         }
-        let Ok(text) = std::str::from_utf8(trimmed) else {
-            continue;
+    }
+}
+
+/// Splits the client's byte stream into frames. Whatever cannot be used (stray bytes, a header
+/// block without a usable `Content-Length`, a body shorter or longer than declared, an
+/// oversized frame) is skipped by searching for the next `Content-Length` header wherever it
+/// starts, so the conversation always resumes at the next well-formed frame.
+pub(super) struct FrameReader<R> {
+    input: R,
+    /// Bytes read and not consumed yet.
+    buf: Vec<u8>,
+    /// Largest body accepted.
+    max_body: usize,
+}
+
+/// A header block inside a body being read (see [`FrameReader::header_in`]).
+enum Inside {
+    Nothing,
+    Complete(usize),
+    Incomplete,
+}
+
+/// Bytes asked of the input per read.
+const READ_CHUNK: usize = 64 * 1024;
+
+impl<R: AsyncRead + Unpin> FrameReader<R> {
+    pub(super) fn new(input: R, max_body: usize) -> Self {
+        FrameReader {
+            input,
+            buf: Vec::new(),
+            max_body,
+        }
+    }
+
+    /// Reads more input into the buffer; false at the end of input (or on a read error).
+    async fn fill(&mut self) -> bool {
+        let len = self.buf.len();
+        self.buf.resize(len + READ_CHUNK, 0);
+        let read = self.input.read(&mut self.buf[len..]).await;
+        match read {
+            Ok(n) if n > 0 => {
+                self.buf.truncate(len + n);
+                true
+            }
+            _ => {
+                self.buf.truncate(len);
+                false
+            }
+        }
+    }
+
+    /// The next frame; `None` at the end of input.
+    pub(super) async fn next(&mut self) -> Option<Frame> {
+        let length = loop {
+            match find_block(&self.buf) {
+                Search::Found { start, length, end } => {
+                    if start > 0 {
+                        warn!("skipped {start} bytes that were not a message header");
+                    }
+                    self.buf.drain(..end);
+                    break length;
+                }
+                Search::NeedMore { keep_from } => {
+                    if keep_from > 0 {
+                        self.buf.drain(..keep_from);
+                    }
+                    if !self.fill().await {
+                        return None;
+                    }
+                }
+            }
         };
-        let Some((name, value)) = text.split_once(':') else {
-            continue;
+        if length > self.max_body {
+            warn!(
+                "dropped a message of {length} bytes (limit {}); looking for the next header",
+                self.max_body
+            );
+            let head = self.skip_oversized(length).await;
+            return Some(Frame::Oversized { length, head });
+        }
+        // Read the body, watching for a header inside it (a body shorter than declared).
+        self.buf.reserve(length.saturating_sub(self.buf.len()));
+        let mut scanned = 0;
+        loop {
+            let inside = self.header_in(scanned, length);
+            match inside {
+                Inside::Complete(at) => {
+                    warn!("a message ended {at} bytes into its declared {length}; resynchronizing");
+                    self.buf.drain(..at);
+                    return Some(Frame::Broken);
+                }
+                // Whether the body is cut short depends on bytes still to come.
+                Inside::Incomplete => {}
+                Inside::Nothing if self.buf.len() >= length => {
+                    let rest = self.buf.split_off(length);
+                    return Some(Frame::Body(std::mem::replace(&mut self.buf, rest)));
+                }
+                Inside::Nothing => scanned = self.buf.len().min(length),
+            }
+            if !self.fill().await {
+                return None;
+            }
+        }
+    }
+
+    /// Skips the body of an oversized frame: `length` bytes, or fewer when a header starts
+    /// inside them (so a declared 10^12 swallows nothing). Returns the first and the last
+    /// [`OVERSIZED_HEAD`] bytes skipped, where a `didOpen`'s document is named (before or after
+    /// its text, depending on the client's member order).
+    async fn skip_oversized(&mut self, length: usize) -> Vec<u8> {
+        let mut head = Vec::new();
+        let mut tail = std::collections::VecDeque::new();
+        let mut record = |bytes: &[u8]| {
+            let room = OVERSIZED_HEAD.saturating_sub(head.len());
+            head.extend_from_slice(&bytes[..room.min(bytes.len())]);
+            let keep = &bytes[bytes.len().saturating_sub(OVERSIZED_HEAD)..];
+            tail.extend(keep.iter().copied());
+            let excess = tail.len().saturating_sub(OVERSIZED_HEAD);
+            tail.drain(..excess);
         };
-        in_block = true;
-        if name.trim().eq_ignore_ascii_case("content-length") {
-            length = value.trim().parse::<usize>().ok();
+        let mut remaining = length;
+        while remaining > 0 {
+            let take = remaining.min(self.buf.len());
+            let inside = self.header_in(0, take);
+            let consumed = match inside {
+                Inside::Complete(at) => {
+                    record(&self.buf[..at]);
+                    self.buf.drain(..at);
+                    break;
+                }
+                Inside::Incomplete => 0,
+                // Keep a possible header's first bytes for the next look.
+                Inside::Nothing if take == remaining => take,
+                Inside::Nothing => take.saturating_sub(HEADER_NAME_LEN),
+            };
+            record(&self.buf[..consumed]);
+            self.buf.drain(..consumed);
+            remaining -= consumed;
+            if remaining > 0 && !self.fill().await {
+                break;
+            }
+        }
+        head.push(b' ');
+        head.extend(tail);
+        head
+    }
+
+    /// A header block that begins in `from..limit` of the buffer (`from` is moved back so a
+    /// header split across reads is found). A valid JSON body never holds a complete one.
+    fn header_in(&self, from: usize, limit: usize) -> Inside {
+        let mut at = from.saturating_sub(HEADER_NAME_LEN);
+        let end = limit.saturating_add(HEADER_NAME_LEN).min(self.buf.len());
+        loop {
+            let Some(found) = self.buf.get(at..end).and_then(find_header_name) else {
+                return Inside::Nothing;
+            };
+            let found = at + found;
+            if found >= limit {
+                return Inside::Nothing;
+            }
+            match parse_block(&self.buf[found..]) {
+                Block::Complete { .. } => return Inside::Complete(found),
+                Block::Incomplete => return Inside::Incomplete,
+                Block::Invalid => at = found + 1,
+            }
         }
     }
 }
@@ -214,7 +627,10 @@ async fn read_headers<R: AsyncBufReadExt + Unpin>(reader: &mut R) -> Option<Opti
 enum Incoming {
     Request(Request),
     Response(Response),
-    /// Not a JSON-RPC message; the id to answer, when one could be read.
+    /// Not JSON at all (or not UTF-8): answered with a parse error.
+    NotJson,
+    /// JSON, but not a JSON-RPC message (or with an id no response can carry: 1.5, true, an
+    /// object, beyond i64); the id to answer, when one could be read.
     Invalid(Option<Id>),
 }
 
@@ -246,10 +662,12 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::
 fn decode(body: Vec<u8>) -> Incoming {
     let open = {
         let Ok(text) = std::str::from_utf8(&body) else {
-            return Incoming::Invalid(None);
+            return Incoming::NotJson;
         };
-        let Ok(envelope) = serde_json::from_str::<Envelope<'_>>(text) else {
-            return Incoming::Invalid(invalid_id(text));
+        let envelope = match serde_json::from_str::<Envelope<'_>>(text) {
+            Ok(envelope) => envelope,
+            Err(err) if err.is_syntax() || err.is_eof() => return Incoming::NotJson,
+            Err(_) => return Incoming::Invalid(invalid_id(text)),
         };
         match plan_did_open(&envelope, &body) {
             Some(open) => open,
@@ -264,7 +682,7 @@ fn decode(body: Vec<u8>) -> Incoming {
         // Not a text serde_json decodes (a lone surrogate escape): as any other request.
         Err(body) => match std::str::from_utf8(&body) {
             Ok(text) => decode_text(text, false),
-            Err(_) => Incoming::Invalid(None),
+            Err(_) => Incoming::NotJson,
         },
     }
 }
@@ -464,21 +882,37 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::json;
 
-    /// Decodes every frame of `input`, as the reader does.
-    async fn frames(input: &[u8]) -> Vec<Incoming> {
+    /// What the reader makes of one frame.
+    #[derive(Debug, PartialEq)]
+    enum Got {
+        Message(Incoming),
+        Broken,
+        Oversized(usize),
+    }
+
+    /// Reads and decodes every frame of `input` as the reader does, with a body limit of `max`.
+    async fn frames_with(input: &[u8], max: usize) -> Vec<Got> {
         let (mut client, server_side) = tokio::io::duplex(1024);
         let input = input.to_vec();
         let writer = tokio::spawn(async move {
             client.write_all(&input).await.expect("write");
             drop(client);
         });
-        let mut reader = BufReader::new(server_side);
+        let mut reader = FrameReader::new(server_side, max);
         let mut out = Vec::new();
-        while let Some(body) = read_frame(&mut reader).await {
-            out.push(decode(body));
+        while let Some(frame) = reader.next().await {
+            out.push(match frame {
+                Frame::Body(body) => Got::Message(decode(body)),
+                Frame::Broken => Got::Broken,
+                Frame::Oversized { length, .. } => Got::Oversized(length),
+            });
         }
         writer.await.expect("writer");
         out
+    }
+
+    async fn frames(input: &[u8]) -> Vec<Got> {
+        frames_with(input, MAX_MESSAGE_BYTES).await
     }
 
     fn frame(body: &str) -> String {
@@ -487,6 +921,10 @@ mod tests {
 
     fn request(body: &str) -> Incoming {
         Incoming::Request(serde_json::from_str(body).expect("a request"))
+    }
+
+    fn got(body: &str) -> Got {
+        Got::Message(request(body))
     }
 
     #[tokio::test(flavor = "current_thread")]
@@ -508,14 +946,91 @@ mod tests {
         assert_eq!(
             out,
             vec![
-                request(good),
-                Incoming::Invalid(None),
-                Incoming::Invalid(None),
-                Incoming::Invalid(Some(Id::Number(7))),
-                Incoming::Invalid(None),
-                Incoming::Response(serde_json::from_str(response).expect("a response")),
+                got(good),
+                Got::Message(Incoming::NotJson),
+                Got::Message(Incoming::Invalid(None)),
+                Got::Message(Incoming::Invalid(Some(Id::Number(7)))),
+                Got::Message(Incoming::Invalid(None)),
+                Got::Message(Incoming::Response(
+                    serde_json::from_str(response).expect("a response")
+                )),
             ]
         );
+    }
+
+    /// Each unusable frame of the issue, followed by a good one: the good one is always read.
+    #[tokio::test(flavor = "current_thread")]
+    async fn resynchronizes_after_every_unusable_frame() {
+        let good = |id: i64| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"x"}}"#);
+        let bad: Vec<(&str, String, Vec<Got>)> = vec![
+            (
+                "negative length",
+                "Content-Length: -5\r\n\r\n{}".into(),
+                vec![],
+            ),
+            (
+                "not a number",
+                "Content-Length: five\r\n\r\n".into(),
+                vec![],
+            ),
+            (
+                "beyond 2^64",
+                "Content-Length: 99999999999999999999999\r\n\r\n{".into(),
+                vec![Got::Oversized(usize::MAX)],
+            ),
+            (
+                "10^12",
+                "Content-Length: 1000000000000\r\n\r\n{\"a\":".into(),
+                vec![Got::Oversized(1_000_000_000_000)],
+            ),
+            (
+                "no Content-Length",
+                "Content-Type: x\r\n\r\n{}".into(),
+                vec![],
+            ),
+            (
+                "shorter than declared",
+                "Content-Length: 400\r\n\r\n{\"jsonrpc\":\"2.0\"}".into(),
+                vec![Got::Broken],
+            ),
+            (
+                "longer than declared",
+                "Content-Length: 3\r\n\r\n{}}}}".into(),
+                vec![Got::Message(Incoming::NotJson)],
+            ),
+            ("stray print, no newline", "print".into(), vec![]),
+            (
+                "header line that is not a header",
+                "Content-Length: 5\r\nno colon\r\n\r\n".into(),
+                vec![],
+            ),
+        ];
+        for (what, garbage, mut expected) in bad {
+            let input = [frame(&good(1)), garbage, frame(&good(2)), frame(&good(3))].concat();
+            let mut want = vec![got(&good(1))];
+            want.append(&mut expected);
+            want.extend([got(&good(2)), got(&good(3))]);
+            assert_eq!(frames(input.as_bytes()).await, want, "{what}");
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn oversized_did_open_is_named_and_skipped() {
+        let open = did_open("0123456789".repeat(20).as_str());
+        let input = [
+            frame(&open),
+            frame(r#"{"jsonrpc":"2.0","id":2,"method":"x"}"#),
+        ]
+        .concat();
+        let out = frames_with(input.as_bytes(), 100).await;
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(out[0], Got::Oversized(open.len()));
+        let notices = oversized_notices(open.len(), open.as_bytes());
+        let text = serde_json::to_string(&notices.iter().collect::<Vec<_>>()).expect("json");
+        assert!(text.contains("window/showMessage"), "{text}");
+        assert!(text.contains("textDocument/publishDiagnostics"), "{text}");
+        assert!(text.contains("file:///a.log"), "{text}");
+        assert!(oversized_notices(10, b"{}").is_empty());
     }
 
     #[test]
@@ -546,19 +1061,21 @@ mod tests {
             decoded(r#"{"jsonrpc":"1.0","id":"z","method":"x"}"#),
             Incoming::Invalid(Some(Id::String("z".into())))
         );
-        // An id no response can carry is not answered.
-        assert_eq!(
-            decoded(r#"{"jsonrpc":"1.0","id":1.5,"method":"x"}"#),
-            Incoming::Invalid(None)
-        );
-        assert_eq!(decode(b"\xff\xfe".to_vec()), Incoming::Invalid(None));
-        assert_eq!(decode(Vec::new()), Incoming::Invalid(None));
+        // An id no response can carry is answered with `id: null`.
+        for id in ["1.5", "true", "{}", "[1]", "9223372036854775808"] {
+            let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"x"}}"#);
+            assert_eq!(decoded(&body), Incoming::Invalid(None), "{body}");
+        }
+        assert_eq!(decode(b"\xff\xfe".to_vec()), Incoming::NotJson);
+        assert_eq!(decode(Vec::new()), Incoming::NotJson);
     }
 
     /// Reads frames until the response to `id` (skipping notifications and server requests).
-    async fn answer<R: AsyncRead + Unpin>(reader: &mut BufReader<R>, id: i64) -> Value {
+    async fn answer<R: AsyncRead + Unpin>(reader: &mut FrameReader<R>, id: i64) -> Value {
         loop {
-            let body = read_frame(reader).await.expect("a frame from the server");
+            let Some(Frame::Body(body)) = reader.next().await else {
+                panic!("a frame from the server")
+            };
             let message: Value = serde_json::from_slice(&body).expect("JSON from the server");
             if message["id"] == id && message.get("method").is_none() {
                 return message;
@@ -578,7 +1095,7 @@ mod tests {
         let (server_out, from_server) = tokio::io::duplex(1 << 16);
         let text = "2024-01-01 \"AccessDenied\"\r\n\tline two é 😀\n";
         let client = async move {
-            let mut from_server = BufReader::new(from_server);
+            let mut from_server = FrameReader::new(from_server, MAX_MESSAGE_BYTES);
             send(&mut to_server, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}).to_string()).await;
             let init = answer(&mut from_server, 1).await;
             assert!(init["result"]["capabilities"].is_object(), "{init}");
