@@ -314,3 +314,37 @@ fn a_run_where_nothing_could_be_checked_does_not_claim_no_problems() {
         "{out}"
     );
 }
+
+#[test]
+fn decode_says_it_reads_stdin_only_when_stdin_is_a_terminal() {
+    for terminal in [true, false] {
+        let command = parse(&["decode"]).unwrap().command.expect("a subcommand");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut input: &[u8] = b"no message here";
+        let mut io = Io {
+            out: &mut out,
+            err: &mut err,
+            stdin: &mut input,
+            out_is_terminal: false,
+            err_is_terminal: false,
+            stdin_is_terminal: terminal,
+            today: crate::rules::testing::TODAY,
+            no_color: false,
+            cwd: std::env::temp_dir(),
+        };
+        let code = run_with(command, &mut io, || {
+            Err(std::io::Error::other("no runtime in unit tests"))
+        });
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(code, EXIT_ERROR, "{err}");
+        assert_eq!(
+            err.starts_with("iam-ls decode: reading the encoded message from stdin"),
+            terminal,
+            "{err}"
+        );
+        assert!(
+            err.contains("no encoded authorization message found in the input"),
+            "{err}"
+        );
+    }
+}
