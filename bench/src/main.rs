@@ -17,6 +17,7 @@ mod editor;
 mod inputs;
 mod large;
 mod lsp;
+mod size;
 mod stats;
 
 use batch::Peers;
@@ -45,6 +46,8 @@ usage: iam-ls-bench [options]
   --json FILE         also write the raw figures as JSON
   --write-inputs DIR  write the inputs (generated policies and logs, the extracted corpus) and exit
   --stderr-log FILE   keep the server's stderr (default: discarded)
+  --size PATH         only check that the binary at PATH is under the 25 MB size budget
+                      (exit 1 when over; see docs/benchmarks.md)
 ";
 
 /// The `iam-ls` beside this executable (cargo builds both into the same folder), else the
@@ -975,6 +978,9 @@ fn write_inputs(dir: &Path, corpus: Option<&Path>) -> Result<(), String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(code) = size::run_if_requested(&args) {
+        return code;
+    }
     let options = match Options::parse(&args) {
         Ok(o) => o,
         Err(msg) => {

@@ -3,7 +3,8 @@
 //! - `iam-ls`, `iam-ls lsp`, `iam-ls --stdio`, `iam-ls lsp --stdio`: serve LSP on
 //!   stdin/stdout. Logs go to stderr, filtered by `RUST_LOG` (default `warn`). The exit status is
 //!   0 after `shutdown` + `exit`, 1 when the client exits without `shutdown` or closes the input.
-//! - `iam-ls --version`: the version and the embedded IAM data's version.
+//! - `iam-ls --version` (or `iam-ls version`): the version and the embedded IAM data's version,
+//!   date and age.
 //! - `iam-ls check | explain | decode | rules`: the command line ([`iam_ls::cli`]).
 //!
 //! Bad arguments exit with status 2 and a usage message on stderr (stdout stays empty).
@@ -30,7 +31,8 @@ fn main() -> ExitCode {
     };
     if args.version {
         // stdout is free here: the LSP transport is not running.
-        let _ = std::io::stdout().write_all(cli::version_text().as_bytes());
+        let _ = std::io::stdout()
+            .write_all(cli::version_text(iam_ls::rules::support::today()).as_bytes());
         return ExitCode::SUCCESS;
     }
     init_logging();

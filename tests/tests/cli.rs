@@ -110,7 +110,10 @@ fn run_in(dir: &Path, args: &[&str], stdin: &[u8], envs: &[(&str, &str)]) -> Run
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env_remove("NO_COLOR")
-        .env_remove("RUST_LOG");
+        .env_remove("RUST_LOG")
+        // A fixed "today" (within 90 days of the embedded data), so that `check` output does
+        // not change as time passes (the data-age warning; tests/tests/ship.rs tests it).
+        .env("IAM_LS_TODAY", "2026-11-28");
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") {
             cmd.env_remove(k);
@@ -1063,10 +1066,16 @@ fn version_names_the_data() {
     let r = run(dir.path(), &["--version"]);
     assert_eq!(r.code, Some(0));
     let data = iam_ls::catalog::data_version();
-    assert_eq!(
-        r.stdout,
-        format!("iam-ls {}\nIAM data: {data}\n", env!("CARGO_PKG_VERSION"))
+    assert!(
+        r.stdout.starts_with(&format!(
+            "iam-ls {}\nIAM data: {data}, ",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{r:?}"
     );
+    // With the fixed "today" of these tests (IAM_LS_TODAY, see `run_in`).
+    let today = iam_ls::rules::support::parse_instant("2026-11-28").unwrap() / 86_400;
+    assert_eq!(r.stdout, iam_ls::cli::version_text(today));
 }
 
 #[test]

@@ -64,8 +64,10 @@ fn quick_fix_from_a_rule_applies_and_clears_the_diagnostic() {
         json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
     );
     let actions = actions.as_array().expect("code actions");
-    assert_eq!(actions.len(), 1, "{actions:?}");
+    // The quick fix, then "Show documentation for IAM010" (tests/tests/ship.rs runs that one).
+    assert_eq!(actions.len(), 2, "{actions:?}");
     assert_eq!(actions[0]["title"], "Replace with `Allow`");
+    assert_eq!(actions[1]["title"], "Show documentation for IAM010");
     assert_eq!(actions[0]["kind"], "quickfix");
     let edits = actions[0]["edit"]["changes"][uri.as_str()]
         .as_array()

@@ -183,7 +183,7 @@ impl fmt::Display for AwsError {
                     f,
                     "No usable AWS credentials were found{}. Provide them in one of these ways: \
                      set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for \
-                     temporary keys) in the environment of the editor; run `aws configure{flag}`; \
+                     temporary keys) in the environment iam-ls runs in (the editor's, or the shell's for `iam-ls decode`); run `aws configure{flag}`; \
                      or, for IAM Identity Center, run `aws configure sso{flag}` once and then \
                      `aws sso login{flag}`. Details: {detail}",
                     profile_phrase(profile)

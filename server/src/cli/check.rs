@@ -135,6 +135,9 @@ pub fn run(args: &CheckArgs, io: &mut Io<'_>) -> u8 {
             return EXIT_ERROR;
         }
     };
+    if let Some(warning) = super::stale_data_warning(io.today) {
+        io.warning(warning);
+    }
     let stdin_count = args.paths.iter().filter(|p| p.as_os_str() == "-").count();
     if stdin_count > 1 {
         io.error("`-` (stdin) can be given only once");

@@ -63,6 +63,13 @@ fn read_input(args: &DecodeArgs, io: &mut Io<'_>) -> Result<String, String> {
     match args.blob.as_deref() {
         Some(b) if b != "-" => Ok(b.to_string()),
         _ => {
+            if io.stdin_is_terminal {
+                let _ = writeln!(
+                    io.err,
+                    "iam-ls decode: reading the encoded message from stdin (paste it, then press \
+                     Ctrl-D; or pass it as an argument)"
+                );
+            }
             let mut bytes = Vec::new();
             (&mut *io.stdin)
                 .take(MAX_STDIN_BYTES + 1)

@@ -37,8 +37,9 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status: bad usage, bad configuration, or input that could not be read.
 pub const EXIT_ERROR: u8 = 2;
 
-/// Where the project lives: the repository the rule pages link to.
-pub const PROJECT_URL: &str = "https://github.com/iam-ls/iam-ls";
+/// Where the project lives: the repository the rule pages link to (`repository` in the
+/// workspace's Cargo.toml, the one place it is set).
+pub const PROJECT_URL: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// `iam-ls`: a language server and linter for AWS IAM policies.
 #[derive(Debug, Parser)]
@@ -79,6 +80,8 @@ pub enum Command {
     Decode(DecodeArgs),
     /// List the rules, or print one rule's documentation.
     Rules(RulesArgs),
+    /// Print the version and the date of the embedded IAM data (the same as `--version`).
+    Version,
 }
 
 /// Output format of `check`.
@@ -271,6 +274,10 @@ pub struct Io<'a> {
     pub out_is_terminal: bool,
     /// Whether `err` is a terminal (progress indicator).
     pub err_is_terminal: bool,
+    /// Whether `stdin` is a terminal (then a command that reads it says so first).
+    pub stdin_is_terminal: bool,
+    /// Today, as days since 1970-01-01 ([`crate::rules::support::today`]; fixed in tests).
+    pub today: i64,
     /// Whether `NO_COLOR` is set (to anything but the empty string).
     pub no_color: bool,
     /// The directory relative paths are resolved against, and where the configuration search
@@ -282,6 +289,11 @@ impl Io<'_> {
     /// Writes `iam-ls: error: {message}` to stderr.
     pub fn error(&mut self, message: impl std::fmt::Display) {
         let _ = writeln!(self.err, "iam-ls: error: {message}");
+    }
+
+    /// Writes `iam-ls: warning: {message}` to stderr.
+    pub fn warning(&mut self, message: impl std::fmt::Display) {
+        let _ = writeln!(self.err, "iam-ls: warning: {message}");
     }
 }
 
@@ -296,6 +308,7 @@ pub fn run(command: Command, runtime: fn() -> io::Result<tokio::runtime::Runtime
     let mut out = io::BufWriter::new(stdout.lock());
     // Not locked: the progress indicator's thread writes to stderr too.
     let mut err = stderr;
+    let stdin_is_terminal = io::stdin().is_terminal();
     let mut stdin = io::stdin().lock();
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
@@ -310,6 +323,8 @@ pub fn run(command: Command, runtime: fn() -> io::Result<tokio::runtime::Runtime
         stdin: &mut stdin,
         out_is_terminal,
         err_is_terminal,
+        stdin_is_terminal,
+        today: crate::rules::support::today(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         cwd,
     };
@@ -338,13 +353,51 @@ pub fn run_with(
         Command::Explain(args) => explain::run(&args, io),
         Command::Decode(args) => decode::run(&args, io, runtime),
         Command::Rules(args) => rules::run(&args, io),
+        Command::Version => {
+            let _ = io.out.write_all(version_text(io.today).as_bytes());
+            EXIT_OK
+        }
     }
 }
 
-/// The `--version` text: the crate version, then the embedded IAM data's version.
-pub fn version_text() -> String {
+/// `check` warns when the embedded IAM data is older than this many days: AWS adds actions,
+/// resource types and condition keys every week, and a policy using them would be reported as
+/// unknown.
+pub const DATA_MAX_AGE_DAYS: i64 = 90;
+
+/// How many days old the embedded IAM data is on day `today` (days since 1970-01-01), or `None`
+/// when its date is unknown.
+pub fn data_age_days(today: i64) -> Option<i64> {
+    let date = crate::catalog::data_version().date();
+    let day = crate::rules::support::parse_instant(date)?.div_euclid(86_400);
+    Some(today - day)
+}
+
+/// The warning `check` gives when the embedded data is older than [`DATA_MAX_AGE_DAYS`] on day
+/// `today`.
+pub fn stale_data_warning(today: i64) -> Option<String> {
+    let age = data_age_days(today).filter(|age| *age > DATA_MAX_AGE_DAYS)?;
+    Some(format!(
+        "the embedded IAM data is from {} ({age} days ago): actions, resource types and \
+         condition keys AWS added since then are reported as unknown; update iam-ls to a newer \
+         release (or regenerate the data with `scripts/gen-catalog.sh --update`)",
+        crate::catalog::data_version().date()
+    ))
+}
+
+/// The `--version` text on day `today`: the crate version, then the embedded IAM data's version,
+/// date and age.
+pub fn version_text(today: i64) -> String {
     let data = crate::catalog::data_version();
-    format!("iam-ls {}\nIAM data: {data}\n", env!("CARGO_PKG_VERSION"))
+    let age = match data_age_days(today) {
+        Some(1) => ", 1 day old".to_string(),
+        Some(n) if n >= 0 => format!(", {n} days old"),
+        _ => String::new(),
+    };
+    format!(
+        "iam-ls {}\nIAM data: {data}{age}\n",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// The configuration in effect and the directory its globs are relative to.

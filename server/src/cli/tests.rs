@@ -20,6 +20,8 @@ fn run_cli(args: &[&str], stdin: &[u8], cwd: &std::path::Path) -> (u8, String, S
         stdin: &mut input,
         out_is_terminal: false,
         err_is_terminal: false,
+        stdin_is_terminal: false,
+        today: crate::rules::testing::TODAY,
         no_color: false,
         cwd: cwd.to_path_buf(),
     };
@@ -255,13 +257,94 @@ fn rules_table_is_aligned_and_complete() {
 }
 
 #[test]
-fn version_text_names_the_data() {
-    let v = version_text();
+fn version_text_names_the_data_and_its_age() {
+    let data = crate::catalog::data_version();
+    let day = crate::rules::support::parse_instant(data.date()).unwrap() / 86_400;
+    let v = version_text(day + 70);
     let mut lines = v.lines();
     assert_eq!(
         lines.next(),
         Some(format!("iam-ls {}", env!("CARGO_PKG_VERSION")).as_str())
     );
+    assert_eq!(
+        lines.next(),
+        Some(format!("IAM data: {data}, 70 days old").as_str())
+    );
+    assert!(version_text(day + 1).ends_with(", 1 day old\n"));
+}
+
+#[test]
+fn version_subcommand_prints_the_version_text() {
+    let dir = std::env::temp_dir();
+    let (code, out, err) = run_cli(&["version"], b"", &dir);
+    assert_eq!((code, err.as_str()), (EXIT_OK, ""));
+    assert_eq!(out, version_text(crate::rules::testing::TODAY));
+}
+
+#[test]
+fn stale_data_is_warned_about_only_after_90_days() {
     let data = crate::catalog::data_version();
-    assert_eq!(lines.next(), Some(format!("IAM data: {data}").as_str()));
+    let day = crate::rules::support::parse_instant(data.date()).unwrap() / 86_400;
+    assert_eq!(super::stale_data_warning(day), None);
+    assert_eq!(super::stale_data_warning(day + 90), None);
+    let warning = super::stale_data_warning(day + 91).expect("a warning after 91 days");
+    assert!(
+        warning.contains(data.date()) && warning.contains("91 days ago"),
+        "{warning}"
+    );
+    // The tests' fixed today is within the limit, so no golden sees the warning.
+    assert_eq!(
+        super::stale_data_warning(crate::rules::testing::TODAY),
+        None
+    );
+}
+
+#[test]
+fn a_run_where_nothing_could_be_checked_does_not_claim_no_problems() {
+    let dir = std::env::temp_dir();
+    let (code, out, err) = run_cli(
+        &["check", "--no-progress", "/nonexistent/iam-ls-ship.json"],
+        b"",
+        &dir,
+    );
+    assert_eq!(code, EXIT_ERROR, "{out}{err}");
+    assert!(!out.contains("No problems found"), "{out}");
+    assert!(
+        out.contains("Nothing was checked: 1 path could not be checked"),
+        "{out}"
+    );
+}
+
+#[test]
+fn decode_says_it_reads_stdin_only_when_stdin_is_a_terminal() {
+    for terminal in [true, false] {
+        let command = parse(&["decode"]).unwrap().command.expect("a subcommand");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut input: &[u8] = b"no message here";
+        let mut io = Io {
+            out: &mut out,
+            err: &mut err,
+            stdin: &mut input,
+            out_is_terminal: false,
+            err_is_terminal: false,
+            stdin_is_terminal: terminal,
+            today: crate::rules::testing::TODAY,
+            no_color: false,
+            cwd: std::env::temp_dir(),
+        };
+        let code = run_with(command, &mut io, || {
+            Err(std::io::Error::other("no runtime in unit tests"))
+        });
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(code, EXIT_ERROR, "{err}");
+        assert_eq!(
+            err.starts_with("iam-ls decode: reading the encoded message from stdin"),
+            terminal,
+            "{err}"
+        );
+        assert!(
+            err.contains("no encoded authorization message found in the input"),
+            "{err}"
+        );
+    }
 }

@@ -84,7 +84,7 @@ impl EncodedBlob {
 pub enum BlobRejection {
     /// Nothing left after trimming spacing and quotes.
     Empty,
-    /// A byte outside `[A-Za-z0-9_-]` at this offset of the selection.
+    /// A byte outside `[A-Za-z0-9_-]` at this offset of the text (a selection, or the input of `iam-ls decode`).
     BadCharacter { offset: usize },
     /// Fewer than [`MIN_BARE_BLOB_LEN`] characters.
     TooShort { len: usize },
@@ -97,10 +97,10 @@ pub enum BlobRejection {
 impl std::fmt::Display for BlobRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BlobRejection::Empty => write!(f, "the selection is empty"),
+            BlobRejection::Empty => write!(f, "the text is empty"),
             BlobRejection::BadCharacter { offset } => write!(
                 f,
-                "the selection has a character at offset {offset} that an encoded message never contains"
+                "the text has a character at offset {offset} that an encoded message never contains"
             ),
             BlobRejection::TooShort { len } => write!(
                 f,

@@ -11,6 +11,10 @@
 //!   in a private temporary directory and asks the client to open it (`window/showDocument`),
 //!   then shows the summary (`window/showMessage`). Every failure becomes an error message that
 //!   says what to do.
+//! - [`SHOW_RULE_DOCS_COMMAND`]: "Show documentation for IAMxxx", offered as a code action for
+//!   every finding in the range ([`rule_doc_actions`]). It needs no network: the rule's page
+//!   (the text `iam-ls rules IAMxxx` prints) is written to the private temporary directory and
+//!   opened with `window/showDocument`; the command's result is `{"uri": ...}` of that file.
 //! - [`hover`]: hovers that need session state: an encoded message decoded earlier shows its
 //!   summary (from the session's [`DecodeCache`]), without calling AWS again.
 //! - [`blob_diagnostics`]: low-key diagnostics marking encoded messages, in every document.
@@ -51,13 +55,23 @@ pub const DECODE_COMMAND: &str = "iamLs.decodeAuthorizationMessage";
 /// `[{"arn": "<policy ARN>"}]`.
 pub const OPEN_POLICY_COMMAND: &str = "iamLs.openManagedPolicy";
 
-/// The commands this build can run (none without the `aws` feature).
+/// `workspace/executeCommand` id that opens a rule's documentation page from the binary
+/// (offline). Arguments: `[{"code": "IAM101"}]` (a rule code or name).
+pub const SHOW_RULE_DOCS_COMMAND: &str = "iamLs.showRuleDocumentation";
+
+/// The title of the code action that opens the documentation of rule `code`.
+pub fn rule_doc_title(code: &str) -> String {
+    format!("Show documentation for {code}")
+}
+
+/// The commands this build can run (the AWS ones only with the `aws` feature).
 pub fn command_ids() -> Vec<String> {
+    let mut ids = vec![SHOW_RULE_DOCS_COMMAND.to_string()];
     if cfg!(feature = "aws") {
-        vec![DECODE_COMMAND.to_string(), OPEN_POLICY_COMMAND.to_string()]
-    } else {
-        Vec::new()
+        ids.push(DECODE_COMMAND.to_string());
+        ids.push(OPEN_POLICY_COMMAND.to_string());
     }
+    ids
 }
 
 /// What the client said it supports, as far as commands care.
@@ -174,10 +188,64 @@ impl Commands {
                 self.spawn(Job::OpenPolicy { arn }, work_done_token, aws);
                 Ok(None)
             }
+            SHOW_RULE_DOCS_COMMAND => self.show_rule_docs(&arg("code")?),
             other => Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "unknown command `{other}`"
             ))),
         }
+    }
+
+    /// Writes the page of rule `id` (code or name) to the temporary directory and asks the
+    /// client to open it; a client that cannot open documents is told where the page is.
+    /// Returns `{"uri": ...}` of the file.
+    fn show_rule_docs(
+        &self,
+        id: &str,
+    ) -> tower_lsp_server::jsonrpc::Result<Option<serde_json::Value>> {
+        use tower_lsp_server::jsonrpc::Error;
+        use tower_lsp_server::ls_types::{MessageType, ShowDocumentParams, Uri};
+        let rule = crate::rules::find(id)
+            .ok_or_else(|| Error::invalid_params(format!("no rule `{id}`")))?;
+        let page = crate::rules::docs::render_page(rule);
+        let path = self
+            .files
+            .write(&["rules"], &format!("{}.md", rule.code), &page)
+            .map_err(|e| {
+                let mut err = Error::internal_error();
+                err.message =
+                    format!("cannot write the documentation of {}: {e}", rule.code).into();
+                err
+            })?;
+        let uri = Uri::from_file_path(&path).ok_or_else(Error::internal_error)?;
+        let client = self.client.clone();
+        let can_show = self.support.show_document.load(Ordering::Relaxed);
+        let shown_uri = uri.clone();
+        let fallback = format!(
+            "{} {}: {} The documentation is in {} and at {}.",
+            rule.code,
+            rule.name,
+            rule.summary,
+            path.display(),
+            rule.url()
+        );
+        tokio::spawn(async move {
+            let shown = can_show
+                && matches!(
+                    client
+                        .show_document(ShowDocumentParams {
+                            uri: shown_uri,
+                            external: Some(false),
+                            take_focus: Some(true),
+                            selection: None,
+                        })
+                        .await,
+                    Ok(true)
+                );
+            if !shown {
+                client.show_message(MessageType::INFO, fallback).await;
+            }
+        });
+        Ok(Some(json!({"uri": uri.as_str()})))
     }
 
     #[cfg(not(feature = "aws"))]
@@ -673,6 +741,32 @@ pub fn code_actions(view: &DocumentView, range: Span) -> Vec<CodeActionOrCommand
                     title,
                     command: command.to_string(),
                     arguments: Some(vec![argument]),
+                }),
+                ..CodeAction::default()
+            })
+        })
+        .collect()
+}
+
+/// "Show documentation for IAMxxx" code actions, one per rule in `codes` (first occurrence
+/// order, no repeats). They come after the quick fixes, which stay first in the menu.
+pub fn rule_doc_actions<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<CodeActionOrCommand> {
+    let mut seen: Vec<&str> = Vec::new();
+    for code in codes {
+        if !seen.contains(&code) {
+            seen.push(code);
+        }
+    }
+    seen.into_iter()
+        .map(|code| {
+            let title = rule_doc_title(code);
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                command: Some(Command {
+                    title,
+                    command: SHOW_RULE_DOCS_COMMAND.to_string(),
+                    arguments: Some(vec![json!({"code": code})]),
                 }),
                 ..CodeAction::default()
             })

@@ -362,17 +362,20 @@ impl Backend {
     }
 
     /// `textDocument/codeAction`: the quick fixes of the findings that touch the range, then
-    /// the log actions (decode an encoded message, open a managed policy).
+    /// the log actions (decode an encoded message, open a managed policy), then "Show
+    /// documentation for IAMxxx" for each rule among those findings.
     async fn quick_fixes(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.with_view("codeAction", &params.text_document.uri, |view| {
             let start = view.offset(params.range.start);
             let end = view.offset(params.range.end);
             let mut actions: CodeActionResponse = Vec::new();
+            let mut documented = Vec::new();
             for finding in document::diagnostics(&view.snapshot) {
                 if finding.span.start > end || finding.span.end < start {
                     continue;
                 }
+                documented.push(finding.code());
                 for fix in &finding.fixes {
                     actions.push(CodeActionOrCommand::CodeAction(convert::quick_fix(
                         view, &uri, finding, fix,
@@ -383,6 +386,7 @@ impl Backend {
                 view,
                 crate::syntax::Span::new(start.min(end), start.max(end)),
             ));
+            actions.extend(commands::rule_doc_actions(documented));
             actions
         })
         .await

@@ -7,8 +7,14 @@ use std::fmt::Write as _;
 
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 
-/// Where the generated rule pages are published (the `docs/rules/` folder of the repository).
-pub const DOCS_BASE_URL: &str = "https://github.com/iam-ls/iam-ls/blob/main/docs/rules";
+/// Where the generated rule pages are published: the `docs/rules/` folder of the repository
+/// named in the workspace's Cargo.toml (`repository`, the one place the URL is set).
+pub const DOCS_BASE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules");
+
+/// The command that regenerates `docs/rules/` (the pages' footer, the stale-docs test and the
+/// README all say this one).
+pub const REGENERATE_COMMAND: &str =
+    "IAM_LS_UPDATE_DOCS=1 cargo test -p iam-ls --no-default-features docs_are_current";
 
 /// The sections every rule doc has, in order.
 pub const SECTIONS: &[&str] = &["What it does", "Why it matters", "Example", "Fix"];
@@ -34,7 +40,9 @@ pub fn section<'d>(doc: &'d str, title: &str) -> Option<&'d str> {
     start.map(|s| &doc[s..])
 }
 
-/// A fenced code block: its info string (`json kind=scp`) and its code.
+/// A fenced code block: its info string (`json kind:scp`) and its code. Attributes are written
+/// `key:value`, not `key=value`: rustdoc reads the info strings of doc comments too and warns
+/// about `=` (`rustdoc::invalid_codeblock_attributes`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeBlock<'d> {
     pub info: &'d str,
@@ -42,11 +50,11 @@ pub struct CodeBlock<'d> {
 }
 
 impl CodeBlock<'_> {
-    /// The value of `key=value` in the info string.
+    /// The value of `key:value` in the info string.
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.info
             .split_whitespace()
-            .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+            .find_map(|w| w.strip_prefix(key)?.strip_prefix(':'))
     }
 }
 
@@ -89,9 +97,10 @@ pub fn render_page(rule: &Rule) -> String {
     out.push('\n');
     out.push_str(rule.doc().trim_end());
     out.push('\n');
-    out.push_str(
-        "\n---\nGenerated from the rule's doc comment by `IAM_LS_UPDATE_DOCS=1 cargo test -p iam-ls docs_are_current`. \
-         Turn the rule off or change its level in `iam-ls.toml` under `[rules]`.\n",
+    let _ = writeln!(
+        out,
+        "\n---\nGenerated from the rule's doc comment by `{REGENERATE_COMMAND}`. \
+         Turn the rule off or change its level in `iam-ls.toml` under `[rules]`."
     );
     out
 }

@@ -12,7 +12,7 @@
 //! //! ## What it does
 //! //! ## Why it matters
 //! //! ## Example
-//! //! ```json            (a policy that triggers the rule; `json kind=scp` to set the kind)
+//! //! ```json            (a policy that triggers the rule; `json kind:scp` to set the kind)
 //! //! ## Fix
 //! //! ```json            (the same policy fixed: must not trigger the rule)
 //! ```

@@ -3,8 +3,21 @@
 use crate::catalog::{Action, Catalog};
 use crate::policy::{Statement, Str};
 
-/// Today (UTC) as days since 1970-01-01, from the system clock.
+/// The environment variable that sets "today" (`YYYY-MM-DD`) instead of the system clock, so
+/// that date-dependent output (time-window rules, the data-age warning) can be reproduced and
+/// tested; ignored unless it is a valid date.
+pub const TODAY_ENV: &str = "IAM_LS_TODAY";
+
+/// Today (UTC) as days since 1970-01-01: `IAM_LS_TODAY` when it holds a date, else the system
+/// clock.
 pub fn today() -> i64 {
+    if let Some(day) = std::env::var(TODAY_ENV)
+        .ok()
+        .filter(|v| v.len() == 10)
+        .and_then(|v| parse_instant(&v))
+    {
+        return day.div_euclid(86_400);
+    }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

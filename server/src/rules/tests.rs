@@ -77,8 +77,8 @@ fn kind_of(block: &super::docs::CodeBlock<'_>, rule: &str) -> Option<PolicyKind>
 }
 
 /// Runs the rules on the first code block of a doc section, with the section's further blocks
-/// that carry a `path=` attribute as the other policies of its group (```json
-/// kind=permissions-boundary path=boundary.json```), for the cross-file traps.
+/// that carry a `path:` attribute as the other policies of its group (```json
+/// kind:permissions-boundary path:boundary.json```), for the cross-file traps.
 fn run_section(blocks: &[super::docs::CodeBlock<'_>], rule: &str) -> Vec<super::Finding> {
     let related: Vec<(&str, PolicyKind, &str)> = blocks
         .iter()
@@ -228,9 +228,31 @@ fn docs_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "docs/rules is out of date ({stale:?}); regenerate with \
-         `IAM_LS_UPDATE_DOCS=1 cargo test -p iam-ls --no-default-features docs_are_current`"
+        "docs/rules is out of date ({stale:?}); regenerate with `{}`",
+        super::docs::REGENERATE_COMMAND
     );
+}
+
+#[test]
+fn readme_gives_the_same_regenerate_command_as_the_pages() {
+    let readme = include_str!("../../../README.md");
+    let command = format!("`{}`", super::docs::REGENERATE_COMMAND);
+    assert!(
+        readme.contains(&command),
+        "README.md should give {command} to regenerate docs/rules"
+    );
+}
+
+#[test]
+fn the_extension_names_the_same_repository_as_cargo() {
+    let manifest = include_str!("../../../vscode-extension/package.json");
+    let json: serde_json::Value = serde_json::from_str(manifest).unwrap();
+    assert_eq!(
+        json["repository"]["url"].as_str(),
+        Some(env!("CARGO_PKG_REPOSITORY")),
+        "vscode-extension/package.json's repository.url repeats Cargo.toml's `repository`"
+    );
+    assert!(super::docs::DOCS_BASE_URL.starts_with(env!("CARGO_PKG_REPOSITORY")));
 }
 
 #[test]

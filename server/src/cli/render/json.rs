@@ -273,6 +273,8 @@ mod tests {
             stdin: &mut stdin,
             out_is_terminal: false,
             err_is_terminal: false,
+            stdin_is_terminal: false,
+            today: crate::rules::testing::TODAY,
             no_color: false,
             cwd: std::env::temp_dir(),
         };

@@ -180,6 +180,15 @@ fn write_summary(out: &mut dyn Write, style: &Style, report: &Report) -> io::Res
         .count();
     let total = report.findings().count();
     let files = plural(checked, "file", "files");
+    if checked == 0 && !report.errors.is_empty() {
+        // Not "No problems found in 0 files": nothing was looked at.
+        writeln!(
+            out,
+            "Nothing was checked: {} could not be checked (see the errors above).",
+            plural(report.errors.len(), "path", "paths")
+        )?;
+        return Ok(());
+    }
     if total == 0 {
         writeln!(out, "No problems found in {files}.")?;
     } else {

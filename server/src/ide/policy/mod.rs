@@ -6,12 +6,12 @@
 //! - [`context`]: where a byte offset sits in a policy (which element, which statement, key or
 //!   value), from [`crate::syntax::Parse::locate`] and, for half-typed text, a look at the
 //!   bytes around the cursor.
-//! - [`hover`] dispatches to the topic modules: [`actions`] (actions and wildcards),
+//! - [`hover`](mod@hover) dispatches to the topic modules: [`actions`] (actions and wildcards),
 //!   [`conditions`] (operators and keys), [`resources`] (ARNs), [`principals`],
 //!   [`variables`] (`${...}`), [`elements`] (the policy grammar) and [`evaluation`] (where the
 //!   policy's kind sits in AWS's evaluation chain).
-//! - [`completion`]: context-aware proposals that insert valid JSON.
-//! - [`symbols`]: the outline and folding ranges.
+//! - [`completion`](mod@completion): context-aware proposals that insert valid JSON.
+//! - [`symbols`](mod@symbols): the outline and folding ranges.
 //! - [`markdown`]: the few formatting helpers every hover shares (code spans, capped lists,
 //!   links to the Service Authorization Reference, the catalog footer).
 //!

@@ -16,7 +16,7 @@
 //! resource's policy.
 //!
 //! ## Example
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [
@@ -31,7 +31,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [

@@ -14,7 +14,7 @@
 //! meant to keep open.
 //!
 //! ## Example
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -27,7 +27,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -12,7 +12,7 @@
 //! belongs, or putting a role ARN under `Federated` instead of `AWS`.
 //!
 //! ## Example
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -25,7 +25,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -12,7 +12,7 @@
 //! role.
 //!
 //! ## Example
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -24,7 +24,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -9,7 +9,7 @@
 //! Express the limit as a `Deny` with the opposite condition.
 //!
 //! ## Example
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -23,7 +23,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

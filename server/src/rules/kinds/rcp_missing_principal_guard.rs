@@ -12,7 +12,7 @@
 //! account the RCP is attached to.
 //!
 //! ## Example
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -26,7 +26,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -11,7 +11,7 @@
 //! resource they serve.
 //!
 //! ## Example
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -28,7 +28,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -7,7 +7,7 @@
 //! wildcard such as `s3:*` is accepted).
 //!
 //! ## Example
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -21,7 +21,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -8,7 +8,7 @@
 //! `aws:PrincipalOrgID` or `aws:PrincipalAccount`.
 //!
 //! ## Example
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -21,7 +21,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=rcp
+//! ```json kind:rcp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -8,7 +8,7 @@
 //! condition such as `aws:PrincipalOrgID` narrows it.)
 //!
 //! ## Example
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -20,7 +20,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

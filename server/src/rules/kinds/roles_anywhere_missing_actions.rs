@@ -10,7 +10,7 @@
 //! session fails, and the error names none of this.
 //!
 //! ## Example
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -23,7 +23,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

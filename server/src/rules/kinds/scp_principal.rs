@@ -7,7 +7,7 @@
 //! roles, use a condition such as `ArnNotLike` on `aws:PrincipalArn`.
 //!
 //! ## Example
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -20,7 +20,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -8,7 +8,7 @@
 //! AWS rejects `Federated` there. Grant access to the role the federated users assume instead.
 //!
 //! ## Example
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -21,7 +21,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

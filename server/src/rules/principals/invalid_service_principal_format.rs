@@ -14,7 +14,7 @@
 //! easy slip when the service prefix of actions (`lambda:InvokeFunction`) is fresh in mind.
 //!
 //! ## Example
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -26,7 +26,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -10,7 +10,7 @@
 //! resource the service acts for, on every service that supports them.
 //!
 //! ## Example
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -24,7 +24,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

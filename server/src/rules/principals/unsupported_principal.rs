@@ -8,7 +8,7 @@
 //! was pasted into the wrong place, or the file's kind is set wrong in `iam-ls.toml`.
 //!
 //! ## Example
-//! ```json kind=identity
+//! ```json kind:identity
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -21,7 +21,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=identity
+//! ```json kind:identity
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -173,12 +173,12 @@ impl PatternInfo {
         self.fits(&Probe::new(resource))
     }
 
-    /// [`PatternInfo::resource_fits`] for a prepared resource part.
+    /// `PatternInfo::resource_fits` for a prepared resource part.
     fn fits(&self, probe: &Probe<'_>) -> bool {
         probe.ends_compatible(self.head, self.tail) && globs_intersect(&probe.glob, &self.skeleton)
     }
 
-    /// For a resource part that [`PatternInfo::resource_fits`] this pattern: whether it also
+    /// For a resource part that `PatternInfo::resource_fits` this pattern: whether it also
     /// fits with the catalog's placeholder semantics, where a placeholder holds no `/` or `:`
     /// unless it ends the pattern and may span them (so `arn:aws:s3:::b/*` is an object and not
     /// a bucket). For warnings that need the distinction.
@@ -187,7 +187,7 @@ impl PatternInfo {
         self.fits_strictly(&StrictProbe::new(service, resource))
     }
 
-    /// [`PatternInfo::resource_fits_strictly`] for a prepared resource part.
+    /// `PatternInfo::resource_fits_strictly` for a prepared resource part.
     pub fn fits_strictly(&self, probe: &StrictProbe) -> bool {
         !self.needs_strict || arn::intersects(&probe.0, &self.strict_tokens)
     }
@@ -430,7 +430,7 @@ pub(crate) fn patterns_for(service: &str) -> &'static [PatternInfo] {
 
 /// The patterns of `service` whose resource part `resource` (wildcards and variables allowed)
 /// can fit, whatever the partition, region and account fields say
-/// ([`PatternInfo::resource_fits`]).
+/// (`PatternInfo::resource_fits`).
 pub(crate) fn fitting_patterns(service: &str, resource: &str) -> Vec<&'static PatternInfo> {
     let probe = Probe::new(resource);
     patterns_for(service)

@@ -9,7 +9,7 @@
 //! opposite: their principal is the identity they are attached to.)
 //!
 //! ## Example
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [
@@ -19,7 +19,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [

@@ -9,7 +9,7 @@
 //! merge statements or split the policy (an account or OU can have several attached).
 //!
 //! ## Example
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!     "Version": "2012-10-17",
 //!     "Statement": [
@@ -123,7 +123,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=scp
+//! ```json kind:scp
 //! {"Version":"2012-10-17","Statement":[{"Sid":"DenyLeavingTheOrganization","Effect":"Deny","Action":["organizations:LeaveOrganization","account:CloseAccount"],"Resource":"*"},{"Sid":"DenyRootUser","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":["arn:aws:iam::*:root"]}}}]}
 //! ```
 

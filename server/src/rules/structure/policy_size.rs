@@ -12,12 +12,12 @@
 //! resources and conditions, and use wildcards where they do not widen access.
 //!
 //! ## Example
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}, "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/service-000:ref:refs/heads/main", "repo:example-org/service-001:ref:refs/heads/main", "repo:example-org/service-002:ref:refs/heads/main", "repo:example-org/service-003:ref:refs/heads/main", "repo:example-org/service-004:ref:refs/heads/main", "repo:example-org/service-005:ref:refs/heads/main", "repo:example-org/service-006:ref:refs/heads/main", "repo:example-org/service-007:ref:refs/heads/main", "repo:example-org/service-008:ref:refs/heads/main", "repo:example-org/service-009:ref:refs/heads/main", "repo:example-org/service-010:ref:refs/heads/main", "repo:example-org/service-011:ref:refs/heads/main", "repo:example-org/service-012:ref:refs/heads/main", "repo:example-org/service-013:ref:refs/heads/main", "repo:example-org/service-014:ref:refs/heads/main", "repo:example-org/service-015:ref:refs/heads/main", "repo:example-org/service-016:ref:refs/heads/main", "repo:example-org/service-017:ref:refs/heads/main", "repo:example-org/service-018:ref:refs/heads/main", "repo:example-org/service-019:ref:refs/heads/main", "repo:example-org/service-020:ref:refs/heads/main", "repo:example-org/service-021:ref:refs/heads/main", "repo:example-org/service-022:ref:refs/heads/main", "repo:example-org/service-023:ref:refs/heads/main", "repo:example-org/service-024:ref:refs/heads/main", "repo:example-org/service-025:ref:refs/heads/main", "repo:example-org/service-026:ref:refs/heads/main", "repo:example-org/service-027:ref:refs/heads/main", "repo:example-org/service-028:ref:refs/heads/main", "repo:example-org/service-029:ref:refs/heads/main", "repo:example-org/service-030:ref:refs/heads/main", "repo:example-org/service-031:ref:refs/heads/main", "repo:example-org/service-032:ref:refs/heads/main", "repo:example-org/service-033:ref:refs/heads/main"]}}}]}
 //! ```
 //!
 //! ## Fix
-//! ```json kind=role-trust
+//! ```json kind:role-trust
 //! {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}, "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/service-0??:ref:refs/heads/main"]}}}]}
 //! ```
 

@@ -25,14 +25,14 @@
 //! to service-linked roles; the group is assumed to describe a principal they apply to.
 //!
 //! ## Example
-//! ```json kind=identity
+//! ```json kind:identity
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{"Effect": "Allow", "Action": ["iam:CreateRole", "s3:GetObject"], "Resource": "*"}]
 //! }
 //! ```
 //!
-//! ```json kind=permissions-boundary path=boundary.json
+//! ```json kind:permissions-boundary path:boundary.json
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{"Effect": "Allow", "Action": ["s3:*", "ec2:*"], "Resource": "*"}]
@@ -40,14 +40,14 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=identity
+//! ```json kind:identity
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]
 //! }
 //! ```
 //!
-//! ```json kind=permissions-boundary path=boundary.json
+//! ```json kind:permissions-boundary path:boundary.json
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{"Effect": "Allow", "Action": ["s3:*", "ec2:*"], "Resource": "*"}]

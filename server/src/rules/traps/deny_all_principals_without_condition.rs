@@ -13,7 +13,7 @@
 //! (`aws:PrincipalArn`, `aws:PrincipalOrgID`, `aws:SourceVpce`, ...).
 //!
 //! ## Example
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -27,7 +27,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -12,7 +12,7 @@
 //! is about (a Region, MFA, a network), which is the recommended form and is not flagged.
 //!
 //! ## Example
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -25,7 +25,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

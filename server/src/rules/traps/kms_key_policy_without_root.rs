@@ -15,7 +15,7 @@
 //! says nothing about the key policy.
 //!
 //! ## Example
-//! ```json kind=kms-key
+//! ```json kind:kms-key
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -29,7 +29,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=kms-key
+//! ```json kind:kms-key
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [

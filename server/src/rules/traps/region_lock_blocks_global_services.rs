@@ -20,7 +20,7 @@
 //! Deny still applies to loses the global services.
 //!
 //! ## Example
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -34,7 +34,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -13,7 +13,7 @@
 //! is updated.
 //!
 //! ## Example
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -26,7 +26,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=scp
+//! ```json kind:scp
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{

@@ -28,7 +28,7 @@
 //! `arn:aws:s3:::prod-eu-central-1-starport-layer-bucket/*` for ECR).
 //!
 //! ## Example
-//! ```json kind=vpc-endpoint
+//! ```json kind:vpc-endpoint
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [{
@@ -42,7 +42,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=vpc-endpoint
+//! ```json kind:vpc-endpoint
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [

@@ -11,7 +11,7 @@
 //! the action and principal fixed and put the variable in the resource or a condition.
 //!
 //! ## Example
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [
@@ -26,7 +26,7 @@
 //! ```
 //!
 //! ## Fix
-//! ```json kind=resource
+//! ```json kind:resource
 //! {
 //!   "Version": "2012-10-17",
 //!   "Statement": [
