@@ -1027,7 +1027,7 @@ fn logs_blobs_in_every_setting() {
          {{\"log\":\"... Encoded authorization failure message:\\n\\\"{b4}\\\"\"}}\n"
     );
     let found: Vec<EncodedBlob> = blobs(&text).collect();
-    let tokens: Vec<&str> = found.iter().map(|b| b.text(&text)).collect();
+    let tokens: Vec<String> = found.iter().map(|b| b.joined_text(&text)).collect();
     assert_eq!(
         tokens,
         vec![b1.as_str(), b2.as_str(), b3.as_str(), b4.as_str()]
@@ -1052,7 +1052,7 @@ fn logs_blobs_in_every_setting() {
     );
     let bare = format!("token {b1} end");
     let at = blob_at(&bare, 20).expect("bare blob");
-    assert_eq!((at.marker, at.text(&bare)), (None, b1.as_str()));
+    assert_eq!((at.marker, at.joined_text(&bare)), (None, b1.clone()));
     assert_eq!(blob_at(&bare, 2), None, "on a short word");
 }
 
