@@ -48,7 +48,7 @@ pub fn reports(text: &str) -> Vec<DenialReport> {
 pub fn explain_text(text: &str) -> Explained {
     let trimmed = text.trim();
     if (trimmed.starts_with('{') || trimmed.starts_with('"'))
-        && let Some(m) = DecodedMessage::parse(trimmed)
+        && let Some(m) = DecodedMessage::parse_strict(trimmed)
     {
         return Explained::Decoded(logs::summarize(&m).to_text());
     }
