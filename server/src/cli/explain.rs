@@ -39,7 +39,7 @@ pub fn reports(text: &str) -> Vec<DenialReport> {
             let at = d.span.start.min(text.len());
             line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to.min(at)..at]).count();
             counted_to = counted_to.max(at);
-            DenialReport::new(text, &d, line)
+            DenialReport::new(text, &d, Some(line))
         })
         .collect()
 }

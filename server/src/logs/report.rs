@@ -23,8 +23,9 @@ pub struct DeniedBy {
 pub struct DenialReport {
     /// The message's bytes in the text.
     pub span: Span,
-    /// 1-based line of the message's first byte.
-    pub line: usize,
+    /// 1-based line of the message's first byte; `None` where counting it would cost a pass over
+    /// the text before the message (the hover of a 100 MB log does not count).
+    pub line: Option<usize>,
     pub principal: Option<String>,
     pub action: Option<String>,
     pub resource: Option<String>,
@@ -38,8 +39,8 @@ pub struct DenialReport {
 }
 
 impl DenialReport {
-    /// The report of `d`, found in `text` at 1-based `line`.
-    pub fn new(text: &str, d: &Denial, line: usize) -> DenialReport {
+    /// The report of `d`, found in `text` at 1-based `line` (when counted).
+    pub fn new(text: &str, d: &Denial, line: Option<usize>) -> DenialReport {
         DenialReport {
             span: d.span,
             line,
@@ -62,9 +63,9 @@ impl DenialReport {
         }
     }
 
-    /// The report of `d`, counting its line in `text`.
+    /// The report of `d`, counting its line in `text` (a pass over the text before it).
     pub fn locate(text: &str, d: &Denial) -> DenialReport {
-        DenialReport::new(text, d, line_of(text, d.span.start))
+        DenialReport::new(text, d, Some(line_of(text, d.span.start)))
     }
 
     /// Markdown for a hover.

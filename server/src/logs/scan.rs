@@ -740,6 +740,10 @@ impl<'t> Cur<'t> {
 /// Drops trailing punctuation a sentence or a log adds to a token. A closing parenthesis is kept
 /// when the token opened one (`arn:...:function:f(1)` is rare, but must survive).
 fn trim_token(b: &[u8], (s, mut e): (usize, usize)) -> (usize, usize) {
+    // An XML body's closing tag: `sqs:SendMessage</Message>`.
+    if let Some(k) = memmem::find(&b[s..e], b"</") {
+        e = s + k;
+    }
     while e > s {
         match b[e - 1] {
             b'.' | b',' | b';' | b'\'' | b'"' | b'`' => e -= 1,

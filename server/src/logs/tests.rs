@@ -1432,3 +1432,25 @@ fn logs_hard_wrapped_blob_is_joined_for_decoding() {
     let found: Vec<EncodedBlob> = blobs(&text).collect();
     assert_eq!(found[0].joined_text(&text), &blob[..120]);
 }
+
+#[test]
+fn logs_code_and_message_on_separate_lines_are_one_message() {
+    // A CloudTrail event copied from the console, one field per line.
+    let d = one(
+        "errorCode: AccessDenied\nerrorMessage: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:ListBucket because no identity-based policy allows the s3:ListBucket action\nrequestParameters: null",
+    );
+    assert_eq!(d.error_code.as_deref(), Some("AccessDenied"));
+    assert_eq!(d.action.map(|a| a.text).as_deref(), Some("s3:ListBucket"));
+    // boto2's XML body.
+    let d = one(
+        "<Error>\n  <Code>AccessDenied</Code>\n  <Message>User: arn:aws:iam::111122223333:user/bob is not authorized to perform: sqs:SendMessage</Message>\n</Error>",
+    );
+    assert_eq!(d.error_code.as_deref(), Some("AccessDenied"));
+    assert_eq!(d.action.map(|a| a.text).as_deref(), Some("sqs:SendMessage"));
+    // A code alone on its line, then a blank line, then another log's message: two messages.
+    let found: Vec<Denial> = denials(
+        "AccessDenied\n\nUser: arn:aws:iam::111122223333:user/bob is not authorized to perform: sqs:SendMessage",
+    )
+    .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+}

@@ -143,9 +143,10 @@ fn check_warning(check: BlobCheck, len: usize) -> Option<String> {
     }
 }
 
-/// The report the hover shows for the AccessDenied message at `offset`, if there is one.
+/// The report the hover shows for the AccessDenied message at `offset`, if there is one. Its
+/// line is not counted: that would cost a pass over the text before it, in a log of any size.
 pub fn denial_report_at(text: &str, offset: usize) -> Option<DenialReport> {
-    denial_at(text, offset).map(|d| DenialReport::locate(text, &d))
+    denial_at(text, offset).map(|d| DenialReport::new(text, &d, None))
 }
 
 fn denial_hover(text: &str, d: &Denial, offset: usize, decoded: DecodedLookup) -> Hover {
@@ -157,7 +158,7 @@ fn denial_hover(text: &str, d: &Denial, offset: usize, decoded: DecodedLookup) -
         markdown.push_str(&arns::markdown(&arn));
         markdown.push_str("\n\n---\n\n");
     }
-    markdown.push_str(&DenialReport::locate(text, d).to_markdown());
+    markdown.push_str(&DenialReport::new(text, d, None).to_markdown());
     if let Some(blob) = &d.encoded
         && let Some(summary) = decoded(&blob.text(text))
     {
