@@ -5,9 +5,12 @@
 //! authorization message (the JSON `iam-ls decode` prints) is summarised instead. When nothing
 //! is found, the exit status is 1 and stderr says so (and points to `iam-ls decode` when the
 //! text holds an encoded message).
+//!
+//! Every message becomes one [`DenialReport`] (the same record the log hover renders);
+//! `--format` picks text, markdown or JSON (`{"messages": [...]}`, schema in docs/cli.md).
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ExplainArgs, Io};
-use crate::logs::{self, DecodedMessage};
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ExplainArgs, ExplainFormat, Io};
+use crate::logs::{self, DecodedMessage, DenialReport};
 use std::io::Read;
 
 /// The most read from stdin (logs are scanned, not parsed, so this is generous).
@@ -16,8 +19,8 @@ pub const MAX_STDIN_BYTES: u64 = 256 * 1024 * 1024;
 /// What `explain` found in its input.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Explained {
-    /// One text per denial, in order.
-    Denials(Vec<String>),
+    /// One report per denial, in order.
+    Denials(Vec<DenialReport>),
     /// The summary of a decoded authorization message.
     Decoded(String),
     /// Nothing to explain; `has_blob` when the text holds an encoded message.
@@ -27,17 +30,29 @@ pub enum Explained {
     },
 }
 
+/// Every AccessDenied message in `text`, in order, as the reports `explain` prints.
+pub fn reports(text: &str) -> Vec<DenialReport> {
+    let mut line = 1;
+    let mut counted_to = 0;
+    logs::denials(text)
+        .map(|d| {
+            let at = d.span.start.min(text.len());
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to.min(at)..at]).count();
+            counted_to = counted_to.max(at);
+            DenialReport::new(text, &d, Some(line))
+        })
+        .collect()
+}
+
 /// Explains `text`: a decoded message's summary, else every denial in it.
 pub fn explain_text(text: &str) -> Explained {
     let trimmed = text.trim();
     if (trimmed.starts_with('{') || trimmed.starts_with('"'))
-        && let Some(m) = DecodedMessage::parse(trimmed)
+        && let Some(m) = DecodedMessage::parse_strict(trimmed)
     {
         return Explained::Decoded(logs::summarize(&m).to_text());
     }
-    let found: Vec<String> = logs::denials(text)
-        .map(|d| logs::explain_denial(&d).to_text())
-        .collect();
+    let found = reports(text);
     if found.is_empty() {
         Explained::Nothing {
             has_blob: logs::blobs(text).next().is_some(),
@@ -72,7 +87,21 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> u8 {
         args.message.join(" ")
     };
     let result = match explain_text(&text) {
+        Explained::Decoded(summary) if args.format == ExplainFormat::Json => writeln!(
+            io.out,
+            "{}",
+            serde_json::json!({ "messages": [], "decoded_summary": summary.trim_end() })
+        ),
         Explained::Decoded(summary) => writeln!(io.out, "{}", summary.trim_end()),
+        Explained::Denials(list) if args.format == ExplainFormat::Json => {
+            let messages: Vec<serde_json::Value> = list.iter().map(DenialReport::to_json).collect();
+            let doc = serde_json::json!({ "messages": messages, "decoded_summary": null });
+            writeln!(
+                io.out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )
+        }
         Explained::Denials(list) => {
             let many = list.len() > 1;
             let mut r = Ok(());
@@ -83,13 +112,17 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> u8 {
                 if many {
                     r = r.and_then(|_| writeln!(io.out, "[{} of {}]", i + 1, list.len()));
                 }
-                r = r.and_then(|_| writeln!(io.out, "{}", e.trim_end()));
+                let body = match args.format {
+                    ExplainFormat::Markdown => e.to_markdown(),
+                    _ => e.to_text(),
+                };
+                r = r.and_then(|_| writeln!(io.out, "{}", body.trim_end()));
             }
             r
         }
         Explained::Nothing { has_blob } => {
-            let hint = if has_blob {
-                "; it holds an encoded authorization message: `iam-ls decode` decodes it"
+            let hint = if has_blob || logs::validate_blob(&text).is_ok() {
+                "; it holds an encoded authorization message: run `iam-ls decode` to decode it"
             } else {
                 ""
             };

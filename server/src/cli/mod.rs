@@ -203,6 +203,17 @@ pub struct ExplainArgs {
     /// The AccessDenied message (quoted, or as several words), or `-` to read a log from stdin.
     #[arg(value_name = "MESSAGE", required = true, num_args = 1.., allow_hyphen_values = true)]
     pub message: Vec<String>,
+    /// Output: `text` (default), `markdown` (as the hover shows it) or `json` (schema in docs/cli.md).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// `iam-ls explain --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 /// `iam-ls decode`.

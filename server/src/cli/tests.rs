@@ -194,7 +194,9 @@ fn explain_finds_denials_decoded_messages_and_nothing() {
     match explain::explain_text(msg) {
         explain::Explained::Denials(list) => {
             assert_eq!(list.len(), 1);
-            assert!(list[0].contains("s3:GetObject"), "{}", list[0]);
+            let t = list[0].to_text();
+            assert!(t.contains("s3:GetObject"), "{t}");
+            assert_eq!(list[0].action.as_deref(), Some("s3:GetObject"));
         }
         other => panic!("{other:?}"),
     }

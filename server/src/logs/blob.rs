@@ -73,9 +73,19 @@ pub struct EncodedBlob {
 }
 
 impl EncodedBlob {
-    /// The token text.
-    pub fn text<'a>(&self, text: &'a str) -> &'a str {
-        text.get(self.span.start..self.span.end).unwrap_or("")
+    /// The token text; a token the log hard-wrapped over several lines is joined back into one.
+    pub fn text<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let raw = text.get(self.span.start..self.span.end).unwrap_or("");
+        if raw.contains(['\n', '\r']) {
+            std::borrow::Cow::Owned(raw.chars().filter(|c| !matches!(c, '\n' | '\r')).collect())
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        }
+    }
+
+    /// The token text as an owned string (joined like [`EncodedBlob::text`]).
+    pub fn joined_text(&self, text: &str) -> String {
+        self.text(text).into_owned()
     }
 }
 
@@ -310,15 +320,65 @@ fn blob_from_anchor(bytes: &[u8], z: usize) -> Option<EncodedBlob> {
     {
         token_end += 1;
     }
-    let len = token_end - token_start;
+    let mut len = token_end - token_start;
     if len < MIN_MARKED_BLOB_LEN {
         return None;
+    }
+    let (joined_end, joined_len) = join_wrapped(bytes, token_start, token_end);
+    if joined_end > token_end {
+        token_end = joined_end;
+        len = joined_len;
     }
     Some(EncodedBlob {
         span: Span::new(token_start, token_end),
         marker: Some(Span::new(enc_start, marker_end)),
         check: check_after(bytes, token_end, len),
     })
+}
+
+/// Narrowest line width taken for a hard wrap: shorter lines end where their author ended them.
+const MIN_WRAP_WIDTH: usize = 40;
+
+/// A token that ends exactly at the end of a full-width line, in a log hard-wrapped at a fixed
+/// width (terminals, CI consoles, mail), goes on at the start of the next line. The width is the
+/// length of the line the token starts on; following lines are joined while they are exactly
+/// that long and made only of blob bytes, and the last one when it starts with blob bytes.
+/// Returns the new end and the number of token bytes (without line breaks).
+fn join_wrapped(bytes: &[u8], token_start: usize, token_end: usize) -> (usize, usize) {
+    let line_start = memchr::memrchr(b'\n', &bytes[..token_start]).map_or(0, |i| i + 1);
+    let width = token_end - line_start;
+    let mut end = token_end;
+    let mut len = token_end - token_start;
+    if width < MIN_WRAP_WIDTH {
+        return (end, len);
+    }
+    loop {
+        let brk = match bytes.get(end..end + 2) {
+            Some([b'\r', b'\n']) => 2,
+            _ if bytes.get(end) == Some(&b'\n') => 1,
+            _ => return (end, len),
+        };
+        let next = end + brk;
+        let mut run = next;
+        while run < bytes.len() && is_blob_byte(bytes[run]) && len + (run - next) <= MAX_BLOB_LEN {
+            run += 1;
+        }
+        if run == next {
+            return (end, len);
+        }
+        let line_ends_here = run == bytes.len() || matches!(bytes[run], b'\n' | b'\r');
+        // The last piece ends the token: a word followed by more words is the next sentence.
+        if !line_ends_here && !matches!(bytes[run], b'"' | b'\'' | b'`' | b')' | b',' | b'.' | b';')
+        {
+            return (end, len);
+        }
+        len += run - next;
+        end = run;
+        // A full line of blob bytes may go on; anything shorter was the last piece.
+        if !(line_ends_here && run - next == width) {
+            return (end, len);
+        }
+    }
 }
 
 fn check_after(bytes: &[u8], end: usize, len: usize) -> BlobCheck {

@@ -97,23 +97,15 @@ impl DecodedMessage {
     /// default output), the CLI's `{"DecodedMessage": "..."}` object, or XML-escaped JSON as it
     /// sits in the raw STS response. `None` when no JSON object can be found.
     pub fn parse(text: &str) -> Option<DecodedMessage> {
-        let mut candidate = text.trim().to_string();
-        for _ in 0..3 {
-            match serde_json::from_str::<Value>(&candidate) {
-                Ok(Value::String(inner)) => candidate = inner,
-                Ok(v @ Value::Object(_)) => {
-                    if let Some(Value::String(inner)) = v.get("DecodedMessage") {
-                        candidate = inner.clone();
-                        continue;
-                    }
-                    return DecodedMessage::from_value(&v);
-                }
-                Ok(_) => return None,
-                Err(_) if candidate.contains("&quot;") => candidate = xml_unescape(&candidate),
-                Err(_) => return None,
-            }
-        }
-        None
+        DecodedMessage::from_value(&unwrap_object(text)?)
+    }
+
+    /// Like [`DecodedMessage::parse`], but only for text that has the keys of a decoded message
+    /// ([`is_decoded_value`]): a JSON log line, a CloudTrail event or an API error body is not one.
+    pub fn parse_strict(text: &str) -> Option<DecodedMessage> {
+        unwrap_object(text)
+            .filter(is_decoded_value)
+            .and_then(|v| DecodedMessage::from_value(&v))
     }
 
     /// Reads a decoded message from a JSON value. `None` unless it is an object.
@@ -247,6 +239,28 @@ fn statement(v: &Value) -> MatchedStatement {
             })
             .collect(),
     }
+}
+
+/// The JSON object in `text`, through the layers `parse` accepts (a JSON string, the CLI's
+/// `{"DecodedMessage": "..."}`, XML escapes).
+fn unwrap_object(text: &str) -> Option<Value> {
+    let mut candidate = text.trim().to_string();
+    for _ in 0..3 {
+        match serde_json::from_str::<Value>(&candidate) {
+            Ok(Value::String(inner)) => candidate = inner,
+            Ok(v @ Value::Object(_)) => {
+                if let Some(Value::String(inner)) = v.get("DecodedMessage") {
+                    candidate = inner.clone();
+                    continue;
+                }
+                return Some(v);
+            }
+            Ok(_) => return None,
+            Err(_) if candidate.contains("&quot;") => candidate = xml_unescape(&candidate),
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 /// True when a JSON value looks like a decoded authorization message: an object with at least

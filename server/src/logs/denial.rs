@@ -48,6 +48,19 @@ impl PolicyType {
         }
     }
 
+    /// The code `iam-ls explain --format json` uses: `identity`, `scp`, `vpc-endpoint`, ...
+    pub fn code(self) -> &'static str {
+        match self {
+            PolicyType::IdentityBased => "identity",
+            PolicyType::ResourceBased => "resource",
+            PolicyType::PermissionsBoundary => "boundary",
+            PolicyType::Session => "session",
+            PolicyType::ServiceControl => "scp",
+            PolicyType::ResourceControl => "rcp",
+            PolicyType::VpcEndpoint => "vpc-endpoint",
+        }
+    }
+
     /// A short abbreviation for outlines: "SCP", "RCP", ...
     pub fn short(self) -> &'static str {
         match self {

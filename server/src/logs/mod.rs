@@ -10,6 +10,7 @@
 //!   ([`scan_denials`], [`denial_at`], [`denials`], [`parse_message`]).
 //! - [`explain`]: turn a [`Denial`] into an [`Explanation`]: who, what, which policy type, and the
 //!   exact commands to run next.
+//! - [`report`]: one [`DenialReport`] per message, the fields `explain` and the hover show.
 //! - [`decoded`]: read the JSON that STS `DecodeAuthorizationMessage` returns
 //!   ([`DecodedMessage`]), summarise it ([`summarize`]) and recognise such documents
 //!   ([`is_decoded_message`]).
@@ -22,6 +23,7 @@ pub mod denial;
 pub mod doc;
 pub mod explain;
 mod norm;
+pub mod report;
 pub mod scan;
 
 #[cfg(test)]
@@ -42,4 +44,5 @@ pub use denial::{
 };
 pub use doc::{Block, Section};
 pub use explain::{Explanation, explain_denial};
+pub use report::{DenialReport, DeniedBy};
 pub use scan::{DenialIter, denial_at, denials, parse_message, scan_denials};

@@ -6,7 +6,9 @@
 //! - every run of spacing (raw or escaped: `\n`, `\r`, `\t`) becomes one space;
 //! - escaped quotes and slashes become the plain character; `\uXXXX` becomes the character;
 //! - an *unescaped* double quote becomes [`RAW_QUOTE`], a byte no token or literal contains, so a
-//!   message inside a JSON string stops at the string's end without any JSON parsing.
+//!   message inside a JSON string stops at the string's end without any JSON parsing;
+//! - spacing that holds a blank line, or a line break before a new log record (a line that
+//!   starts with a timestamp), also becomes [`RAW_QUOTE`]: a message never runs on past it.
 //!
 //! Every output byte remembers the source bytes it came from, so results map back to exact spans.
 
@@ -67,7 +69,7 @@ impl Norm {
                     j += 1;
                 }
                 if let Some((s, e)) = pending_space.take() {
-                    w.push(b' ', s, e);
+                    w.push(spacing_byte(bytes, s, e, hi), s, e);
                 }
                 w.copy(bytes, i, j);
                 i = j;
@@ -84,7 +86,7 @@ impl Norm {
                 continue;
             }
             if let Some((s, e)) = pending_space.take() {
-                w.push(b' ', s, e);
+                w.push(spacing_byte(bytes, s, e, hi), s, e);
             }
             if b == b'\\' {
                 let mut q = i;
@@ -208,6 +210,37 @@ impl Writer {
         let (ri, rj) = ((i - self.lo) as u32, (j - self.lo) as u32);
         self.starts.extend(ri..rj);
         self.ends.extend(ri + 1..rj + 1);
+    }
+}
+
+/// What a run of spacing `bytes[s..e]` becomes: one space, or a hard stop when it holds a blank
+/// line or ends a line before a new log record.
+fn spacing_byte(bytes: &[u8], s: usize, e: usize, hi: usize) -> u8 {
+    let newlines = memchr::memchr_iter(b'\n', &bytes[s..e]).count();
+    if newlines >= 2 || (newlines == 1 && starts_record(bytes, e, hi)) {
+        RAW_QUOTE
+    } else {
+        b' '
+    }
+}
+
+/// Whether a line starting at `i` opens a new log record: a timestamp such as `2024-03-05`,
+/// `03-05-2024`, `[21:48:53]` or `E0204 16:50:51`.
+fn starts_record(bytes: &[u8], i: usize, hi: usize) -> bool {
+    let line = &bytes[i.min(hi)..hi.min(i + 24)];
+    let mut k = 0;
+    while k < line.len() && k < 2 && matches!(line[k], b'[' | b'E' | b'W' | b'I') {
+        k += 1;
+    }
+    let rest = &line[k..];
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let sep = rest.get(digits).copied();
+    let after = rest.get(digits + 1).is_some_and(u8::is_ascii_digit);
+    match (digits, sep) {
+        (4, Some(b'-' | b'/')) | (2, Some(b'-' | b'/' | b':')) => after,
+        // glog: `E0204 16:50:51.457360`
+        (4, Some(b' ')) if k == 1 => rest.get(7) == Some(&b':'),
+        _ => false,
     }
 }
 

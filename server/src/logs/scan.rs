@@ -93,7 +93,35 @@ pub fn denial_at(text: &str, offset: usize) -> Option<Denial> {
             break;
         }
     }
-    None
+    on_same_line(text, offset)
+}
+
+/// The message on the line of `offset` when the offset is not on the message itself: a
+/// timestamp, `[ERROR]` or `│` before it, a request id after it. A message that starts after the
+/// offset on the same line comes first, then one that ends before it.
+fn on_same_line(text: &str, offset: usize) -> Option<Denial> {
+    let bytes = text.as_bytes();
+    const MAX_LINE: usize = 8 * 1024;
+    let lo = offset.saturating_sub(MAX_LINE);
+    let line_start = memchr::memrchr(b'\n', &bytes[lo..offset]).map_or(lo, |i| lo + i + 1);
+    let hi = (offset + MAX_LINE).min(bytes.len());
+    let line_end = memchr::memchr(b'\n', &bytes[offset..hi]).map_or(hi, |i| offset + i);
+    let from = line_start.saturating_sub(AT_BEFORE);
+    let mut before = None;
+    // The anchor word of a message that starts on this line may lie on the next lines.
+    let anchors_to = (line_end + 2 * BACK).min(bytes.len());
+    for d in DenialIter::new(text, from, anchors_to) {
+        if d.span.start > line_end {
+            break;
+        }
+        if d.span.start >= offset {
+            return Some(d);
+        }
+        if d.span.end <= offset && d.span.end >= line_start {
+            before = Some(d);
+        }
+    }
+    before
 }
 
 /// Iterates over every denial in the whole text, in order. Linear in the text; each step does a
@@ -137,6 +165,8 @@ pub struct DenialIter<'a> {
     key_finder: memmem::FinderRev<'static>,
     key_scan_pos: usize,
     last_key: Option<usize>,
+    /// Whether the last message produced was only an error code.
+    last_code_only: bool,
 }
 
 impl std::fmt::Debug for DenialIter<'_> {
@@ -165,6 +195,7 @@ impl<'a> DenialIter<'a> {
             key_finder: memmem::FinderRev::new(b"\"error"),
             key_scan_pos: from.min(text.len()),
             last_key: None,
+            last_code_only: false,
         }
     }
 
@@ -397,11 +428,40 @@ impl Iterator for DenialIter<'_> {
                 if d.span.end <= self.last_end && self.last_end > 0 {
                     continue;
                 }
+                if self.restates_last(&d) {
+                    self.last_end = d.span.end;
+                    self.pos = self.pos.max(self.last_end);
+                    continue;
+                }
                 self.last_end = d.span.end.max(d.span.start + 1);
+                self.last_code_only = d.form == Form::ErrorCodeOnly;
                 self.pos = self.pos.max(self.last_end);
                 return Some(d);
             }
         }
+    }
+}
+
+/// Most bytes between a message and a bare error code that belongs to it.
+const RESTATED_CODE_GAP: usize = 400;
+
+impl DenialIter<'_> {
+    /// Whether `d` is only an error code that restates the message just before it: `(code=X)`
+    /// after a CDK message, the `code:` member of a JavaScript error, a Java trailer's code. It
+    /// must follow within a few lines, with no blank line between.
+    fn restates_last(&self, d: &Denial) -> bool {
+        if d.form != Form::ErrorCodeOnly
+            || self.last_end == 0
+            || self.last_code_only
+            || d.span.start < self.last_end
+        {
+            return false;
+        }
+        let gap = self.text.get(self.last_end..d.span.start).unwrap_or("");
+        gap.len() <= RESTATED_CODE_GAP
+            && !gap.contains("\n\n")
+            && !gap.contains("\n\r\n")
+            && memchr::memchr_iter(b'\n', gap.as_bytes()).count() <= 4
     }
 }
 
@@ -512,6 +572,8 @@ struct Msg {
     free_reason: Option<(usize, usize)>,
     policy_arn: Option<(usize, usize)>,
     kms_ciphertext: bool,
+    /// The action when it was rebuilt from a token broken over two lines.
+    action_text: Option<String>,
     /// Normalised index of "Encoded authorization failure message".
     encoded_marker: Option<usize>,
     detail: Option<(usize, usize)>,
@@ -555,12 +617,14 @@ fn candidate_starts(t: &str, lo: usize, hi: usize) -> Vec<usize> {
         let token_start = i == 0 || !is_code_byte(bytes[i - 1]);
         match bytes[i] {
             b'A' if rest.starts_with(b"An error occurred (")
+                || rest.starts_with(b"A client error (")
                 || rest.starts_with(b"Access Denied") =>
             {
                 out.push(i)
             }
             b'o' if rest.starts_with(b"operation error ") => out.push(i),
             b'U' if rest.starts_with(b"User: ") => out.push(i),
+            b'N' if rest.starts_with(b"Not authorized to perform") => out.push(i),
             b'Y' if rest.starts_with(b"You are not authorized") => out.push(i),
             b' ' if rest.starts_with(b" is not authorized") => {
                 // The word before it: a principal without "User: ".
@@ -676,9 +740,27 @@ impl<'t> Cur<'t> {
 /// Drops trailing punctuation a sentence or a log adds to a token. A closing parenthesis is kept
 /// when the token opened one (`arn:...:function:f(1)` is rare, but must survive).
 fn trim_token(b: &[u8], (s, mut e): (usize, usize)) -> (usize, usize) {
+    // An XML body's closing tag: `sqs:SendMessage</Message>`.
+    if let Some(k) = memmem::find(&b[s..e], b"</") {
+        e = s + k;
+    }
     while e > s {
         match b[e - 1] {
-            b'.' | b',' | b';' | b'\'' | b'"' | b'`' | b'>' => e -= 1,
+            b'.' | b',' | b';' | b'\'' | b'"' | b'`' => e -= 1,
+            b'>' | b']' | b'}' => {
+                let (open, close) = match b[e - 1] {
+                    b'>' => (b'<', b'>'),
+                    b']' => (b'[', b']'),
+                    _ => (b'{', b'}'),
+                };
+                let opens = b[s..e].iter().filter(|&&c| c == open).count();
+                let closes = b[s..e].iter().filter(|&&c| c == close).count();
+                if closes > opens {
+                    e -= 1;
+                } else {
+                    break;
+                }
+            }
             b')' => {
                 let opens = b[s..e].iter().filter(|&&c| c == b'(').count();
                 let closes = b[s..e].iter().filter(|&&c| c == b')').count();
@@ -702,11 +784,16 @@ fn parse_at(t: &str, start: usize) -> Option<Msg> {
         ..Msg::default()
     };
     // Wrappers.
-    if c.lit("An error occurred (") {
+    let old_boto = c.rest().starts_with(b"A client error (");
+    if c.lit("An error occurred (") || c.lit("A client error (") {
         let close = c.find_before_quote(")", 80)?;
         m.code = Some((c.i, close));
         c.i = close + 1;
         c.ws();
+        if old_boto {
+            c.lit("occurred");
+            c.ws();
+        }
         if c.lit("when calling the ") {
             let s = c.i;
             while c.i < c.b.len() && c.b[c.i].is_ascii_alphanumeric() {
@@ -726,7 +813,8 @@ fn parse_at(t: &str, start: usize) -> Option<Msg> {
             c.i = close + 1;
         }
         c.ws();
-        if !c.lit(":") {
+        // A poster may elide the rest of the wrapper: `An error occurred (X) ... is not ...`.
+        if !c.lit(":") && !c.rest().starts_with(b"... ") {
             return None;
         }
         c.ws();
@@ -743,11 +831,25 @@ fn parse_at(t: &str, start: usize) -> Option<Msg> {
         if c.i > s {
             m.operation = Some((s, c.i));
         }
-        let api = c.find_before_quote("api error ", 1200)?;
-        c.i = api + "api error ".len();
-        let colon = c.find_before_quote(":", 80)?;
-        m.code = Some((c.i, colon));
-        c.i = colon + 1;
+        if let Some(api) = c.find_before_quote("api error ", 1200) {
+            c.i = api + "api error ".len();
+            let colon = c.find_before_quote(":", 80)?;
+            m.code = Some((c.i, colon));
+            c.i = colon + 1;
+        } else {
+            // Some services' errors carry no code: `https response error StatusCode: 403, User: ...`.
+            let status = c.find_before_quote("https response error StatusCode: ", 400)?;
+            c.i = status + "https response error StatusCode: ".len();
+            while c.b.get(c.i).is_some_and(u8::is_ascii_digit) {
+                c.i += 1;
+            }
+            c.lit(",");
+            c.ws();
+            if c.lit("RequestID: ") {
+                c.token()?;
+                c.lit(",");
+            }
+        }
         c.ws();
         m.wrapper = Some(Wrapper::GoSdk);
     } else {
@@ -757,6 +859,11 @@ fn parse_at(t: &str, start: usize) -> Option<Msg> {
             c.i = e;
             if c.lit(":") {
                 c.ws();
+                m.wrapper = Some(Wrapper::ExceptionName);
+            } else if let Some(body) = body_after_code(&c) {
+                // The code, then the message after a little punctuation: `AccessDenied (client):
+                // User: ...`, `<Code>AccessDenied</Code><Message>Access Denied`, the next line.
+                c.i = body;
                 m.wrapper = Some(Wrapper::ExceptionName);
             } else {
                 m.form = Some(Form::ErrorCodeOnly);
@@ -779,6 +886,7 @@ fn parse_at(t: &str, start: usize) -> Option<Msg> {
         if parse_not_authorized(&mut c, &mut inner) {
             m.principal = inner.principal;
             m.action = inner.action;
+            m.action_text = inner.action_text;
             m.resource = inner.resource;
             m.kind = inner.kind;
             m.policy_type = inner.policy_type;
@@ -796,6 +904,18 @@ fn parse_at(t: &str, start: usize) -> Option<Msg> {
         && c.lit("Forbidden")
     {
         m.form = Some(Form::Forbidden);
+    } else if m.wrapper.is_some()
+        && code_is_denial
+        && let Some(user) = c.find_before_quote("User: ", 400)
+        && {
+            let mut inner = Cur::new(c.t, user);
+            parse_not_authorized(&mut inner, &mut m) && {
+                c.i = inner.i;
+                true
+            }
+        }
+    {
+        // `AWS Error Code: AccessDenied, ..., AWS Error Message: User: ... is not authorized`.
     } else if m.wrapper.is_some() && code_is_denial {
         m.form = Some(Form::Other);
         let s = c.i;
@@ -867,9 +987,21 @@ fn parse_at(t: &str, start: usize) -> Option<Msg> {
     Some(m)
 }
 
-/// `[User: ] PRINCIPAL is not authorized to perform: ACTION [on resource: RES] [REASON]`.
+/// `[User: ] PRINCIPAL is not authorized to perform: ACTION [on resource: RES] [REASON]`, or the
+/// same without a principal: `Not authorized to perform ACTION` (STS web identity and SAML).
 fn parse_not_authorized(c: &mut Cur<'_>, m: &mut Msg) -> bool {
     let save = c.i;
+    if c.lit("Not authorized to perform") {
+        c.lit(":");
+        c.ws();
+        if !read_action(c, m) {
+            c.i = save;
+            return false;
+        }
+        m.form = Some(Form::NotAuthorized);
+        parse_resource_and_reason(c, m);
+        return true;
+    }
     let Some(at) = c.find_before_quote(" is not authorized to ", 600) else {
         return false;
     };
@@ -883,10 +1015,16 @@ fn parse_not_authorized(c: &mut Cur<'_>, m: &mut Msg) -> bool {
         .or_else(|| lead.strip_prefix("User:"))
     {
         let p = p.trim();
-        if p.is_empty() || p.contains(' ') {
-            return false;
+        // "User: is not authorized" (a tool printed an empty principal) states none.
+        if !p.is_empty() {
+            // Spaces only inside a placeholder: `<account id>`, `[account id]`.
+            if !bracketed_spaces_only(p) {
+                return false;
+            }
+            m.principal = Some((at - p.len(), at));
         }
-        m.principal = Some((at - p.len(), at));
+    } else if lead == "User:" {
+        // "User: is not authorized" with the space eaten by normalisation.
     } else if lead.split(' ').count() > 2 {
         // "The cipherbase is not authorized" is fine; a whole sentence before it is not.
         return false;
@@ -900,18 +1038,22 @@ fn parse_not_authorized(c: &mut Cur<'_>, m: &mut Msg) -> bool {
     if c.lit("perform") {
         c.lit(":");
         c.ws();
-        let Some(tok) = c.token() else {
-            c.i = save;
-            return false;
-        };
-        let tok = trim_token(c.b, tok);
-        if Action::parse(c.str(tok), None).is_none() {
+        m.form = Some(Form::NotAuthorized);
+        if !read_action(c, m) {
+            // A cut or odd action (`perform: s (truncated...)`, `perform: null`): the rest of the
+            // sentence cannot be trusted, but the principal can, when it is one (or an error
+            // code already said this is a denial).
+            let known = m.principal.is_some_and(|r| {
+                Principal::classify(c.str(r), None).kind != super::arn::PrincipalKind::Unknown
+            });
+            if known || m.code.is_some() {
+                return true;
+            }
+            m.principal = None;
+            m.form = None;
             c.i = save;
             return false;
         }
-        m.action = Some(tok);
-        c.i = tok.1;
-        m.form = Some(Form::NotAuthorized);
     } else if c.lit("access this resource") {
         m.form = Some(Form::NotAuthorizedToAccess);
         return true;
@@ -919,41 +1061,82 @@ fn parse_not_authorized(c: &mut Cur<'_>, m: &mut Msg) -> bool {
         c.i = save;
         return false;
     }
-    // Resource.
+    parse_resource_and_reason(c, m);
+    true
+}
+
+/// The action after "perform:", possibly hard-wrapped inside the token (`cloudforma` / `tion:X`).
+fn read_action(c: &mut Cur<'_>, m: &mut Msg) -> bool {
+    let Some(raw) = c.token() else {
+        return false;
+    };
+    let tok = trim_token(c.b, raw);
+    if Action::parse(c.str(tok), None).is_some() {
+        m.action = Some(tok);
+        c.i = tok.1;
+        return true;
+    }
+    // A line break inside the action: join with the next token when that makes an action.
+    if c.b.get(raw.1) == Some(&b' ') {
+        let mut next = Cur::new(c.t, raw.1 + 1);
+        if let Some(rest) = next.token() {
+            let rest = trim_token(c.b, rest);
+            let joined = format!("{}{}", c.str(tok), c.str(rest));
+            if !c.str(tok).contains(':')
+                && c.str(rest).contains(':')
+                && Action::parse(&joined, None).is_some()
+            {
+                m.action = Some((tok.0, rest.1));
+                m.action_text = Some(joined);
+                c.i = rest.1;
+                return true;
+            }
+        }
+    }
+    c.i = raw.0;
+    false
+}
+
+/// `[on resource: RES] [REASON]` after the action.
+fn parse_resource_and_reason(c: &mut Cur<'_>, m: &mut Msg) {
     let save = c.i;
     c.ws();
+    if c.lit("on this resource") {
+        parse_reason(c, m);
+        return;
+    }
     if c.lit("on resource") || c.lit("on the resource") {
         if c.lit(" associated with this ciphertext") {
             m.kms_ciphertext = true;
         } else {
             c.lit(":");
             c.ws();
-            // A quoted resource may hold spaces (S3 keys do).
-            let quote = c.b.get(c.i).copied().filter(|q| *q == b'"' || *q == b'\'');
+            // A quoted resource may hold spaces (S3 keys do); S3 quotes with plain quotes, which
+            // normalisation turned into hard stops.
+            let quote =
+                c.b.get(c.i)
+                    .copied()
+                    .filter(|q| matches!(*q, b'"' | b'\'' | RAW_QUOTE));
             let quoted = quote.and_then(|q| {
                 let open = c.i;
                 let end = c.b.len().min(open + 2048);
                 let rel = c.b[open + 1..end]
                     .iter()
-                    .position(|&b| b == q || b == RAW_QUOTE)?;
+                    .position(|&b| b == q || b == RAW_QUOTE || (q == RAW_QUOTE && b == b'"'))?;
                 let close = open + 1 + rel;
-                (c.b[close] == q && close > open + 1).then_some((open + 1, close))
+                (close > open + 1 && !c.str((open + 1, close)).contains(" is not authorized"))
+                    .then_some((open + 1, close))
             });
             if let Some(inner) = quoted {
                 m.resource = Some(inner);
                 c.i = inner.1 + 1;
                 parse_reason(c, m);
-                return true;
+                return;
             }
-            match c.token() {
-                Some(tok) => {
-                    let tok = trim_token(c.b, tok);
-                    if tok.1 > tok.0 {
-                        m.resource = Some(tok);
-                        c.i = tok.1;
-                    } else {
-                        c.i = save;
-                    }
+            match resource_token(c) {
+                Some((tok, end)) => {
+                    m.resource = Some(tok);
+                    c.i = end;
                 }
                 None => c.i = save,
             }
@@ -962,7 +1145,72 @@ fn parse_not_authorized(c: &mut Cur<'_>, m: &mut Msg) -> bool {
         c.i = save;
     }
     parse_reason(c, m);
-    true
+}
+
+/// The resource after "on resource:": a token (spaces allowed inside `<...>`, `[...]`, `{...}`
+/// placeholders), or IAM's two-word forms `role NAME`, `user NAME`, `group NAME`, `policy ARN`.
+/// Returns the trimmed span and where reading stopped.
+fn resource_token(c: &mut Cur<'_>) -> Option<((usize, usize), usize)> {
+    let start = c.i;
+    for kind in ["role ", "user ", "group ", "policy "] {
+        if c.rest().starts_with(kind.as_bytes()) {
+            let mut after = Cur::new(c.t, start + kind.len());
+            if let Some(raw) = bracket_token(&mut after) {
+                let tok = trim_token(c.b, (start, raw.1));
+                let word = c.str((start + kind.len(), tok.1));
+                if !word.is_empty() && !matches!(word, "because" | "with") {
+                    return Some((tok, raw.1));
+                }
+            }
+        }
+    }
+    let raw = bracket_token(c)?;
+    let tok = trim_token(c.b, raw);
+    (tok.1 > tok.0).then_some((tok, raw.1))
+}
+
+/// A token that may hold spaces inside brackets: `arn:aws:iam::<account id>:user/x`.
+fn bracket_token(c: &mut Cur<'_>) -> Option<(usize, usize)> {
+    let s = c.i;
+    let mut depth = 0usize;
+    let limit = c.b.len().min(s + 2048);
+    while c.i < limit {
+        let b = c.b[c.i];
+        match b {
+            RAW_QUOTE => break,
+            b'<' | b'[' | b'{' => depth += 1,
+            b'>' | b']' | b'}' => depth = depth.saturating_sub(1),
+            // `arn:aws:iam::xxxx :user/x`: a redaction left a space before a colon.
+            b' ' if depth == 0
+                && !(c.b.get(c.i + 1) == Some(&b':')
+                    && c.b
+                        .get(c.i + 2)
+                        .is_some_and(|&n| n != b' ' && n != RAW_QUOTE)
+                    && c.i > s) =>
+            {
+                break;
+            }
+            b' ' if depth == 0 => {}
+            b' ' => {
+                // A placeholder is a few words at most; an unclosed bracket ends the token.
+                let close = c.b[c.i..limit.min(c.i + 24)]
+                    .iter()
+                    .position(|&x| matches!(x, b'>' | b']' | b'}'));
+                if close.is_none() {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        c.i += 1;
+    }
+    (c.i > s).then_some((s, c.i))
+}
+
+/// Whether the only spaces in `p` are inside `<...>`, `[...]` or `{...}`.
+fn bracketed_spaces_only(p: &str) -> bool {
+    let mut c = Cur::new(p, 0);
+    bracket_token(&mut c).is_some_and(|(_, e)| e == p.len())
 }
 
 /// The reason clause after the action/resource.
@@ -1000,6 +1248,17 @@ fn parse_reason(c: &mut Cur<'_>, m: &mut Msg) {
         m.reason = Some((start, c.i));
         return;
     }
+    // "with an explicit deny" and nothing after it (older messages, some services).
+    let here = c.i;
+    if (c.lit("with an explicit deny") || c.lit("because of an explicit deny"))
+        && !c.rest().starts_with(b" in ")
+        && c.b.get(c.i).is_none_or(|b| !b.is_ascii_alphanumeric())
+    {
+        m.kind = Some(DenyKind::Explicit);
+        m.reason = Some((start, c.i));
+        return;
+    }
+    c.i = here;
     let explicit = c.lit("with an explicit deny in ") || c.lit("because of an explicit deny in ");
     let implicit = !explicit
         && (c.lit("with an implicit deny in ") || c.lit("because of an implicit deny in "));
@@ -1066,6 +1325,46 @@ fn parse_reason(c: &mut Cur<'_>, m: &mut Msg) {
         return;
     }
     c.i = save;
+}
+
+/// Where a message body starts after a bare error code, when only punctuation, markup or a key
+/// name stands between them (no other words): `AccessDenied (client): User: ...`,
+/// `<Code>AccessDenied</Code>\n<Message>Access Denied`, `"AccessDeniedException","Message":"User:`.
+fn body_after_code(c: &Cur<'_>) -> Option<usize> {
+    let mut i = c.i;
+    let limit = c.b.len().min(c.i + 48);
+    const SKIP: [&str; 8] = [
+        "(client)",
+        "(server)",
+        "</Code>",
+        "<Message>",
+        "errorMessage",
+        "Message",
+        "message",
+        "Sender",
+    ];
+    while i < limit {
+        let rest = &c.b[i..];
+        if let Some(w) = SKIP.iter().find(|w| rest.starts_with(w.as_bytes())) {
+            i += w.len();
+            continue;
+        }
+        match c.b[i] {
+            b' ' | b':' | b'-' | b']' | b')' | b',' | b'=' | b'"' | b'\'' | RAW_QUOTE => i += 1,
+            _ => break,
+        }
+    }
+    let rest = c.b.get(i..)?;
+    let starts_body = rest.starts_with(b"User: ")
+        || rest.starts_with(b"Not authorized to perform")
+        || rest.starts_with(b"You are not authorized")
+        || rest.starts_with(b"Access Denied");
+    // A hard stop (blank line, end of a JSON string) between code and body ends the message,
+    // except the quotes of a JSON member that names the message.
+    let gap = &c.b[c.i..i];
+    let stops = gap.iter().filter(|&&b| b == RAW_QUOTE).count();
+    let json_member = memmem::find(gap, b"essage").is_some() || stops == 0;
+    (starts_body && i > c.i && json_member).then_some(i)
 }
 
 /// Length of the known policy-type phrase at the start of `s`, if any.
@@ -1228,7 +1527,10 @@ fn to_denial(text: &str, norm: &Norm, m: &Msg) -> Denial {
         form: m.form.unwrap_or(Form::Other),
         wrapper: m.wrapper.unwrap_or(Wrapper::None),
         principal: m.principal.map(|r| Principal::classify(&s(r), Some(sp(r)))),
-        action: m.action.and_then(|r| Action::parse(&s(r), Some(sp(r)))),
+        action: m.action.and_then(|r| {
+            let written = m.action_text.clone().unwrap_or_else(|| s(r));
+            Action::parse(&written, Some(sp(r)))
+        }),
         resource: m.resource.map(|r| Resource::new(&s(r), Some(sp(r)))),
         source: DenialSource {
             policy_type: m.policy_type,

@@ -1027,7 +1027,7 @@ fn logs_blobs_in_every_setting() {
          {{\"log\":\"... Encoded authorization failure message:\\n\\\"{b4}\\\"\"}}\n"
     );
     let found: Vec<EncodedBlob> = blobs(&text).collect();
-    let tokens: Vec<&str> = found.iter().map(|b| b.text(&text)).collect();
+    let tokens: Vec<String> = found.iter().map(|b| b.joined_text(&text)).collect();
     assert_eq!(
         tokens,
         vec![b1.as_str(), b2.as_str(), b3.as_str(), b4.as_str()]
@@ -1052,7 +1052,7 @@ fn logs_blobs_in_every_setting() {
     );
     let bare = format!("token {b1} end");
     let at = blob_at(&bare, 20).expect("bare blob");
-    assert_eq!((at.marker, at.text(&bare)), (None, b1.as_str()));
+    assert_eq!((at.marker, at.joined_text(&bare)), (None, b1.clone()));
     assert_eq!(blob_at(&bare, 2), None, "on a short word");
 }
 
@@ -1319,4 +1319,138 @@ fn logs_explain_text_rendering() {
     assert!(text.contains("$ aws sts get-caller-identity"));
     assert!(text.contains("AttributeValue=AssumeRole"));
     assert!(!text.contains("**"), "no markdown in text output");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes from issue 16 that the corpus of real messages does not hold.
+
+fn one(text: &str) -> Denial {
+    let found: Vec<Denial> = denials(text).collect();
+    assert_eq!(found.len(), 1, "{text:?} gave {found:#?}");
+    found.into_iter().next().expect("one denial")
+}
+
+#[test]
+fn logs_two_word_and_unnamed_resources_keep_their_reason() {
+    let d = one(
+        "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: iam:PassRole on resource: role XPTO with an explicit deny in an identity-based policy",
+    );
+    assert_eq!(d.resource.map(|r| r.text).as_deref(), Some("role XPTO"));
+    assert_eq!(d.source.kind, DenyKind::Explicit);
+    assert_eq!(d.source.policy_type, Some(PolicyType::IdentityBased));
+
+    let d = one(
+        "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: iam:GetUser on resource: user alice because no identity-based policy allows the iam:GetUser action",
+    );
+    assert_eq!(d.resource.map(|r| r.text).as_deref(), Some("user alice"));
+    assert_eq!(d.source.kind, DenyKind::Implicit);
+
+    let d = one(
+        "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: iam:GetPolicy on resource: policy arn:aws:iam::111122223333:policy/Ops with an explicit deny",
+    );
+    assert_eq!(
+        d.resource.map(|r| r.text).as_deref(),
+        Some("policy arn:aws:iam::111122223333:policy/Ops")
+    );
+    assert_eq!(d.source.kind, DenyKind::Explicit);
+    assert_eq!(d.source.policy_type, None);
+
+    let d = one(
+        "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: sqs:SendMessage on this resource because no resource-based policy allows the sqs:SendMessage action",
+    );
+    assert_eq!(d.resource, None);
+    assert_eq!(d.source.policy_type, Some(PolicyType::ResourceBased));
+    assert_eq!(d.source.kind, DenyKind::Implicit);
+}
+
+#[test]
+fn logs_quoted_s3_resource_in_raw_text() {
+    let d = one(
+        r#"User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:CreateBucket on resource: "arn:aws:s3:::iam-demo-bucket-111122223333" because no identity-based policy allows the s3:CreateBucket action"#,
+    );
+    assert_eq!(
+        d.resource.map(|r| r.text).as_deref(),
+        Some("arn:aws:s3:::iam-demo-bucket-111122223333")
+    );
+    assert_eq!(d.source.policy_type, Some(PolicyType::IdentityBased));
+}
+
+#[test]
+fn logs_a_message_ends_at_a_blank_line_or_a_new_record() {
+    // The free text of an odd message must not swallow the next message.
+    let log = "2024-01-01T00:00:00Z ERROR AccessDenied: the gateway refused it\n\
+               2024-01-01T00:00:01Z ERROR User: arn:aws:iam::111122223333:user/b is not authorized to perform: s3:GetObject\n";
+    let found: Vec<Denial> = denials(log).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0]
+            .detail
+            .as_deref()
+            .is_some_and(|t| !t.contains("User:")),
+        "{:?}",
+        found[0].detail
+    );
+    assert_eq!(
+        found[1].action.as_ref().map(|a| a.text.as_str()),
+        Some("s3:GetObject")
+    );
+
+    let log = "User: arn:aws:iam::111122223333:user/a is not authorized to perform: s3:GetObject with an explicit deny in a service control policy:\n\n\
+               arn:aws:organizations::111122223333:policy/o-x/service_control_policy/p-1 is a policy we saw last week\n";
+    let d = one(log);
+    assert_eq!(d.policy, None, "the policy ARN is past a blank line");
+    assert_eq!(d.source.policy_type, Some(PolicyType::ServiceControl));
+}
+
+#[test]
+fn logs_hard_wrapped_blob_is_joined_for_decoding() {
+    let blob: String = (0..300)
+        .map(|i| (b'A' + (i % 26) as u8 + if i % 3 == 0 { 32 } else { 0 }) as char)
+        .collect();
+    let one_line = format!(
+        "UnauthorizedOperation: You are not authorized to perform this operation. Encoded authorization failure message: {blob}"
+    );
+    let wrapped: Vec<String> = one_line
+        .as_bytes()
+        .chunks(80)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    let text = format!("{}\nstatus code: 403\n", wrapped.join("\n"));
+    let found: Vec<EncodedBlob> = blobs(&text).collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].joined_text(&text), blob);
+    let d = one(&text);
+    assert_eq!(
+        d.encoded.map(|b| b.joined_text(&text)).as_deref(),
+        Some(blob.as_str())
+    );
+    // A blob that ends a short line is not joined with the next line's words.
+    let text = format!(
+        "Encoded authorization failure message: {}\nstatus code: 403",
+        &blob[..120]
+    );
+    let found: Vec<EncodedBlob> = blobs(&text).collect();
+    assert_eq!(found[0].joined_text(&text), &blob[..120]);
+}
+
+#[test]
+fn logs_code_and_message_on_separate_lines_are_one_message() {
+    // A CloudTrail event copied from the console, one field per line.
+    let d = one(
+        "errorCode: AccessDenied\nerrorMessage: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:ListBucket because no identity-based policy allows the s3:ListBucket action\nrequestParameters: null",
+    );
+    assert_eq!(d.error_code.as_deref(), Some("AccessDenied"));
+    assert_eq!(d.action.map(|a| a.text).as_deref(), Some("s3:ListBucket"));
+    // boto2's XML body.
+    let d = one(
+        "<Error>\n  <Code>AccessDenied</Code>\n  <Message>User: arn:aws:iam::111122223333:user/bob is not authorized to perform: sqs:SendMessage</Message>\n</Error>",
+    );
+    assert_eq!(d.error_code.as_deref(), Some("AccessDenied"));
+    assert_eq!(d.action.map(|a| a.text).as_deref(), Some("sqs:SendMessage"));
+    // A code alone on its line, then a blank line, then another log's message: two messages.
+    let found: Vec<Denial> = denials(
+        "AccessDenied\n\nUser: arn:aws:iam::111122223333:user/bob is not authorized to perform: sqs:SendMessage",
+    )
+    .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
 }

@@ -25,8 +25,8 @@ mod tests;
 use super::{Hover, Symbol, SymbolKind};
 use crate::document::{DocumentKind, Snapshot};
 use crate::logs::{
-    BlobCheck, Denial, EncodedBlob, MAX_BLOB_LEN, MIN_BARE_BLOB_LEN, Summary, blob_at, blobs,
-    denial_at, denials, explain_denial, scan_blobs, validate_blob,
+    BlobCheck, Denial, DenialReport, EncodedBlob, MAX_BLOB_LEN, MIN_BARE_BLOB_LEN, Summary,
+    blob_at, blobs, denial_at, denials, scan_blobs, validate_blob,
 };
 use crate::syntax::Span;
 
@@ -87,7 +87,7 @@ pub fn text_hover(text: &str, offset: usize, decoded: DecodedLookup) -> Option<H
 pub fn blob_hover(text: &str, offset: usize, decoded: DecodedLookup) -> Option<Hover> {
     let blob = blob_at(text, offset)?;
     let token = blob.text(text);
-    let markdown = match decoded(token) {
+    let markdown = match decoded(&token) {
         Some(summary) => format!(
             "{}\n\n---\n\n*Decoded with AWS STS earlier in this session; the message was not sent \
              again.*",
@@ -143,6 +143,12 @@ fn check_warning(check: BlobCheck, len: usize) -> Option<String> {
     }
 }
 
+/// The report the hover shows for the AccessDenied message at `offset`, if there is one. Its
+/// line is not counted: that would cost a pass over the text before it, in a log of any size.
+pub fn denial_report_at(text: &str, offset: usize) -> Option<DenialReport> {
+    denial_at(text, offset).map(|d| DenialReport::new(text, &d, None))
+}
+
 fn denial_hover(text: &str, d: &Denial, offset: usize, decoded: DecodedLookup) -> Hover {
     let mut markdown = String::new();
     if let Some(policy) = &d.policy
@@ -152,9 +158,9 @@ fn denial_hover(text: &str, d: &Denial, offset: usize, decoded: DecodedLookup) -
         markdown.push_str(&arns::markdown(&arn));
         markdown.push_str("\n\n---\n\n");
     }
-    markdown.push_str(&explain_denial(d).to_markdown());
+    markdown.push_str(&DenialReport::new(text, d, None).to_markdown());
     if let Some(blob) = &d.encoded
-        && let Some(summary) = decoded(blob.text(text))
+        && let Some(summary) = decoded(&blob.text(text))
     {
         markdown.push_str("\n\n#### Decoded authorization message\n\n");
         markdown.push_str(&summary.to_markdown());
