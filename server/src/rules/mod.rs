@@ -512,8 +512,65 @@ pub fn check_with_related(input: &Input<'_>, related: &[RelatedDocument<'_>]) ->
             });
         }
     }
+    drop_fixes_in_recovered_parts(input.parse, &mut findings);
     sort_findings(&mut findings);
     findings
+}
+
+/// Takes the quick fixes away from findings that lie in a part of the tree that error recovery
+/// built: inside an array or object whose closer is missing (recovery guessed where it ends),
+/// or on a syntax error's span. A fix there would act on a guess (issue 17: an unclosed
+/// `Action` array that swallowed `"Resource": "*"` offered to remove `s3:GetObject`). The
+/// findings stay; only the JSON syntax rule keeps its fixes, which repair the text itself.
+fn drop_fixes_in_recovered_parts(parse: &Parse, findings: &mut [Finding]) {
+    if parse.errors.is_empty() {
+        return;
+    }
+    let mut recovered: Vec<Span> = parse.errors.iter().map(|e| e.span).collect();
+    fn unclosed(node: &crate::syntax::Node, out: &mut Vec<Span>) {
+        match &node.kind {
+            crate::syntax::NodeKind::Object { members, closed } => {
+                if !closed {
+                    out.push(node.span);
+                }
+                for m in members {
+                    if let Some(v) = &m.value {
+                        unclosed(v, out);
+                    }
+                }
+            }
+            crate::syntax::NodeKind::Array { items, closed } => {
+                if !closed {
+                    out.push(node.span);
+                }
+                for item in items {
+                    unclosed(item, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(root) = &parse.root {
+        unclosed(root, &mut recovered);
+    }
+    let touches = |a: Span| {
+        recovered
+            .iter()
+            .any(|r| a.start < r.end.max(r.start + 1) && r.start < a.end.max(a.start + 1))
+    };
+    for f in findings.iter_mut() {
+        if f.fixes.is_empty() || f.rule.name == "json-syntax" {
+            continue;
+        }
+        let in_recovered = touches(f.span)
+            || f.fixes
+                .iter()
+                .flat_map(|x| &x.edits)
+                .any(|e| touches(e.span));
+        if in_recovered {
+            f.fixes.clear();
+        }
+    }
 }
 
 /// The order findings are reported in: by position, then by rule code.

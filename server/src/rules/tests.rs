@@ -237,3 +237,33 @@ fn docs_are_current() {
 fn today_is_a_fixed_date_in_tests() {
     assert_eq!(super::support::format_day(TODAY), "2026-11-28");
 }
+
+/// Issue 17: broken JSON. Recovery ends the unclosed `Action` array at `"Resource":`, so
+/// `"*"` is not read as an action (no IAM103 "covered by `*`" finding), and a finding inside a
+/// container recovery had to close offers no quick fix.
+#[test]
+fn no_quick_fix_from_recovered_parts_of_the_tree() {
+    let broken = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject",
+    "Resource": "*"}]}"#;
+    let found = run(broken, Some(PolicyKind::Identity));
+    assert!(
+        !found.iter().any(|f| f.code() == "IAM103"),
+        "{:?}",
+        found.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    assert!(found.iter().any(|f| f.rule.name == "json-syntax"));
+
+    // The same redundancy with and without the closing bracket: a fix only when closed.
+    let closed = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*"], "Resource": "*"}]}"#;
+    let open = closed.replace(r#""s3:*"],"#, r#""s3:*","#);
+    let fixes = |text: &str| -> (usize, usize) {
+        let found = run(text, Some(PolicyKind::Identity));
+        let redundant: Vec<_> = found.iter().filter(|f| f.code() == "IAM103").collect();
+        (
+            redundant.len(),
+            redundant.iter().map(|f| f.fixes.len()).sum(),
+        )
+    };
+    assert_eq!(fixes(closed), (1, 1));
+    assert_eq!(fixes(&open), (1, 0));
+}
