@@ -384,7 +384,8 @@ pub fn load_config(cwd: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, 
         .unwrap_or_else(|| cwd.to_path_buf());
     let text = std::fs::read_to_string(&file)
         .map_err(|e| format!("{}: cannot read the configuration: {e}", file.display()))?;
-    let (config, errors) = Config::from_toml_str_lenient(&text);
+    let (config, mut errors) = Config::from_toml_str_lenient(&text);
+    errors.extend(crate::rules::unknown_rule_errors(&config));
     if !errors.is_empty() {
         let shown = input::display_path(cwd, &file);
         let list: Vec<String> = errors

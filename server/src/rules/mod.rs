@@ -435,6 +435,60 @@ pub fn find(id: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(id) || r.name == norm)
 }
 
+/// The rule ids in `[rules]` and `[[ignore]]` (file and editor settings) that name no rule,
+/// located, each with the nearest rule name when one is close ("did you mean"). The CLI and
+/// the language server report them with the configuration's other problems.
+pub fn unknown_rule_errors(config: &Config) -> Vec<crate::config::ConfigError> {
+    let mut errors = config.unknown_rules(|id| find(id).is_some());
+    for e in &mut errors {
+        let written = e
+            .message
+            .split('`')
+            .nth(1)
+            .map(crate::config::normalize_rule_id)
+            .unwrap_or_default();
+        if let Some(r) = nearest_rule(&written) {
+            e.message
+                .push_str(&format!("; did you mean `{}` ({})?", r.name, r.code));
+        }
+    }
+    errors
+}
+
+/// The rule whose name is nearest to `written` (a normalized name): one that starts with it,
+/// else one within a small edit distance.
+fn nearest_rule(written: &str) -> Option<&'static Rule> {
+    if written.len() >= 4
+        && let Some(r) = all().iter().copied().find(|r| r.name.starts_with(written))
+    {
+        return Some(r);
+    }
+    let limit = (written.len() / 4).clamp(1, 3);
+    all()
+        .iter()
+        .copied()
+        .map(|r| (edit_distance(written, r.name), r))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, r)| r)
+}
+
+/// Levenshtein distance over bytes (rule names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// What [`check`] needs besides the text.
 pub struct Input<'a> {
     pub text: &'a str,

@@ -267,3 +267,33 @@ fn no_quick_fix_from_recovered_parts_of_the_tree() {
     assert_eq!(fixes(closed), (1, 1));
     assert_eq!(fixes(&open), (1, 0));
 }
+
+/// Issue 17: unknown rule names in `[rules]` are reported with their place and a did-you-mean
+/// (docs/rules/README.md's own example once named `deny-not-action`, which is no rule).
+#[test]
+fn unknown_rule_names_are_reported_with_a_suggestion() {
+    let config = crate::config::Config::from_toml_str(
+        "[rules]\n\"deny-not-action\" = \"off\"\n\"invalid-efect\" = \"off\"\n\"IAM001\" = \"off\"\n",
+    )
+    .expect("valid TOML");
+    let errors = super::unknown_rule_errors(&config);
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{shown:?}");
+    assert_eq!((errors[0].line(), errors[0].column()), (Some(2), Some(1)));
+    assert!(
+        shown[0].contains("did you mean `deny-not-action-without-condition`"),
+        "{shown:?}"
+    );
+    assert!(
+        shown[1].contains("did you mean `invalid-effect`"),
+        "{shown:?}"
+    );
+    // The example in the rules index names a real rule.
+    let index = super::docs::render_index();
+    let example = index
+        .lines()
+        .find(|l| l.ends_with("# or error | warning | info | hint"))
+        .expect("example line");
+    let id = example.split('"').nth(1).expect("quoted id");
+    assert!(super::find(id).is_some(), "{id}");
+}
