@@ -16,7 +16,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const FORMAT_MAGIC = 'IAMLSCAT';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const CODEC_LZ4_BLOCK = 1;
 const HEADER_LEN = 32;
 
@@ -395,6 +395,17 @@ function main() {
     str(g.category ?? '');
     str(ours[g.key]);
   }
+  // The services resource control policies apply to, as service ids (ascending). A name the
+  // service list does not know stops the generator: a silent drop would hide a rename.
+  const serviceIds = new Map(services.map((s, i) => [s.prefix, i]));
+  const rcpIds = readJson(path.join(dataDir, 'rcpSupportedServices.json')).map((prefix) => {
+    const id = serviceIds.get(prefix);
+    if (id === undefined) fail(`rcpSupportedServices.json names ${prefix}, which services.json does not list`);
+    return id;
+  });
+  rcpIds.sort((a, b) => a - b);
+  num(rcpIds.length);
+  for (const id of rcpIds) num(id);
   if (text.list.length !== textCount) fail('internal: text string interned late');
 
   const textEnc = encoder();

@@ -16,6 +16,8 @@
 //!              #keys, key ids; then #keys, key ids; then #dependent actions, string ids
 //!   key index  count, then key ids ordered by lowercase name, then service
 //!   globals    count, then per global key: name, type code, category, description
+//!   rcp        count, then the ids of the services resource control policies apply to
+//!              (ascending)
 //! text block (LZ4), decoded when a description is first asked for:
 //!   strings    as above: the descriptions of actions and service keys
 //! ```
@@ -40,7 +42,7 @@ use super::{AccessLevel, KeyType, cmp_ignore_case};
 /// The first eight bytes of every artifact.
 pub const MAGIC: &[u8; 8] = b"IAMLSCAT";
 /// The layout version this decoder reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Codec id for LZ4 blocks.
 pub const CODEC_LZ4_BLOCK: u32 = 1;
 /// Size of the uncompressed header.
@@ -252,6 +254,7 @@ pub(crate) fn decode(artifact: &'static [u8]) -> Result<Tables, FormatError> {
             actions: runs[0],
             resource_types: runs[1],
             keys: runs[2],
+            rcp: false,
         });
     }
     let [n_actions, n_rts, n_keys] = next;
@@ -377,6 +380,11 @@ pub(crate) fn decode(artifact: &'static [u8]) -> Result<Tables, FormatError> {
             category,
             description,
         });
+    }
+    let n_rcp = r.count()?;
+    for _ in 0..n_rcp {
+        let id = r.id(services.len())?;
+        services[id as usize].rcp = true;
     }
     if r.pos != buf.len() {
         return err("trailing bytes after the last section");

@@ -59,6 +59,7 @@
 //! once a description has been asked for); they are leaked on purpose so that handles can be
 //! `'static`. [`Catalog::load`] leaks again on every call: it is meant for tests and tools.
 
+pub mod api_names;
 pub mod arn;
 pub mod format;
 mod glob;

@@ -92,6 +92,8 @@ pub(crate) struct ServiceRec {
     pub(crate) actions: Run,
     pub(crate) resource_types: Run,
     pub(crate) keys: Run,
+    /// Resource control policies apply to this service's actions.
+    pub(crate) rcp: bool,
 }
 
 #[derive(Debug)]
@@ -283,6 +285,12 @@ impl Service {
     /// The service's name, e.g. "Amazon S3".
     pub fn name(&self) -> &'static str {
         self.t.str(self.rec().name)
+    }
+
+    /// Whether resource control policies apply to this service's actions (the data's
+    /// `rcpSupportedServices.json`).
+    pub fn rcp_supported(&self) -> bool {
+        self.rec().rcp
     }
 
     /// Its actions, ordered by lowercase name.

@@ -83,6 +83,11 @@ pub(crate) fn services(catalog: &Catalog, prefix: &str) -> Vec<Service> {
 }
 
 pub(crate) fn actions(catalog: &Catalog, name: &str) -> Vec<Action> {
+    // An API operation whose permission is named otherwise: the permission, not the nearest
+    // spelling (`s3:ListBuckets` is `s3:ListAllMyBuckets`, not `s3:ListBucket`).
+    if let Some((_, perms)) = super::api_names::api_permissions(name) {
+        return perms.iter().filter_map(|p| catalog.action(p)).collect();
+    }
     let (prefix, action) = name.split_once(':').unwrap_or(("", name));
     let services: Vec<Service> = match catalog.service(prefix) {
         Some(s) => vec![s],
@@ -162,6 +167,17 @@ mod tests {
         assert_eq!(distance("abc", "xyz", 2), None);
         assert_eq!(distance("", "ab", 2), Some(2));
         assert_eq!(distance("a", "abcdef", 2), None);
+    }
+
+    #[test]
+    fn api_names_suggest_their_permission() {
+        let cat = crate::catalog::catalog();
+        let names =
+            |q: &str| -> Vec<&str> { actions(cat, q).iter().map(|a| a.full_name()).collect() };
+        assert_eq!(names("s3:ListBuckets"), ["s3:ListAllMyBuckets"]);
+        assert_eq!(names("s3:HeadObject"), ["s3:GetObject"]);
+        // Plain misspellings still go by spelling.
+        assert_eq!(names("s3:GetObjet").first(), Some(&"s3:GetObject"));
     }
 
     #[test]

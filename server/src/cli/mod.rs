@@ -486,7 +486,8 @@ pub fn load_config(cwd: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, 
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.to_path_buf());
-    let (config, errors) = Config::from_toml_str_lenient(&text);
+    let (config, mut errors) = Config::from_toml_str_lenient(&text);
+    errors.extend(crate::rules::unknown_rule_errors(&config));
     if !errors.is_empty() {
         let shown = input::display_path(cwd, &file);
         let list: Vec<String> = errors

@@ -186,6 +186,21 @@ fn check_reads_the_configuration_upwards() {
     let e = load_config(&sub, None).expect_err("broken");
     assert!(e.contains("2 problems"), "{e}");
     assert!(e.contains("iam-ls.toml:2:"), "{e}");
+    // An unknown rule name is an error too, located, with the nearest rule named.
+    std::fs::write(
+        dir.0.join("iam-ls.toml"),
+        "[rules]\n\"invalid-effect\" = \"off\"\n\"deny-not-action\" = \"off\"\n",
+    )
+    .expect("config");
+    let e = load_config(&sub, None).expect_err("unknown rule");
+    assert!(
+        e.contains("iam-ls.toml:3:1: unknown rule `deny-not-action`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("did you mean `deny-not-action-without-condition`"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -324,6 +324,11 @@ impl Backend {
             if !settings.is_null() {
                 problems.extend(config.merge(&settings).iter().map(|e| e.to_string()));
             }
+            problems.extend(
+                crate::rules::unknown_rule_errors(&config)
+                    .iter()
+                    .map(|e| e.to_string()),
+            );
             (Env::new(config), problems, warnings)
         };
         if let Some(root) = root.clone()

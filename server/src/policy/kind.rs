@@ -14,7 +14,7 @@
 //!    `"Principal": "*"` (the bare string) and no `NotPrincipal`/`NotAction`/`NotResource`; every
 //!    `Resource` is only `"*"`; there is at least one `Deny`, and the only `Allow` allowed is the
 //!    full-access one (`Action` and `Resource` `"*"`, no `Condition`); every action belongs to a
-//!    service RCPs cover ([`RCP_SERVICES`]); and one more sign that it is not a resource policy
+//!    service RCPs cover ([`is_rcp_service`], from the catalog); and one more sign that it is not a resource policy
 //!    of a single service: the actions span two or more services, or the full-access `Allow` is
 //!    there, or the only service is `s3` or `sts` (a bucket policy cannot use `Resource: "*"` and
 //!    a trust policy has no `Resource`). A secret, queue or key policy that denies everyone on
@@ -370,21 +370,23 @@ impl fmt::Display for Reason {
     }
 }
 
-/// Service prefixes whose actions resource control policies apply to (S3, STS, KMS, SQS and
-/// Secrets Manager at launch; ECR, OpenSearch Serverless, Cognito and CloudWatch Logs added in
-/// 2025–2026).
-pub const RCP_SERVICES: &[&str] = &[
-    "s3",
-    "sts",
-    "kms",
-    "sqs",
-    "secretsmanager",
-    "ecr",
-    "aoss",
-    "cognito-idp",
-    "cognito-identity",
-    "logs",
-];
+/// Whether resource control policies apply to the actions of the service with this prefix
+/// (ignoring case). The list comes from the catalog (the data's `rcpSupportedServices.json`),
+/// so it moves with the data: DynamoDB and many more services joined in 2025–2026.
+pub fn is_rcp_service(prefix: &str) -> bool {
+    crate::catalog::catalog()
+        .service(prefix)
+        .is_some_and(|s| s.rcp_supported())
+}
+
+/// The prefixes of the services resource control policies apply to, in catalog order.
+pub fn rcp_services() -> Vec<&'static str> {
+    crate::catalog::catalog()
+        .services()
+        .filter(|s| s.rcp_supported())
+        .map(|s| s.prefix())
+        .collect()
+}
 
 /// Role-assumption and session actions a trust policy grants (lowercase).
 const TRUST_ACTIONS: &[&str] = &[
@@ -489,7 +491,7 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
             }
             if a.value != "*" {
                 match service_of(&lower) {
-                    Some(svc) if RCP_SERVICES.contains(&svc.as_str()) => {
+                    Some(svc) if is_rcp_service(&svc) => {
                         if !s.services.contains(&svc) {
                             s.services.push(svc);
                         }

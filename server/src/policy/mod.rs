@@ -14,7 +14,9 @@
 pub mod kind;
 pub mod model;
 
-pub use kind::{KindFacts, PolicyKind, Presence, RCP_SERVICES, Reason, SizeQuota, detect_kind};
+pub use kind::{
+    KindFacts, PolicyKind, Presence, Reason, SizeQuota, detect_kind, is_rcp_service, rcp_services,
+};
 pub use model::{
     Condition, ConditionBlock, ConditionEntry, Duplicate, Effect, Element, Field, Invalid,
     JsonType, Key, OperatorParts, Policy, Principal, PrincipalEntry, PrincipalMap, PrincipalType,

@@ -112,7 +112,7 @@ pub fn render_index() -> String {
     out.push_str(
         "Every check iam-ls runs, by code. Each page says what the rule does, why it matters, an \
          example that triggers it and the fix. Configure rules in `iam-ls.toml`:\n\n\
-         ```toml\n[rules]\n\"deny-not-action\" = \"off\"      # or error | warning | info | hint\n```\n\n",
+         ```toml\n[rules]\n\"deny-not-action-without-condition\" = \"off\"      # or error | warning | info | hint\n```\n\n",
     );
     out.push_str("| Code | Name | Category | Severity | Policy kinds | Summary |\n");
     out.push_str("|---|---|---|---|---|---|\n");

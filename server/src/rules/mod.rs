@@ -435,6 +435,60 @@ pub fn find(id: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(id) || r.name == norm)
 }
 
+/// The rule ids in `[rules]` and `[[ignore]]` (file and editor settings) that name no rule,
+/// located, each with the nearest rule name when one is close ("did you mean"). The CLI and
+/// the language server report them with the configuration's other problems.
+pub fn unknown_rule_errors(config: &Config) -> Vec<crate::config::ConfigError> {
+    let mut errors = config.unknown_rules(|id| find(id).is_some());
+    for e in &mut errors {
+        let written = e
+            .message
+            .split('`')
+            .nth(1)
+            .map(crate::config::normalize_rule_id)
+            .unwrap_or_default();
+        if let Some(r) = nearest_rule(&written) {
+            e.message
+                .push_str(&format!("; did you mean `{}` ({})?", r.name, r.code));
+        }
+    }
+    errors
+}
+
+/// The rule whose name is nearest to `written` (a normalized name): one that starts with it,
+/// else one within a small edit distance.
+fn nearest_rule(written: &str) -> Option<&'static Rule> {
+    if written.len() >= 4
+        && let Some(r) = all().iter().copied().find(|r| r.name.starts_with(written))
+    {
+        return Some(r);
+    }
+    let limit = (written.len() / 4).clamp(1, 3);
+    all()
+        .iter()
+        .copied()
+        .map(|r| (edit_distance(written, r.name), r))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, r)| r)
+}
+
+/// Levenshtein distance over bytes (rule names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// What [`check`] needs besides the text.
 pub struct Input<'a> {
     pub text: &'a str,
@@ -512,8 +566,65 @@ pub fn check_with_related(input: &Input<'_>, related: &[RelatedDocument<'_>]) ->
             });
         }
     }
+    drop_fixes_in_recovered_parts(input.parse, &mut findings);
     sort_findings(&mut findings);
     findings
+}
+
+/// Takes the quick fixes away from findings that lie in a part of the tree that error recovery
+/// built: inside an array or object whose closer is missing (recovery guessed where it ends),
+/// or on a syntax error's span. A fix there would act on a guess (issue 17: an unclosed
+/// `Action` array that swallowed `"Resource": "*"` offered to remove `s3:GetObject`). The
+/// findings stay; only the JSON syntax rule keeps its fixes, which repair the text itself.
+fn drop_fixes_in_recovered_parts(parse: &Parse, findings: &mut [Finding]) {
+    if parse.errors.is_empty() {
+        return;
+    }
+    let mut recovered: Vec<Span> = parse.errors.iter().map(|e| e.span).collect();
+    fn unclosed(node: &crate::syntax::Node, out: &mut Vec<Span>) {
+        match &node.kind {
+            crate::syntax::NodeKind::Object { members, closed } => {
+                if !closed {
+                    out.push(node.span);
+                }
+                for m in members {
+                    if let Some(v) = &m.value {
+                        unclosed(v, out);
+                    }
+                }
+            }
+            crate::syntax::NodeKind::Array { items, closed } => {
+                if !closed {
+                    out.push(node.span);
+                }
+                for item in items {
+                    unclosed(item, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(root) = &parse.root {
+        unclosed(root, &mut recovered);
+    }
+    let touches = |a: Span| {
+        recovered
+            .iter()
+            .any(|r| a.start < r.end.max(r.start + 1) && r.start < a.end.max(a.start + 1))
+    };
+    for f in findings.iter_mut() {
+        if f.fixes.is_empty() || f.rule.name == "json-syntax" {
+            continue;
+        }
+        let in_recovered = touches(f.span)
+            || f.fixes
+                .iter()
+                .flat_map(|x| &x.edits)
+                .any(|e| touches(e.span));
+        if in_recovered {
+            f.fixes.clear();
+        }
+    }
 }
 
 /// The order findings are reported in: by position, then by rule code.

@@ -32,6 +32,8 @@ pub const MAX_DEPTH: usize = 128;
 /// - **Invalid numbers** made only of number characters (`01`, `+1`, `.5`, `1.`) stay
 ///   [`NodeKind::Number`] with an error; anything with other letters (`0x1F`) becomes an error
 ///   node.
+/// - An **unclosed array** ends where a `"key":` member of an enclosing object follows (reported
+///   on its `[`); a comma before that key is left to separate the object's members.
 /// - A **stray closer** (`]` inside an object, `}` inside an array) closes the current container
 ///   (reported as missing its own closer) when an enclosing container expects it; otherwise it
 ///   is reported and skipped.
@@ -489,6 +491,16 @@ impl Parser<'_> {
                 b':' => {
                     self.error(p, p + 1, "unexpected ':' in an array");
                     self.pos += 1;
+                }
+                _ if self.outer_expects(b'}') && self.looks_like_key() => {
+                    // `"Key":` cannot be an item: the array was left unclosed and the enclosing
+                    // object goes on. End the array before its trailing comma, which then
+                    // separates the object's members as the author meant.
+                    self.error(start, start + 1, "missing ']' to close this array");
+                    if let Some(c) = last_comma {
+                        self.pos = c;
+                    }
+                    break;
                 }
                 _ => {
                     let Some(item) = self.value(depth + 1) else {

@@ -7,6 +7,10 @@
 //! Action names are case-insensitive (`S3:getobject` is fine). Only actions of services the
 //! catalog knows are checked; unknown service prefixes are the business of `invalid-service`.
 //!
+//! An API operation whose permission is named otherwise (`s3:ListBuckets`, `s3:HeadObject`)
+//! is told the permission it needs (`s3:ListAllMyBuckets`, `s3:GetObject`) instead of the
+//! nearest spelling, which would be a different permission.
+//!
 //! ## Why it matters
 //! An action that does not exist matches no request. In an `Allow` the permission you meant to
 //! grant is missing; in a `Deny` or a `NotAction` the exception you meant to make is not there.
@@ -116,9 +120,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                     .filter(|n| json_safe(n))
                     .take(3)
                     .collect();
-                let hint = match suggestions.first() {
-                    Some(best) => format!("; did you mean `{best}`?"),
-                    None => String::new(),
+                let hint = match (
+                    crate::catalog::api_names::api_permissions(s.value),
+                    suggestions.first(),
+                ) {
+                    (Some((op, perms)), _) => format!(
+                        "; `{}` is the API operation, which needs the permission {}",
+                        op.split_once(':').map_or(op, |(_, n)| n),
+                        perms
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                    (None, Some(best)) => format!("; did you mean `{best}`?"),
+                    (None, None) => String::new(),
                 };
                 let mut diag = Diag::new(
                     s.span,
@@ -212,6 +228,22 @@ mod tests {
         );
         let found = run_rule(NAME, &text, Some(PolicyKind::Identity));
         insta::assert_snapshot!(render(&text, &found));
+    }
+
+    /// Issue 17: an API operation name gets the permission it needs, not the nearest spelling
+    /// (`s3:ListBucket` would be a different permission on a different resource).
+    #[test]
+    fn api_operation_names_suggest_their_permission() {
+        let text = policy(r#"["s3:ListBuckets"]"#);
+        let found = run_rule(NAME, &text, Some(PolicyKind::Identity));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("`s3:ListAllMyBuckets`"),
+            "{}",
+            found[0].message
+        );
+        let titles: Vec<&str> = found[0].fixes.iter().map(|f| f.title.as_str()).collect();
+        assert_eq!(titles, ["Replace with `s3:ListAllMyBuckets`"]);
     }
 
     #[test]

@@ -9,6 +9,12 @@
 //! accepted on date keys, which also take epoch seconds. When the key is alone in its block and the operator has
 //! a counterpart of the right type, the quick fix switches to it.
 //!
+//! A string operator comparing a policy variable (`${...}`) with a numeric, date, IP or binary
+//! key is not reported: those operators do not substitute variables
+//! ([variable-with-unsupported-operator](variable-with-unsupported-operator.md) rejects them), so
+//! a string operator is the only way to write AWS's documented patterns such as
+//! `StringNotEquals {"aws:Ec2InstanceSourcePrivateIPv4": "${aws:VpcSourceIp}"}`.
+//!
 //! ## Why it matters
 //! The operator decides how the values are read. A string comparison on a date compares text,
 //! not points in time; an IP operator on a string key cannot match. The condition then allows or
@@ -65,6 +71,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         };
         if op.value_type().fits(info.key_type)
             || arn_operator_on_arn_text(&item, &op, info.key_type)
+            || variable_needs_string_operator(&item, &op, info.key_type)
         {
             continue;
         }
@@ -100,6 +107,25 @@ fn arn_operator_on_arn_text(item: &super::Item<'_>, op: &OperatorInfo, key_type:
             v.text()
                 .is_some_and(|t| t.starts_with("arn:") || t.starts_with("${") || t == "*")
         })
+}
+
+/// A string operator comparing a policy variable with a key whose own operators do not
+/// substitute variables: the right-typed operator would be rejected by IAM404, so the string
+/// operator stays (a rule never suggests what another rule rejects).
+fn variable_needs_string_operator(
+    item: &super::Item<'_>,
+    op: &OperatorInfo,
+    key_type: KeyType,
+) -> bool {
+    op.value_type() == ValueType::String
+        && matches!(
+            key_type.element(),
+            KeyType::Numeric | KeyType::Date | KeyType::IpAddress | KeyType::Binary
+        )
+        && item
+            .values()
+            .iter()
+            .any(|v| v.text().is_some_and(|t| t.contains("${")))
 }
 
 fn describe(t: KeyType) -> &'static str {

@@ -92,3 +92,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         out.push(diag);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Once the data types the key as multi-valued, the exception is stale and this fails.
+    #[test]
+    fn exceptions_still_disagree_with_the_catalog() {
+        for key in super::MULTIVALUED_DESPITE_DATA {
+            let info = crate::catalog::catalog().condition_key(key);
+            assert!(
+                info.is_some_and(|k| !k.multivalued),
+                "{key}: drop it from the list"
+            );
+        }
+    }
+}

@@ -359,9 +359,16 @@ fn condition_type_mismatch() {
         r#"{"Bool": {"aws:SecureTransport": "true"}}"#,
         r#"{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}"#,
         r#"{"StringEquals": {"unknownsvc:Thing": "x"}}"#,
+        // AWS's documented pattern: IpAddress would not substitute the variable (IAM404).
+        r#"{"StringNotEquals": {"aws:Ec2InstanceSourcePrivateIPv4": "${aws:VpcSourceIp}"}}"#,
     ] {
         silent(rule, &allow(ok));
     }
+    // Without a variable the string operator on an IP key is still reported.
+    fires(
+        rule,
+        &allow(r#"{"StringNotEquals": {"aws:Ec2InstanceSourcePrivateIPv4": "10.0.0.1"}}"#),
+    );
     let arn_on_string = allow(r#"{"ArnLike": {"aws:PrincipalTag/team": "ops"}}"#);
     fires(rule, &arn_on_string);
     insta::assert_snapshot!(snapshot(rule, &text));

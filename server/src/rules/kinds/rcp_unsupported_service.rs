@@ -1,8 +1,9 @@
 //! ## What it does
 //! Flags an action in a resource control policy whose service RCPs do not cover. RCPs apply to a
-//! fixed list of services (Amazon S3, AWS STS, AWS KMS, Amazon SQS, AWS Secrets Manager, and
-//! since 2025 Amazon ECR, OpenSearch Serverless, Amazon Cognito and CloudWatch Logs); iam-ls
-//! keeps that list in `policy::RCP_SERVICES`. `"*"` is accepted.
+//! list of services that AWS extends over time (Amazon S3, AWS STS, AWS KMS, Amazon SQS and AWS
+//! Secrets Manager at launch; DynamoDB, ECR, Cognito, CloudWatch Logs and dozens more since).
+//! iam-ls takes that list from its IAM data (`rcpSupportedServices.json`), not from a list in
+//! code, so it moves with each data update. `"*"` is accepted.
 //!
 //! ## Why it matters
 //! AWS Organizations rejects an RCP that names another service's action. Limits for other
@@ -15,7 +16,7 @@
 //!   "Statement": [{
 //!     "Effect": "Deny",
 //!     "Principal": "*",
-//!     "Action": ["s3:*", "dynamodb:*"],
+//!     "Action": ["s3:*", "ec2:*"],
 //!     "Resource": "*",
 //!     "Condition": {"Bool": {"aws:SecureTransport": "false"}}
 //!   }]
@@ -37,7 +38,7 @@
 //! ```
 
 use super::wildcard_match;
-use crate::policy::{PolicyKind, RCP_SERVICES};
+use crate::policy::{PolicyKind, rcp_services};
 use crate::rules::principals::has_wildcards;
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
@@ -54,17 +55,18 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
+    let covered_services = rcp_services();
     for st in &cx.policy.statements {
         for a in st.actions() {
             let Some((service, _)) = a.value.split_once(':') else {
                 continue;
             };
             let covered = if has_wildcards(service) {
-                RCP_SERVICES
+                covered_services
                     .iter()
                     .any(|s| wildcard_match(service, s, true))
             } else {
-                RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
+                crate::policy::is_rcp_service(service)
             };
             if covered || service.is_empty() {
                 continue;
@@ -73,9 +75,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
                 Diag::new(
                     a.span,
                     format!(
-                        "RCPs do not cover `{service}`, so `{}` is rejected: RCPs apply only to {}",
+                        "RCPs do not cover `{service}`, so `{}` is rejected: RCPs apply only to \
+                         the {} services AWS lists as supporting them",
                         a.value,
-                        RCP_SERVICES.join(", ")
+                        covered_services.len()
                     ),
                 )
                 .in_statement(st.index),
@@ -91,7 +94,7 @@ mod tests {
 
     #[test]
     fn covered_services_pass() {
-        let text = r#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": ["*", "s3:*", "STS:AssumeRole", "kms:Decrypt", "sqs:*", "secretsmanager:GetSecretValue", "s*:Get*", "ec2:RunInstances", "dynamodb:*"], "Resource": "*"}]}"#;
+        let text = r#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": ["*", "s3:*", "STS:AssumeRole", "kms:Decrypt", "sqs:*", "secretsmanager:GetSecretValue", "s*:Get*", "ec2:RunInstances", "dynamodb:GetItem", "lambda:*"], "Resource": "*"}]}"#;
         let found = run_rule(
             "rcp-unsupported-service",
             text,
@@ -99,5 +102,16 @@ mod tests {
         );
         assert_eq!(found.len(), 2);
         insta::assert_snapshot!(render(text, &found));
+    }
+
+    /// The list follows the data: DynamoDB joined RCPs in 2026 and AWS's own RCP examples use
+    /// it, so it must never be reported (the stale hand list did).
+    #[test]
+    fn list_comes_from_the_catalog() {
+        assert!(crate::policy::is_rcp_service("dynamodb"));
+        assert!(crate::policy::is_rcp_service("S3"));
+        assert!(!crate::policy::is_rcp_service("ec2"));
+        let all = crate::policy::rcp_services();
+        assert!(all.len() >= 10 && all.contains(&"sts"), "{all:?}");
     }
 }

@@ -176,4 +176,13 @@ mod tests {
                 .any(|f| f.rule.name == "json-syntax")
         );
     }
+
+    /// Every service named by the hand list exists in the catalog, and its ARN patterns do ask
+    /// for an account (else the exception would be pointless).
+    #[test]
+    fn listed_services_exist_in_the_catalog() {
+        for (s, _) in super::AWS_OWNED_WITHOUT_ACCOUNT {
+            assert!(crate::catalog::catalog().service(s).is_some(), "{s}");
+        }
+    }
 }

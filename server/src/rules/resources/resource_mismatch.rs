@@ -12,6 +12,13 @@
 //! as the same as a type of the same name in another service (services that were renamed, such
 //! as `codestar-connections` and `codeconnections`, keep their type names).
 //!
+//! The resource forms services accept beyond their listed types are modelled too: an ARN that
+//! ends in `:*` also names the resource itself with any qualifier (`function:NAME:*` for a Lambda
+//! function's versions and aliases, `log-group:NAME:*` as CloudWatch Logs writes log-group ARNs);
+//! a qualified type (`function alias`, `function version`) counts as the type it qualifies; and
+//! API Gateway's HTTP-verb actions (`apigateway:GET`, `POST`, ...) act on every API Gateway path,
+//! the V2 paths (`/apis`, `/apis/ID/...`) included, which the reference lists under other types.
+//!
 //! ## Why it matters
 //! IAM grants an action on a resource only when the resource is of a type the action works on.
 //! A mismatched ARN therefore grants nothing, and the permission you meant to give (often to the
@@ -96,6 +103,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             if used.iter().any(fits) || !unused.iter().any(fits) {
                 continue;
             }
+            // `NAME:*` also names the resource itself with any qualifier (a Lambda function's
+            // versions and aliases, a log group as CloudWatch Logs writes its ARN).
+            if let Some(bare) = c.resource.strip_suffix(":*") {
+                let bare_probe = StrictProbe::new(c.service, bare);
+                let lenient = fitting_patterns(c.service, bare);
+                if used.iter().any(|&k| {
+                    lenient.iter().any(|p| std::ptr::eq(*p, c.fitting[k]))
+                        && c.fitting[k].fits_strictly(&bare_probe)
+                }) {
+                    continue;
+                }
+            }
             let (s, fitting) = (c.s, &c.fitting);
             let names: Vec<String> = st
                 .actions()
@@ -120,6 +139,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             );
         }
     }
+}
+
+/// Whether resource type `t` is a qualified form of `base` (`function alias` and `function
+/// version` of `function`).
+fn qualifies(t: &str, base: &str) -> bool {
+    t.len() > base.len()
+        && t.as_bytes()[base.len()] == b' '
+        && t[..base.len()].eq_ignore_ascii_case(base)
 }
 
 /// A statement ARN, the formats it may fit (leniently), and which of them some action uses.
@@ -147,6 +174,13 @@ fn mark_used(
         // The service reference lists only some taggable types for many tagging actions;
         // in practice they tag the service's resources broadly.
         let tagging = action.access_level() == AccessLevel::Tagging;
+        // API Gateway's management actions are HTTP verbs over every path of the service, the
+        // V2 paths (`/apis`) included; the reference lists only the REST API types for them.
+        let any_path = action.service_prefix().eq_ignore_ascii_case("apigateway")
+            && matches!(
+                action.name().to_ascii_uppercase().as_str(),
+                "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+            );
         for r in action.resource_types() {
             typed = true;
             let rt = r.resource_type();
@@ -158,7 +192,8 @@ fn mark_used(
                     // service for a tagging action.
                     if t == rt
                         || t.name().eq_ignore_ascii_case(rt.name())
-                        || (tagging && t.service_prefix() == action.service_prefix())
+                        || qualifies(t.name(), rt.name())
+                        || ((tagging || any_path) && t.service_prefix() == action.service_prefix())
                     {
                         c.used[k] = true;
                     }
@@ -267,6 +302,50 @@ mod tests {
             let text = statement(actions, resources);
             let found = run_rule(NAME, &text, Some(PolicyKind::Identity));
             assert!(found.is_empty(), "{text}: {found:?}");
+        }
+    }
+
+    /// Resource forms the services accept beyond their listed types (issue 17): API Gateway V2
+    /// paths for the HTTP-verb actions, `:*` qualifiers on Lambda functions and log groups.
+    #[test]
+    fn accepted_resource_forms_are_not_mismatches() {
+        for (action, arn) in [
+            ("apigateway:GET", "arn:aws:apigateway:*::/apis"),
+            (
+                "apigateway:DELETE",
+                "arn:aws:apigateway:us-east-1::/apis/abc/routes/*",
+            ),
+            (
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:us-east-1:123456789012:function:f:*",
+            ),
+            (
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:us-east-1:123456789012:function:f:prod",
+            ),
+            (
+                "logs:FilterLogEvents",
+                "arn:aws:logs:us-east-1:123456789012:log-group:g:*",
+            ),
+        ] {
+            let text = statement(&format!("\"{action}\""), &format!("\"{arn}\""));
+            let found = run_rule(NAME, &text, Some(PolicyKind::Identity));
+            assert!(found.is_empty(), "{action} on {arn}: {found:?}");
+        }
+        // Still a mismatch: a log-group action on a bucket, a function action on a layer.
+        for (action, arn) in [
+            ("logs:FilterLogEvents", "arn:aws:s3:::b/*"),
+            (
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:us-east-1:123456789012:layer:l:*",
+            ),
+        ] {
+            let text = statement(&format!("\"{action}\""), &format!("\"{arn}\""));
+            assert_eq!(
+                run_rule(NAME, &text, Some(PolicyKind::Identity)).len(),
+                1,
+                "{action} on {arn}"
+            );
         }
     }
 }

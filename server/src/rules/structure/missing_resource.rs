@@ -130,4 +130,12 @@ mod tests {
         let bucket = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]}"#;
         assert_eq!(run_rule(NAME, bucket, Some(PolicyKind::Resource)).len(), 1);
     }
+
+    /// Every service named by the hand list exists in the catalog.
+    #[test]
+    fn listed_services_exist_in_the_catalog() {
+        for s in super::IMPLICIT_RESOURCE_SERVICES {
+            assert!(crate::catalog::catalog().service(s).is_some(), "{s}");
+        }
+    }
 }

@@ -19,6 +19,8 @@ use crate::syntax::Span;
 
 pub mod allow_not_action_all_resources;
 pub mod allow_overridden_by_deny;
+pub mod allow_when_mfa_absent;
+pub mod allow_with_not_resource;
 pub mod denied_by_other_layer;
 pub mod deny_all_principals_without_condition;
 pub mod deny_breaks_dependent_action;
@@ -31,6 +33,7 @@ pub mod mfa_if_exists_allows_access_keys;
 pub mod mfa_required_blocks_access_keys;
 pub mod not_principal_in_deny;
 pub mod region_lock_blocks_global_services;
+pub mod service_wide_access;
 pub mod source_ip_breaks_service_calls;
 pub mod time_window_not_yet_active;
 pub mod unknown_region_code;
@@ -61,6 +64,9 @@ pub static RULES: &[&Rule] = &[
     &expired_time_window::RULE,
     &time_window_not_yet_active::RULE,
     &denied_by_other_layer::RULE,
+    &allow_with_not_resource::RULE,
+    &allow_when_mfa_absent::RULE,
+    &service_wide_access::RULE,
 ];
 
 /// Access Analyzer codes of this area that no rule can decide offline, and why. The traps are

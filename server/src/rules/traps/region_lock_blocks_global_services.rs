@@ -17,7 +17,11 @@
 //!
 //! The list of global services is data (`rules/global_services.rs`, with its sources). Other
 //! conditions in the same statement narrow the Deny but do not change the finding: whoever the
-//! Deny still applies to loses the global services.
+//! Deny still applies to loses the global services. The exception is a Deny that only covers
+//! calls made through VPC endpoints (a `Null` `"false"` test, or a string operator without
+//! `IfExists`, on `aws:SourceVpc` or `aws:SourceVpce`, as in AWS's "SourceVPCRegion" data
+//! perimeter examples): global services are not called through a regional VPC endpoint, so it
+//! never blocks them and is not flagged.
 //!
 //! ## Example
 //! ```json kind:scp
@@ -88,12 +92,29 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         let Some(scope) = ActionScope::of(st) else {
             continue;
         };
+        if only_through_vpc_endpoints(st) {
+            continue;
+        }
         for c in conditions(st) {
             if let Some(diag) = check_entry(cx, st, scope, &c) {
                 out.push(diag);
             }
         }
     }
+}
+
+/// Whether the statement only applies to requests made through a VPC endpoint: it requires
+/// `aws:SourceVpc` or `aws:SourceVpce` to be present (`Null` `"false"`, or a string operator
+/// without `IfExists`, which fails when the key is missing).
+fn only_through_vpc_endpoints(st: &Statement<'_>) -> bool {
+    conditions(st).any(|c| {
+        (c.key_is("aws:SourceVpc") || c.key_is("aws:SourceVpce"))
+            && match c.op.value_type() {
+                ValueType::Null => c.texts().all(|v| v.eq_ignore_ascii_case("false")),
+                ValueType::String => !c.op.if_exists && !c.op.negated(),
+                _ => false,
+            }
+    })
 }
 
 /// The Regions a negated `aws:RequestedRegion` entry leaves open, as a predicate; `None` when

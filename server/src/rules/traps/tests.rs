@@ -1242,3 +1242,30 @@ fn layers_near_misses() {
     .collect();
     assert!(findings.is_empty());
 }
+
+/// Issue 17: a "SourceVPCRegion" Deny only covers calls through VPC endpoints, which global
+/// services are not called through, so it blocks none of them; with `IfExists` only, or a
+/// negated operator, the key may be missing and the lock still applies everywhere.
+#[test]
+fn region_lock_through_vpc_endpoints_only_is_not_flagged() {
+    let rule = "region-lock-blocks-global-services";
+    let lock = |extra: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"*","Resource":"*",
+            "Condition":{{"StringNotEquals":{{"aws:RequestedRegion":"eu-central-1"}}{extra}}}}}]}}"#
+        )
+    };
+    for quiet in [
+        r#","Null":{"aws:SourceVpc":"false"}"#,
+        r#","StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}"#,
+    ] {
+        assert!(run_rule(rule, &lock(quiet), SCP).is_empty(), "{quiet}");
+    }
+    for still in [
+        "",
+        r#","StringNotEqualsIfExists":{"aws:SourceVpc":"vpc-1a2b3c4d"}"#,
+        r#","Null":{"aws:SourceVpc":"true"}"#,
+    ] {
+        assert_eq!(run_rule(rule, &lock(still), SCP).len(), 1, "{still}");
+    }
+}

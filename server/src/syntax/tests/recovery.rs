@@ -410,3 +410,26 @@ fn deep_nesting_fits_a_small_stack() {
         .expect("spawn");
     assert_eq!(handle.join().expect("no stack overflow"), Some(128));
 }
+
+/// Issue 17: an unclosed `Action` array must not swallow the next member: it ends at the
+/// `"Resource":` key, and the comma before it separates the object's members.
+#[test]
+fn unclosed_array_ends_at_the_next_key() {
+    check(
+        r#"{"Action": ["s3:GetObject", "Resource": "*"}"#,
+        r#"{"Action": ["s3:GetObject", "Resource": "*"}"#,
+        "11..12 missing ']' to close this array",
+    );
+    let p = parse(r#"{"Action": ["s3:GetObject", "Resource": "*"}"#);
+    let root = p.root.expect("root");
+    let action = root
+        .get("Action")
+        .and_then(|m| m.value.as_ref())
+        .expect("action");
+    assert_eq!(action.items().map(<[_]>::len), Some(1));
+    assert!(root.get("Resource").is_some());
+    // Nested arrays end together; a top-level array (no enclosing object) is left alone.
+    let p = parse(r#"{"A": [["x", "B": 1}"#);
+    let root = p.root.expect("root");
+    assert!(root.get("B").is_some());
+}
