@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod document;
+pub mod eval;
 pub mod groups;
 pub mod ide;
 pub mod logging;
