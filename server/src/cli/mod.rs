@@ -22,6 +22,7 @@ pub mod lines;
 pub mod progress;
 pub mod render;
 pub mod rules;
+pub mod simulate;
 
 use crate::config::{self, Config};
 use crate::policy::PolicyKind;
@@ -79,6 +80,8 @@ pub enum Command {
     Decode(DecodeArgs),
     /// List the rules, or print one rule's documentation.
     Rules(RulesArgs),
+    /// Decide one request against policy files, as AWS would (exit 0 allowed, 1 denied).
+    Simulate(Box<simulate::SimulateArgs>),
 }
 
 /// Output format of `check`.
@@ -330,6 +333,7 @@ pub fn run_with(
         Command::Explain(args) => explain::run(&args, io),
         Command::Decode(args) => decode::run(&args, io, runtime),
         Command::Rules(args) => rules::run(&args, io),
+        Command::Simulate(args) => simulate::run(&args, io),
     }
 }
 

@@ -55,7 +55,7 @@ pub fn evaluate(request: &Request, set: &PolicySet) -> Evaluation {
     if let Some(p) = &set.boundary {
         policies.push(env.policy(PolicyType::Boundary, None, p).0);
     }
-    if let Some(p) = &set.session {
+    for p in &set.session {
         policies.push(env.policy(PolicyType::Session, None, p).0);
     }
     for p in &set.identity {
@@ -200,7 +200,7 @@ pub fn evaluate(request: &Request, set: &PolicySet) -> Evaluation {
 
     // 5 and 6. The principal's side and the resource's side.
     let boundary_ok = set.boundary.is_none() || allows(PolicyType::Boundary);
-    let session_ok = set.session.is_none() || allows(PolicyType::Session);
+    let session_ok = set.session.is_empty() || allows(PolicyType::Session);
     let is_root = env
         .principal
         .as_ref()
@@ -218,7 +218,7 @@ pub fn evaluate(request: &Request, set: &PolicySet) -> Evaluation {
         }
         if !session_ok {
             chain.push("the session policy does not allow the request".to_string());
-            out.push(missing(PolicyType::Session, set.session.as_ref()));
+            out.push(missing_all(PolicyType::Session, &set.session));
         }
         out
     };

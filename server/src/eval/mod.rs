@@ -103,8 +103,8 @@ pub struct PolicySet {
     pub rcp_levels: Vec<Vec<EvalPolicy>>,
     /// The permissions boundary.
     pub boundary: Option<EvalPolicy>,
-    /// The session policy.
-    pub session: Option<EvalPolicy>,
+    /// The session policies, read together (one of them must allow): usually one.
+    pub session: Vec<EvalPolicy>,
     /// The VPC endpoint policies the request passes through.
     pub vpc_endpoints: Vec<EvalPolicy>,
 }

@@ -116,6 +116,30 @@ impl EvalPolicy {
         }
     }
 
+    /// AWS's `FullAWSAccess` SCP (and the shape of `RCPFullAWSAccess`): allows everything.
+    pub fn full_access(name: &str) -> EvalPolicy {
+        EvalPolicy {
+            file: name.to_string(),
+            variables: true,
+            statements: vec![EvalStatement {
+                index: 0,
+                sid: None,
+                effect: Some(Effect::Allow),
+                action: Names::Any(vec!["*".to_string()]),
+                resource: Names::Any(vec!["*".to_string()]),
+                principal: Principals::Absent,
+                conditions: Vec::new(),
+            }],
+        }
+    }
+
+    /// Whether some statement allows (whatever it matches).
+    pub fn has_allow(&self) -> bool {
+        self.statements
+            .iter()
+            .any(|s| s.effect == Some(Effect::Allow))
+    }
+
     /// Parses policy JSON text. An error names the first syntax problem, or says the document
     /// is not a policy object.
     pub fn parse(file: impl Into<String>, text: &str) -> Result<EvalPolicy, String> {

@@ -315,7 +315,7 @@ fn vpc_endpoint_policy_limits() {
 #[test]
 fn session_policy_limits() {
     let mut set = identity(&allow("*", "*"));
-    set.session = Some(pol("session.json", &allow("s3:GetObject", "*")));
+    set.session = vec![pol("session.json", &allow("s3:GetObject", "*"))];
     assert_eq!(
         decide(&req(SESSION, "s3:GetObject", OBJECT), &set),
         Decision::Allowed
