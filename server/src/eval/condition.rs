@@ -8,9 +8,10 @@
 //!   (it is the plain operator's negation);
 //! - `ForAnyValue:` holds when at least one request value satisfies the operator, `ForAllValues:`
 //!   when every one does (so an empty or missing key satisfies `ForAllValues:`);
-//! - a key the request lacks: `IfExists` holds, `Null` tests exactly that, a negated operator
-//!   holds, `ForAllValues:` holds, anything else does not (the same table as
-//!   [`crate::catalog::operators::OperatorInfo::when_key_missing`]).
+//! - a key the request lacks: `ForAnyValue:` does not hold, even with `IfExists` (AWS's answer,
+//!   confirmed by the oracle and a re:Post thread, see docs/evaluation.md); otherwise `IfExists`
+//!   holds, `Null` tests exactly that, a negated operator holds, `ForAllValues:` holds, anything
+//!   else does not ([`crate::catalog::operators::OperatorInfo::when_key_missing`]).
 //!
 //! Values are coerced per operator family: numbers as decimals, dates as ISO 8601 or epoch
 //! seconds, IP addresses and CIDR ranges (IPv4 and IPv6), ARNs field by field with wildcards,
@@ -56,10 +57,12 @@ pub(crate) fn evaluate(c: &EvalCondition, ctx: &Context, variables: bool) -> Out
         return Outcome { held, missing };
     }
     let Some(values) = request else {
-        let held = match info.when_key_missing() {
-            KeyMissing::Matches => true,
-            KeyMissing::DoesNotMatch => false,
-            KeyMissing::TestsPresence => false,
+        // `ForAnyValue:` has nothing to match in a missing key, `IfExists` or not (AWS answers
+        // so; see docs/evaluation.md); otherwise the catalog's table.
+        let held = match (info.qualifier, info.when_key_missing()) {
+            (Some(SetQualifier::ForAnyValue), _) => false,
+            (_, KeyMissing::Matches) => true,
+            (_, KeyMissing::DoesNotMatch | KeyMissing::TestsPresence) => false,
         };
         return Outcome { held, missing };
     };

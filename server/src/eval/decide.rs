@@ -6,7 +6,7 @@ use super::matching::{
     PrincipalMatch, action_matches, principal_entry_matches, resolve, resource_matches,
 };
 use super::policy::{EvalPolicy, EvalStatement, Names, Principals};
-use super::request::{Context, PrincipalInfo, PrincipalKind, arn_account};
+use super::request::{Context, PrincipalInfo, PrincipalKind, arn_account, is_account_id};
 use super::{
     ConditionReport, Deciding, Decision, Evaluation, PolicyReport, PolicySet, PolicyType,
     PrincipalOutcome, Request, StatementReport,
@@ -24,9 +24,13 @@ struct Env<'r> {
 /// Decides `request` against `set`.
 pub fn evaluate(request: &Request, set: &PolicySet) -> Evaluation {
     let principal = request.principal.as_deref().map(PrincipalInfo::parse);
-    let resource_account = arn_account(&request.resource)
-        .map(str::to_string)
-        .or_else(|| request.resource_account.clone());
+    // The account stated with the request wins; else the ARN's account field when it is one
+    // (some ARN formats have no account there).
+    let resource_account = request.resource_account.clone().or_else(|| {
+        arn_account(&request.resource)
+            .filter(|a| is_account_id(a))
+            .map(str::to_string)
+    });
     let principal_account = principal.as_ref().and_then(|p| p.account.clone());
     let context = effective_context(request, principal.as_ref(), resource_account.as_deref());
     let mut env = Env {
