@@ -73,7 +73,8 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> u8 {
     };
     let result = match explain_text(&text) {
         Explained::Decoded(summary) => writeln!(io.out, "{}", summary.trim_end()),
-        Explained::Denials(list) => {
+        Explained::Denials(mut list) => {
+            super::why::append(&text, &io.cwd, &mut list);
             let many = list.len() > 1;
             let mut r = Ok(());
             for (i, e) in list.iter().enumerate() {

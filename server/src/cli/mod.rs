@@ -23,6 +23,7 @@ pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod simulate;
+pub mod why;
 
 use crate::config::{self, Config};
 use crate::policy::PolicyKind;

@@ -34,6 +34,7 @@ mod decide;
 mod matching;
 pub mod policy;
 pub mod request;
+pub mod why;
 
 pub use decide::evaluate;
 pub use matching::PrincipalMatch;
