@@ -279,12 +279,14 @@ fn from_sim(sim: &Value) -> (Request, PolicySet) {
             context.set(k, values);
         }
     }
-    let lower = action.to_ascii_lowercase();
     let set = PolicySet {
         identity: named(&sim["identityPolicies"]),
         resource: (!sim["resourcePolicy"].is_null())
             .then(|| parse(&json!("resource"), &sim["resourcePolicy"])),
-        resource_must_allow: lower.starts_with("kms:") || lower.starts_with("sts:assumerole"),
+        resource_must_allow: eval::resource_policy_required(
+            &action,
+            r["resource"]["resource"].as_str().unwrap_or_default(),
+        ),
         scp_levels: levels(&sim["serviceControlPolicies"]),
         rcp_levels: levels(&sim["resourceControlPolicies"]),
         boundary: named(&sim["permissionBoundaryPolicies"]).into_iter().next(),

@@ -5,8 +5,8 @@
 //! `--scp` and `--rcp` one level per flag with comma-separated files, `--vpc-endpoint`) and from
 //! `--group NAME`, the files of an `iam-ls.toml` `[[groups]]` entry (its SCPs are read as one
 //! level, with AWS's `FullAWSAccess` assumed when none of them has an Allow, as the IAM918 rule
-//! reads them). A resource-based policy must allow on its own side for `kms:` actions (key
-//! policies) and `sts:AssumeRole*` (trust policies).
+//! reads them). The resource-based policy must allow on its own side for KMS keys (key
+//! policies) and for `sts:AssumeRole*` on a role (trust policies).
 //!
 //! Exit status: 0 allowed, 1 denied (explicitly or implicitly), 2 usage or input error.
 
@@ -169,8 +169,7 @@ fn build(args: &SimulateArgs, io: &Io<'_>) -> Result<(Request, PolicySet), Strin
             .collect::<Result<_, _>>()?,
         resource_must_allow: false,
     };
-    let action = args.action.to_ascii_lowercase();
-    set.resource_must_allow = action.starts_with("kms:") || action.starts_with("sts:assumerole");
+    set.resource_must_allow = eval::resource_policy_required(&args.action, &args.resource);
     if let Some(name) = &args.group {
         add_group(name, args.config.as_deref(), io, &mut set)?;
     }

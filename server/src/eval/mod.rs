@@ -110,6 +110,18 @@ pub struct PolicySet {
     pub vpc_endpoints: Vec<EvalPolicy>,
 }
 
+/// Whether the resource's own policy must allow `action` on `resource` whatever the identity
+/// policies say: KMS keys (the key policy; aliases have none) and roles assumed with
+/// `sts:AssumeRole*` (the trust policy).
+pub fn resource_policy_required(action: &str, resource: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    let field = |i: usize| resource.split(':').nth(i).unwrap_or("");
+    (action.starts_with("kms:") && field(2) == "kms" && field(5).starts_with("key/"))
+        || (action.starts_with("sts:assumerole")
+            && field(2) == "iam"
+            && field(5).starts_with("role/"))
+}
+
 /// AWS's three outcomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

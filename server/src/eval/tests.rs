@@ -625,3 +625,18 @@ fn dates_parse_as_aws_writes_them() {
     assert_eq!(date_millis("2024-13-01"), None);
     assert_eq!(date_millis("yesterday"), None);
 }
+
+#[test]
+fn which_resources_need_their_own_policy() {
+    let key = "arn:aws:kms:eu-west-1:111122223333:key/1234";
+    assert!(resource_policy_required("kms:Decrypt", key));
+    assert!(!resource_policy_required(
+        "kms:CreateAlias",
+        "arn:aws:kms:eu-west-1:111122223333:alias/a"
+    ));
+    assert!(resource_policy_required(
+        "sts:AssumeRole",
+        "arn:aws:iam::111122223333:role/app"
+    ));
+    assert!(!resource_policy_required("s3:GetObject", OBJECT));
+}
