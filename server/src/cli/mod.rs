@@ -1,4 +1,4 @@
-//! The command line: `iam-ls check`, `explain`, `decode` and `rules`.
+//! The command line: `iam-ls check`, `explain`, `decode`, `rules` and `simulate`.
 //!
 //! [`Args`] is the whole argument grammar (clap derive); `main.rs` parses it, runs the language
 //! server for `iam-ls`, `iam-ls lsp` and `iam-ls --stdio`, and hands every other subcommand to
