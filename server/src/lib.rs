@@ -1,7 +1,7 @@
 //! iam-ls: a language server for AWS IAM policies.
 //!
 //! The layers, from the bottom up (dependencies point downward only):
-//! `syntax` → `catalog` → `policy` → `rules` → `logs` → `ide` → `aws` → `lsp` / `cli`.
+//! `syntax` → `catalog` → `policy` → `eval` → `rules` → `logs` → `ide` → `aws` → `lsp` / `cli`.
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 #[cfg(feature = "aws")]
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod document;
+pub mod eval;
 pub mod fs_guard;
 pub mod groups;
 pub mod ide;

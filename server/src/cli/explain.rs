@@ -93,7 +93,8 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> u8 {
             serde_json::json!({ "messages": [], "decoded_summary": summary.trim_end() })
         ),
         Explained::Decoded(summary) => writeln!(io.out, "{}", summary.trim_end()),
-        Explained::Denials(list) if args.format == ExplainFormat::Json => {
+        Explained::Denials(mut list) if args.format == ExplainFormat::Json => {
+            super::why::append(&text, &io.cwd, &mut list);
             let messages: Vec<serde_json::Value> = list.iter().map(DenialReport::to_json).collect();
             let doc = serde_json::json!({ "messages": messages, "decoded_summary": null });
             writeln!(
@@ -102,7 +103,8 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> u8 {
                 serde_json::to_string_pretty(&doc).unwrap_or_default()
             )
         }
-        Explained::Denials(list) => {
+        Explained::Denials(mut list) => {
+            super::why::append(&text, &io.cwd, &mut list);
             let many = list.len() > 1;
             let mut r = Ok(());
             for (i, e) in list.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! The command line: `iam-ls check`, `explain`, `decode` and `rules`.
+//! The command line: `iam-ls check`, `explain`, `decode`, `rules` and `simulate`.
 //!
 //! [`Args`] is the whole argument grammar (clap derive); `main.rs` parses it, runs the language
 //! server for `iam-ls`, `iam-ls lsp` and `iam-ls --stdio`, and hands every other subcommand to
@@ -22,6 +22,8 @@ pub mod lines;
 pub mod progress;
 pub mod render;
 pub mod rules;
+pub mod simulate;
+pub mod why;
 
 use crate::config::{self, Config};
 use crate::policy::PolicyKind;
@@ -82,6 +84,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the version and the date of the embedded IAM data (the same as `--version`).
     Version,
+    /// Decide one request against policy files, as AWS would (exit 0 allowed, 1 denied).
+    Simulate(Box<simulate::SimulateArgs>),
 }
 
 /// Output format of `check`.
@@ -368,6 +372,7 @@ pub fn run_with(
             let _ = io.out.write_all(version_text(io.today).as_bytes());
             EXIT_OK
         }
+        Command::Simulate(args) => simulate::run(&args, io),
     }
 }
 

@@ -36,6 +36,9 @@ pub struct DenialReport {
     pub encoded_message: Option<String>,
     /// The explanation shown under the fields.
     pub explanation: Explanation,
+    /// What the workspace's policies say about this denial (filled by `iam-ls explain` when the
+    /// folder has an `iam-ls.toml`; one sentence per deciding statement).
+    pub from_repository: Vec<String>,
 }
 
 impl DenialReport {
@@ -60,6 +63,7 @@ impl DenialReport {
             },
             encoded_message: d.encoded.as_ref().map(|b| b.joined_text(text)),
             explanation: explain_denial(d),
+            from_repository: Vec::new(),
         }
     }
 
@@ -94,6 +98,7 @@ impl DenialReport {
                 "policy_arn": self.denied_by.policy_arn,
             },
             "encoded_message": self.encoded_message,
+            "from_repository": self.from_repository,
         })
     }
 }
