@@ -12,6 +12,7 @@ pub mod config;
 pub mod decode;
 pub mod document;
 pub mod groups;
+pub mod host;
 pub mod ide;
 pub mod logging;
 pub mod logs;
