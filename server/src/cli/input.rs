@@ -4,7 +4,7 @@
 //!   recursively (entries sorted by name, hidden entries and `node_modules` skipped, symbolic
 //!   links to files followed, symbolic links to directories not, so a link loop cannot trap the
 //!   walk). In a directory, a file is a candidate when its name ends in `.json`, `.yaml`,
-//!   `.yml` or `.template` (CloudFormation/SAM templates) or when a `[kinds]` pattern of the
+//!   `.yml`, `.template` (CloudFormation/SAM templates) or `.tf` (Terraform), or when a `[kinds]` pattern of the
 //!   configuration matches it.
 //! - [`read_text`] reads one file (or stdin) as UTF-8 text with a size limit, and says clearly
 //!   why it cannot: too large, binary, UTF-16, invalid UTF-8, unreadable.
@@ -218,10 +218,10 @@ fn walk(
         let configured = rel
             .as_deref()
             .is_some_and(|r| config.kind_for_path(r).is_some());
-        // JSON files, and YAML files that may be CloudFormation/SAM templates (a YAML file that
-        // is not a template is skipped after reading).
+        // JSON files, YAML files that may be CloudFormation/SAM templates (a YAML file that is
+        // not a template is skipped after reading) and Terraform files.
         let json = name.rsplit_once('.').is_some_and(|(_, ext)| {
-            ["json", "yaml", "yml", "template"]
+            ["json", "yaml", "yml", "template", "tf"]
                 .iter()
                 .any(|e| ext.eq_ignore_ascii_case(e))
         });

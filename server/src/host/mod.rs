@@ -1,4 +1,5 @@
-//! Policies embedded in infrastructure code: CloudFormation and SAM templates (YAML and JSON).
+//! Policies embedded in infrastructure code: CloudFormation and SAM templates (YAML and JSON)
+//! and Terraform files (`jsonencode` and heredoc JSON, see [`hcl`]).
 //!
 //! [`analyze`] recognises a template, finds every policy document by resource type and property
 //! ([`cfn`]), renders each as JSON with a map back to the host bytes ([`render`]), and analyses
@@ -11,6 +12,7 @@
 //! JSON syntax into YAML, so those fixes are dropped rather than offered wrong.
 
 pub mod cfn;
+pub mod hcl;
 pub mod render;
 pub mod value;
 pub mod yaml;
@@ -32,6 +34,7 @@ use value::Value;
 pub enum Format {
     CloudFormationYaml,
     CloudFormationJson,
+    Terraform,
 }
 
 impl Format {
@@ -40,6 +43,7 @@ impl Format {
         match self {
             Format::CloudFormationYaml => "CloudFormation template (YAML)",
             Format::CloudFormationJson => "CloudFormation template (JSON)",
+            Format::Terraform => "Terraform file",
         }
     }
 }
@@ -73,6 +77,19 @@ pub fn analyze(
     path: Option<&str>,
     env: &Arc<Env>,
 ) -> Option<Host> {
+    if path.is_some_and(|p| p.ends_with(".tf"))
+        || (parse.is_none() && text.contains("resource \"aws_"))
+    {
+        let found = hcl::policies(text);
+        let policies = found
+            .into_iter()
+            .map(|f| embed(f.kind, f.label, &f.value, path, env))
+            .collect();
+        return Some(Host {
+            format: Format::Terraform,
+            policies,
+        });
+    }
     let (format, root) = match parse {
         Some(p) => (
             Format::CloudFormationJson,
@@ -90,20 +107,28 @@ pub fn analyze(
     }
     let policies = cfn::policies(&root)
         .into_iter()
-        .map(|found| {
-            let Rendered { json, map } = render::render(found.value);
-            let snapshot =
-                Snapshot::with_kind(json, 0, path.map(str::to_string), env.clone(), found.kind);
-            Embedded {
-                kind: found.kind,
-                label: found.label,
-                span: found.value.span,
-                map,
-                snapshot,
-            }
-        })
+        .map(|found| embed(found.kind, found.label, found.value, path, env))
         .collect();
     Some(Host { format, policies })
+}
+
+/// Renders one policy and analyses it as a standalone policy of `kind`.
+fn embed(
+    kind: PolicyKind,
+    label: String,
+    value: &Value,
+    path: Option<&str>,
+    env: &Arc<Env>,
+) -> Embedded {
+    let Rendered { json, map } = render::render(value);
+    let snapshot = Snapshot::with_kind(json, 0, path.map(str::to_string), env.clone(), kind);
+    Embedded {
+        kind,
+        label,
+        span: value.span,
+        map,
+        snapshot,
+    }
 }
 
 /// A cheap test before parsing YAML: the text names `AWSTemplateFormatVersion` or has a

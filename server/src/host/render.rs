@@ -17,6 +17,10 @@
 use super::value::{Kind, Value};
 use crate::syntax::Span;
 
+/// The tag the Terraform reader gives strings with `${...}` interpolations or `%{...}`
+/// directives (not a CloudFormation name, so no template can use it).
+pub const TF_TEMPLATE: &str = "iam-ls:terraform-template";
+
 /// The text a hole is rendered as.
 pub const HOLE: &str = "${iam-ls:unknown}";
 
@@ -367,6 +371,10 @@ impl Renderer {
                 }
                 out
             }
+            (Some((TF_TEMPLATE, arg)), _) => match &arg.kind {
+                Kind::Scalar(s) => tf_pieces(&s.value, s.content, s.linear),
+                _ => vec![hole(v.span)],
+            },
             (Some(("If", arg)), _) => match if_branches(arg).first() {
                 Some(b) => self.pieces(b, depth + 1),
                 None => vec![hole(v.span)],
@@ -471,6 +479,72 @@ fn sub_pieces(template: &str, content: Span, linear: bool) -> Vec<Piece> {
         out.push(Piece {
             text: template[lit_start..].to_string(),
             host: at(lit_start, bytes.len()),
+            linear,
+            hole: false,
+        });
+    }
+    out
+}
+
+/// The pieces of a Terraform string: `${...}` and `%{...}` are holes, `$${` and `%%{` the
+/// literal `${` and `%{`.
+fn tf_pieces(template: &str, content: Span, linear: bool) -> Vec<Piece> {
+    let at = |i: usize, j: usize| {
+        if linear {
+            Span::new(content.start + i, content.start + j)
+        } else {
+            content
+        }
+    };
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    let mut lit_start = 0;
+    let mut lit_linear = linear;
+    let bytes = template.as_bytes();
+    let mut i = 0;
+    let flush = |out: &mut Vec<Piece>, lit: &mut String, from: usize, to: usize, lin: bool| {
+        if !lit.is_empty() {
+            out.push(Piece {
+                text: std::mem::take(lit),
+                host: at(from, to),
+                linear: lin,
+                hole: false,
+            });
+        }
+    };
+    while i < bytes.len() {
+        let c = bytes[i];
+        if matches!(c, b'$' | b'%')
+            && bytes.get(i + 1) == Some(&c)
+            && bytes.get(i + 2) == Some(&b'{')
+        {
+            lit.push(c as char);
+            lit.push('{');
+            lit_linear = false;
+            i += 3;
+            continue;
+        }
+        if matches!(c, b'$' | b'%')
+            && bytes.get(i + 1) == Some(&b'{')
+            && let Some(close) = template[i..].find('}')
+        {
+            flush(&mut out, &mut lit, lit_start, i, lit_linear);
+            let close = i + close;
+            out.push(hole(at(i, close + 1)));
+            i = close + 1;
+            lit_start = i;
+            lit_linear = linear;
+            continue;
+        }
+        let ch = template[i..].chars().next().unwrap_or(' ');
+        lit.push(ch);
+        i += ch.len_utf8().max(1);
+    }
+    flush(&mut out, &mut lit, lit_start, bytes.len(), lit_linear);
+    if out.is_empty() {
+        out.push(Piece {
+            text: String::new(),
+            host: at(0, 0),
             linear,
             hole: false,
         });

@@ -218,3 +218,84 @@ fn yaml_parser_forms() {
     let x = &b[0];
     assert_eq!(&text[x.span.start..x.span.end], "x");
 }
+
+const TF: &str = r#"terraform {
+  required_version = ">= 1.0"
+}
+
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetObjet", "s3:PutObject"]
+        Resource = "${aws_s3_bucket.b.arn}/*"
+      },
+      {
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = aws_sqs_queue.q.arn
+      },
+    ]
+  })
+}
+
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${var.account}"},
+    "Action": "s3:GetObjct", "Resource": "arn:aws:s3:::b/$${aws:username}/*"}]
+}
+EOF
+}
+"#;
+
+#[test]
+fn terraform_jsonencode_and_heredoc() {
+    let snap = Snapshot::with_env(TF, 1, Some("main.tf".into()), Default::default());
+    let host = snap.host().expect("a Terraform file");
+    assert_eq!(host.format, Format::Terraform);
+    let kinds: Vec<_> = host
+        .policies
+        .iter()
+        .map(|p| (p.kind, p.label.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (PolicyKind::RoleTrust, "aws_iam_role.r.assume_role_policy"),
+            (PolicyKind::Identity, "aws_iam_policy.p.policy"),
+            (PolicyKind::Resource, "aws_s3_bucket_policy.b.policy"),
+        ]
+    );
+    let heredoc = host.policies[2].snapshot.text();
+    assert!(
+        heredoc.contains("arn:aws:s3:::b/${aws:username}/*"),
+        "{heredoc}"
+    );
+    let found = codes_and_text(TF, snap.findings());
+    let texts: Vec<&str> = found.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(texts.contains(&"\"s3:GetObjet\""), "{found:?}");
+    assert!(texts.contains(&"\"s3:GetObjct\""), "{found:?}");
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("aws_sqs_queue") || t.contains("${")),
+        "{found:?}"
+    );
+}
