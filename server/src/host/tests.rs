@@ -299,3 +299,17 @@ fn terraform_jsonencode_and_heredoc() {
         "{found:?}"
     );
 }
+
+#[test]
+fn hover_inside_a_template() {
+    let snap = Snapshot::new(TEMPLATE, 1);
+    let at = TEMPLATE.find("sts:AssumeRole").expect("there") + 6;
+    let hover = crate::ide::hover(&snap, at).expect("a hover on the action");
+    assert_eq!(
+        &TEMPLATE[hover.span.start..hover.span.end],
+        "sts:AssumeRole"
+    );
+    assert!(hover.markdown.contains("AssumeRole"), "{}", hover.markdown);
+    let getatt = TEMPLATE.find("Queue.Arn").expect("there") + 2;
+    assert!(crate::ide::hover(&snap, getatt).is_none());
+}
