@@ -20,7 +20,8 @@ pub mod yaml;
 #[cfg(test)]
 mod tests;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::document::{Env, Snapshot};
 use crate::policy::PolicyKind;
@@ -58,8 +59,9 @@ pub struct Embedded {
     pub span: Span,
     /// The rendered JSON and its map.
     pub map: SpanMap,
-    /// The rendered JSON analysed as a policy of `kind`.
-    pub snapshot: Snapshot,
+    /// The rendered JSON analysed as a policy of `kind` (shared with the snapshots of earlier
+    /// versions whose policy rendered to the same JSON, see [`analysed`]).
+    pub snapshot: Arc<Snapshot>,
 }
 
 /// A host document's policies.
@@ -121,7 +123,7 @@ fn embed(
     env: &Arc<Env>,
 ) -> Embedded {
     let Rendered { json, map } = render::render(value);
-    let snapshot = Snapshot::with_kind(json, 0, path.map(str::to_string), env.clone(), kind);
+    let snapshot = analysed(json, kind, path, env);
     Embedded {
         kind,
         label,
@@ -129,6 +131,48 @@ fn embed(
         map,
         snapshot,
     }
+}
+
+/// The analysis of rendered policies, shared across versions: a keystroke re-analyses only the
+/// policies it changed. Keyed by the JSON, the kind, the path and the environment (the cached
+/// snapshot holds the environment, so its address is not reused while the entry lives).
+type CacheKey = (String, PolicyKind, Option<String>, usize);
+
+/// At most this many analyses are kept; the cache is emptied when it is full.
+const CACHE_ENTRIES: usize = 4096;
+
+fn cache() -> &'static Mutex<HashMap<CacheKey, Arc<Snapshot>>> {
+    static CACHE: OnceLock<Mutex<HashMap<CacheKey, Arc<Snapshot>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The snapshot of a rendered policy: from the cache when the same policy was analysed before.
+fn analysed(json: String, kind: PolicyKind, path: Option<&str>, env: &Arc<Env>) -> Arc<Snapshot> {
+    let key = (
+        json,
+        kind,
+        path.map(str::to_string),
+        Arc::as_ptr(env) as usize,
+    );
+    if let Ok(map) = cache().lock()
+        && let Some(s) = map.get(&key)
+    {
+        return s.clone();
+    }
+    let snapshot = Arc::new(Snapshot::with_kind(
+        key.0.clone(),
+        0,
+        key.2.clone(),
+        env.clone(),
+        kind,
+    ));
+    if let Ok(mut map) = cache().lock() {
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, snapshot.clone());
+    }
+    snapshot
 }
 
 /// A cheap test before parsing YAML: the text names `AWSTemplateFormatVersion` or has a

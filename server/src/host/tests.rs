@@ -313,3 +313,27 @@ fn hover_inside_a_template() {
     let getatt = TEMPLATE.find("Queue.Arn").expect("there") + 2;
     assert!(crate::ide::hover(&snap, getatt).is_none());
 }
+
+#[test]
+fn unchanged_policies_are_not_analysed_again() {
+    let env: Arc<crate::document::Env> = Default::default();
+    let first = Snapshot::with_env(TEMPLATE, 1, Some("t.yaml".into()), env.clone());
+    let edited = TEMPLATE.replace("sts:AssumeRole", "sts:AssumeRol");
+    let second = Snapshot::with_env(edited.as_str(), 2, Some("t.yaml".into()), env);
+    let (a, b) = (first.host().unwrap(), second.host().unwrap());
+    // The trust policy changed, the identity policy did not.
+    assert!(!Arc::ptr_eq(
+        &a.policies[0].snapshot,
+        &b.policies[0].snapshot
+    ));
+    assert!(Arc::ptr_eq(
+        &a.policies[1].snapshot,
+        &b.policies[1].snapshot
+    ));
+    assert!(
+        second
+            .findings()
+            .iter()
+            .any(|f| &edited[f.span.start..f.span.end] == "sts:AssumeRol")
+    );
+}
