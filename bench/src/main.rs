@@ -19,6 +19,7 @@ mod large;
 mod lsp;
 mod size;
 mod stats;
+mod templates;
 
 use batch::Peers;
 use editor::Launch;
@@ -39,7 +40,7 @@ usage: iam-ls-bench [options]
                       committed managed-policies.txt.lz4 (the default, when it exists)
   --no-corpus         generated policies only
   --venv DIR          virtualenv with parliament and cfn-lint (scripts/bench-peers.sh); none: no peers
-  --only LIST         comma-separated sections: startup,typing,hover,memory,corpus,cli,large
+  --only LIST         comma-separated sections: startup,typing,hover,memory,corpus,cli,large,template
   --rounds N          interleaved rounds of the whole-corpus CLI runs (default 5, quick 1)
   --sample N          files in the per-file CLI sample (default 100, quick 5)
   --log-mb N          size of the log in MB (default 100, quick 5)
@@ -497,6 +498,28 @@ fn run(o: &Options) -> Result<(String, Value), String> {
                 show(cpu / (end - start).max(1) as u32),
             ));
         }
+    }
+
+    if o.wants("template") {
+        let (text, at) = templates::template(3000);
+        let typed = "s3:GetObjectTagging";
+        progress(&format!(
+            "typing {} keystrokes into a {}-line CloudFormation template",
+            typed.len(),
+            text.lines().count()
+        ));
+        let (mut server, _) = launch.start()?;
+        let (s, cpu) = templates::typing(&mut server, &text, at, typed)?;
+        server.shutdown()?;
+        raw["typing_template"] = json!({"bytes": text.len(), "lines": text.lines().count(), "keystrokes": typed.len(), "latency": s.json(), "server_cpu_ms": ms(cpu)});
+        editor_rows.push(format!(
+            "| Keystroke → diagnostics, {}-line CloudFormation template ({} keystrokes in one policy), p50 / p95 / p99 (server CPU per keystroke) | p99 < 5 ms: {} | {} ({}) | | |",
+            text.lines().count(),
+            typed.len(),
+            verdict(s.percentile(99.0), Duration::from_millis(5)),
+            pcts(&s),
+            show(cpu / typed.len() as u32),
+        ));
     }
 
     // The corpus as a folder of .json files (extracted into the scratch folder when given as

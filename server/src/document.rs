@@ -8,6 +8,7 @@
 
 use crate::config::Config;
 use crate::groups::{self, Member};
+use crate::host;
 use crate::policy::{Policy, PolicyKind, detect_kind};
 use crate::rules::{self, Finding, RelatedDocument};
 use crate::syntax::{self, Node, Parse};
@@ -187,6 +188,8 @@ pub struct Snapshot {
     today: i64,
     /// The other members of each group the document belongs to (see [`Snapshot::with_related`]).
     related: Vec<Vec<Arc<Member>>>,
+    /// For a CloudFormation/SAM template: its embedded policies (see [`crate::host`]).
+    host: Option<Arc<host::Host>>,
     findings: OnceLock<Vec<Finding>>,
 }
 
@@ -251,7 +254,14 @@ impl Snapshot {
             }
             _ => None,
         };
+        let host = match (kind, forced) {
+            (DocumentKind::Text, None) => {
+                host::analyze(&text, parse.as_ref(), path.as_deref(), &env).map(Arc::new)
+            }
+            _ => None,
+        };
         Snapshot {
+            host,
             text,
             version,
             kind,
@@ -319,6 +329,11 @@ impl Snapshot {
         &self.env
     }
 
+    /// For a template: its embedded policies, each analysed on its own.
+    pub fn host(&self) -> Option<&host::Host> {
+        self.host.as_deref()
+    }
+
     /// The findings of this snapshot, computed once.
     pub fn findings(&self) -> &[Finding] {
         self.findings.get_or_init(|| compute_findings(self))
@@ -344,6 +359,9 @@ fn related(members: &[Arc<Member>]) -> Vec<RelatedDocument<'_>> {
 }
 
 fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
+    if let Some(host) = &snapshot.host {
+        return host.findings();
+    }
     let (DocumentKind::Policy, Some(parse), Some(kind)) =
         (snapshot.kind, &snapshot.parse, &snapshot.policy_kind)
     else {

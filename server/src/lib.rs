@@ -14,6 +14,7 @@ pub mod document;
 pub mod eval;
 pub mod fs_guard;
 pub mod groups;
+pub mod host;
 pub mod ide;
 pub mod logging;
 pub mod logs;

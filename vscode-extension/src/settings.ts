@@ -113,12 +113,17 @@ export type DocumentFilter =
   | { scheme: string; language: string }
   | { scheme: string; pattern: string };
 
-/** Languages the server is offered: policies are recognised by content, logs are text. */
-const POLICY_LANGUAGES = ["json", "jsonc"];
+/**
+ * Languages the server is offered: policies are recognised by content, logs are text;
+ * CloudFormation/SAM templates (YAML, JSON) and Terraform files hold embedded policies (the
+ * server stays silent on YAML that is not a template).
+ */
+const POLICY_LANGUAGES = ["json", "jsonc", "yaml", "terraform"];
 const LOG_LANGUAGES = ["log", "plaintext"];
 
 /**
- * Which documents go to the server: JSON (policies are detected by content), logs and plain
+ * Which documents go to the server: JSON, YAML and Terraform (policies and templates are
+ * detected by content), logs and plain
  * text (AccessDenied lines, encoded messages) including output channels, and every file that
  * matches an `iamLs.kinds` glob, whatever its language. Globs are workspace-relative, so they
  * are anchored at each workspace folder (or at any folder when none is open).

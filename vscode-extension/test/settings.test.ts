@@ -141,6 +141,9 @@ describe("document selector", () => {
     const has = (f: object) => sel.some((s) => JSON.stringify(s) === JSON.stringify(f));
     assert.ok(has({ scheme: "file", language: "json" }));
     assert.ok(has({ scheme: "untitled", language: "jsonc" }));
+    // Templates: CloudFormation/SAM YAML and Terraform.
+    assert.ok(has({ scheme: "file", language: "yaml" }));
+    assert.ok(has({ scheme: "file", language: "terraform" }));
     assert.ok(has({ scheme: "file", language: "log" }));
     assert.ok(has({ scheme: "output", language: "log" }));
     assert.ok(has({ scheme: "file", language: "plaintext" }));

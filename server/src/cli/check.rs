@@ -404,6 +404,19 @@ pub fn analyse_text(
         _ => Vec::new(),
     };
     let snapshot = snapshot.with_related(related);
+    if let Some(host) = snapshot.host() {
+        return Outcome::Checked(Checked {
+            text: snapshot.shared_text().clone(),
+            kind: host_kind(host),
+            kind_source: "template",
+            findings: snapshot
+                .findings()
+                .iter()
+                .filter(|f| f.level <= min_level)
+                .cloned()
+                .collect(),
+        });
+    }
     let (Some(resolved), DocumentKind::Policy) = (snapshot.policy_kind(), snapshot.kind()) else {
         let reason = not_a_policy(&snapshot, kind.is_some());
         return if strict {
@@ -440,6 +453,23 @@ pub fn analyse_text(
         kind_source,
         findings,
     })
+}
+
+/// What a template's report says about its kind: each embedded policy has its own, from where it
+/// sits; the first one stands for the file.
+fn host_kind(host: &crate::host::Host) -> crate::document::ResolvedKind {
+    crate::document::ResolvedKind {
+        kind: host
+            .policies
+            .first()
+            .map_or(crate::policy::PolicyKind::Identity, |p| p.kind),
+        why: format!(
+            "a {} with {} embedded policies, each checked as the kind its place gives it",
+            host.format.title(),
+            host.policies.len()
+        ),
+        configured: false,
+    }
 }
 
 fn not_a_policy(snapshot: &Snapshot, forced: bool) -> String {

@@ -4,8 +4,9 @@
 //!   recursively (entries sorted by name, hidden entries and `node_modules` skipped, symbolic
 //!   links to files followed when they stay inside the directory argument or the configuration
 //!   root, symbolic links to directories not, so a link loop cannot trap the walk; special files
-//!   and links leading elsewhere become notes). In a directory, a file is a candidate when its name ends in `.json` or when a
-//!   `[kinds]` pattern of the configuration matches it.
+//!   and links leading elsewhere become notes). In a directory, a file is a candidate when its
+//!   name ends in `.json`, `.yaml`, `.yml`, `.template` (CloudFormation/SAM templates) or `.tf`
+//!   (Terraform), or when a `[kinds]` pattern of the configuration matches it.
 //! - [`read_text`] reads one file (or stdin) as UTF-8 text with a size limit, and says clearly
 //!   why it cannot: too large, binary, UTF-16, invalid UTF-8, unreadable.
 
@@ -228,9 +229,13 @@ impl Walk<'_> {
             let configured = rel
                 .as_deref()
                 .is_some_and(|r| self.config.kind_for_path(r).is_some());
-            let json = name
-                .rsplit_once('.')
-                .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
+            // JSON files, YAML files that may be CloudFormation/SAM templates (a YAML file that
+            // is not a template is skipped after reading) and Terraform files.
+            let json = name.rsplit_once('.').is_some_and(|(_, ext)| {
+                ["json", "yaml", "yml", "template", "tf"]
+                    .iter()
+                    .any(|e| ext.eq_ignore_ascii_case(e))
+            });
             if !json && !configured {
                 continue;
             }

@@ -88,10 +88,28 @@ pub struct Symbol {
 
 /// Hover at byte `offset`.
 pub fn hover(snapshot: &Snapshot, offset: usize) -> Option<Hover> {
+    if let Some(host) = snapshot.host() {
+        return host_hover(host, offset);
+    }
     match snapshot.kind() {
         DocumentKind::Policy => policy::hover(snapshot, offset),
         DocumentKind::DecodedMessage | DocumentKind::Text => logs::hover(snapshot, offset),
     }
+}
+
+/// Hover inside a policy embedded in a template: the policy hover of the rendered JSON at the
+/// matching offset, its span mapped back (nothing on an unknown value).
+fn host_hover(host: &crate::host::Host, offset: usize) -> Option<Hover> {
+    let policy = host.at(offset)?;
+    let json = policy.map.to_json(offset)?;
+    let hover = policy::hover(&policy.snapshot, json)?;
+    if policy.map.touches_hole(hover.span) {
+        return None;
+    }
+    Some(Hover {
+        markdown: hover.markdown,
+        span: policy.map.span(hover.span),
+    })
 }
 
 /// Completion at byte `offset`.

@@ -1,0 +1,250 @@
+//! Policies embedded in infrastructure code: CloudFormation and SAM templates (YAML and JSON)
+//! and Terraform files (`jsonencode` and heredoc JSON, see [`hcl`]).
+//!
+//! [`analyze`] recognises a template, finds every policy document by resource type and property
+//! ([`cfn`]), renders each as JSON with a map back to the host bytes ([`render`]), and analyses
+//! it as a standalone policy of the kind its place gives it: the rules and the IDE features run
+//! unchanged on the rendered JSON, and [`Host::findings`] maps their spans back into the
+//! template. Nothing here knows LSP.
+//!
+//! Quick fixes are kept only when every edit falls inside one host scalar that maps byte for
+//! byte and inserts plain text (an action name, a key, an operator): other edits would write
+//! JSON syntax into YAML, so those fixes are dropped rather than offered wrong.
+
+pub mod cfn;
+pub mod hcl;
+pub mod render;
+pub mod value;
+pub mod yaml;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::document::{Env, Snapshot};
+use crate::policy::PolicyKind;
+use crate::rules::{Finding, Fix};
+use crate::syntax::{self, Span};
+use render::{Rendered, SpanMap};
+use value::Value;
+
+/// The syntax a template is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    CloudFormationYaml,
+    CloudFormationJson,
+    Terraform,
+}
+
+impl Format {
+    /// How the format is named in messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::CloudFormationYaml => "CloudFormation template (YAML)",
+            Format::CloudFormationJson => "CloudFormation template (JSON)",
+            Format::Terraform => "Terraform file",
+        }
+    }
+}
+
+/// One policy found in a host document, analysed as a standalone policy.
+#[derive(Debug)]
+pub struct Embedded {
+    pub kind: PolicyKind,
+    /// Where it sits (`Resources.Role.Properties.AssumeRolePolicyDocument`).
+    pub label: String,
+    /// The policy value's span in the host text.
+    pub span: Span,
+    /// The rendered JSON and its map.
+    pub map: SpanMap,
+    /// The rendered JSON analysed as a policy of `kind` (shared with the snapshots of earlier
+    /// versions whose policy rendered to the same JSON, see [`analysed`]).
+    pub snapshot: Arc<Snapshot>,
+}
+
+/// A host document's policies.
+#[derive(Debug)]
+pub struct Host {
+    pub format: Format,
+    pub policies: Vec<Embedded>,
+}
+
+/// Recognises `text` as a template (from `parse`, its JSON tree when it was parsed as JSON) and
+/// finds its policies; `None` when it is not a template.
+pub fn analyze(
+    text: &str,
+    parse: Option<&syntax::Parse>,
+    path: Option<&str>,
+    env: &Arc<Env>,
+) -> Option<Host> {
+    if path.is_some_and(|p| p.ends_with(".tf"))
+        || (parse.is_none() && text.contains("resource \"aws_"))
+    {
+        let found = hcl::policies(text);
+        let policies = found
+            .into_iter()
+            .map(|f| embed(f.kind, f.label, &f.value, path, env))
+            .collect();
+        return Some(Host {
+            format: Format::Terraform,
+            policies,
+        });
+    }
+    let (format, root) = match parse {
+        Some(p) => (
+            Format::CloudFormationJson,
+            Value::from_json(p.root.as_ref()?, 0),
+        ),
+        None => {
+            if !may_be_yaml_template(text) {
+                return None;
+            }
+            (Format::CloudFormationYaml, yaml::parse(text)?)
+        }
+    };
+    if !cfn::is_template(&root) {
+        return None;
+    }
+    let policies = cfn::policies(&root)
+        .into_iter()
+        .map(|found| embed(found.kind, found.label, found.value, path, env))
+        .collect();
+    Some(Host { format, policies })
+}
+
+/// Renders one policy and analyses it as a standalone policy of `kind`.
+fn embed(
+    kind: PolicyKind,
+    label: String,
+    value: &Value,
+    path: Option<&str>,
+    env: &Arc<Env>,
+) -> Embedded {
+    let Rendered { json, map } = render::render(value);
+    let snapshot = analysed(json, kind, path, env);
+    Embedded {
+        kind,
+        label,
+        span: value.span,
+        map,
+        snapshot,
+    }
+}
+
+/// The analysis of rendered policies, shared across versions: a keystroke re-analyses only the
+/// policies it changed. Keyed by the JSON, the kind, the path and the environment (the cached
+/// snapshot holds the environment, so its address is not reused while the entry lives).
+type CacheKey = (String, PolicyKind, Option<String>, usize);
+
+/// At most this many analyses are kept; the cache is emptied when it is full.
+const CACHE_ENTRIES: usize = 4096;
+
+fn cache() -> &'static Mutex<HashMap<CacheKey, Arc<Snapshot>>> {
+    static CACHE: OnceLock<Mutex<HashMap<CacheKey, Arc<Snapshot>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The snapshot of a rendered policy: from the cache when the same policy was analysed before.
+fn analysed(json: String, kind: PolicyKind, path: Option<&str>, env: &Arc<Env>) -> Arc<Snapshot> {
+    let key = (
+        json,
+        kind,
+        path.map(str::to_string),
+        Arc::as_ptr(env) as usize,
+    );
+    if let Ok(map) = cache().lock()
+        && let Some(s) = map.get(&key)
+    {
+        return s.clone();
+    }
+    let snapshot = Arc::new(Snapshot::with_kind(
+        key.0.clone(),
+        0,
+        key.2.clone(),
+        env.clone(),
+        kind,
+    ));
+    if let Ok(mut map) = cache().lock() {
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, snapshot.clone());
+    }
+    snapshot
+}
+
+/// A cheap test before parsing YAML: the text names `AWSTemplateFormatVersion` or has a
+/// `Resources:` key and an `AWS::` type.
+fn may_be_yaml_template(text: &str) -> bool {
+    text.len() <= crate::document::MAX_PARSE_BYTES
+        && (text.contains("AWSTemplateFormatVersion")
+            || (text.contains("Resources:") && text.contains("AWS::")))
+}
+
+/// Characters a kept quick fix may insert into a host scalar.
+fn plain_text(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_alphanumeric() || ":*/-_.?${}@=+,".contains(c))
+}
+
+impl Embedded {
+    /// The findings of this policy in host coordinates: those touching an unknown value
+    /// dropped, fixes kept only when they edit the host text exactly.
+    pub fn findings(&self) -> Vec<Finding> {
+        let map = &self.map;
+        self.snapshot
+            .findings()
+            .iter()
+            .filter(|f| !map.touches_hole(f.span))
+            .filter(|f| {
+                !(f.rule.category == crate::rules::Category::Variables
+                    && map.inside_holed_token(f.span))
+            })
+            .map(|f| {
+                let mut f = f.clone();
+                f.span = map.span(f.span);
+                f.fixes = f
+                    .fixes
+                    .iter()
+                    .filter_map(|fix| {
+                        let edits = fix
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                let span = map.exact(e.span)?;
+                                plain_text(&e.text).then(|| crate::rules::Edit {
+                                    span,
+                                    text: e.text.clone(),
+                                })
+                            })
+                            .collect::<Option<Vec<_>>>()?;
+                        Some(Fix {
+                            title: fix.title.clone(),
+                            edits,
+                        })
+                    })
+                    .collect();
+                f
+            })
+            .collect()
+    }
+}
+
+impl Host {
+    /// Every policy's findings in host coordinates, sorted by position.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self.policies.iter().flat_map(|p| p.findings()).collect();
+        crate::rules::sort_findings(&mut all);
+        all
+    }
+
+    /// The embedded policy whose value holds host offset `offset`.
+    pub fn at(&self, offset: usize) -> Option<&Embedded> {
+        self.policies
+            .iter()
+            .filter(|p| p.span.touches(offset))
+            .min_by_key(|p| p.span.len())
+    }
+}

@@ -1,0 +1,339 @@
+use super::*;
+use crate::document::Snapshot;
+
+const TEMPLATE: &str = r#"AWSTemplateFormatVersion: '2010-09-09'
+Description: test # a comment
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: lambda.amazonaws.com
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action:
+                  - s3:GetObjet
+                Resource: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/*"
+              - Effect: Allow
+                Action: [sqs:SendMessage]
+                Resource: !GetAtt Queue.Arn
+  Bucket:
+    Type: AWS::S3::Bucket
+  Queue:
+    Type: AWS::SQS::Queue
+"#;
+
+fn codes_and_text(text: &str, findings: &[Finding]) -> Vec<(String, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.code.to_string(),
+                text[f.span.start..f.span.end].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn yaml_template_policies_are_found_with_their_kinds() {
+    let snap = Snapshot::new(TEMPLATE, 1);
+    let host = snap.host().expect("a template");
+    assert_eq!(host.format, Format::CloudFormationYaml);
+    let kinds: Vec<_> = host
+        .policies
+        .iter()
+        .map(|p| (p.kind, p.label.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (
+                PolicyKind::RoleTrust,
+                "Resources.Role.Properties.AssumeRolePolicyDocument"
+            ),
+            (
+                PolicyKind::Identity,
+                "Resources.Role.Properties.Policies[0].PolicyDocument"
+            ),
+        ]
+    );
+    // The rendered JSON is a policy with the intrinsics resolved or left unknown.
+    let json = host.policies[1].snapshot.text();
+    assert!(
+        json.contains(r#""arn:aws:s3:::${iam-ls:unknown}/*""#),
+        "{json}"
+    );
+}
+
+#[test]
+fn findings_land_on_the_host_bytes_and_match_the_standalone_policy() {
+    let snap = Snapshot::new(TEMPLATE, 1);
+    let found = codes_and_text(TEMPLATE, snap.findings());
+    let standalone = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObjet"], "Resource": "arn:aws:s3:::b/*"},
+        {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": "arn:aws:sqs:us-east-1:123456789012:q"}]}"#;
+    let alone = Snapshot::with_kind(
+        standalone,
+        1,
+        None,
+        Default::default(),
+        PolicyKind::Identity,
+    );
+    let expected = codes_and_text(standalone, alone.findings());
+    assert!(!expected.is_empty());
+    for (code, text) in &expected {
+        assert!(
+            found
+                .iter()
+                .any(|(c, t)| c == code && (t == text.trim_matches('"') || t == text)),
+            "{code} {text} missing from {found:?}"
+        );
+    }
+    assert!(found.iter().any(|(_, t)| t == "s3:GetObjet"), "{found:?}");
+    // Nothing on the intrinsic values.
+    assert!(
+        !found
+            .iter()
+            .any(|(_, t)| t.contains("!GetAtt") || t.contains("${Bucket}")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn quick_fixes_edit_the_scalar_in_place() {
+    let snap = Snapshot::new(TEMPLATE, 1);
+    let f = snap
+        .findings()
+        .iter()
+        .find(|f| &TEMPLATE[f.span.start..f.span.end] == "s3:GetObjet")
+        .expect("the typo is found");
+    let fix = f.fixes.first().expect("a fix");
+    let fixed = fix.apply(TEMPLATE);
+    assert!(
+        fixed.contains("                  - s3:GetObject\n"),
+        "{fixed}"
+    );
+    assert!(
+        Snapshot::new(fixed.as_str(), 2)
+            .findings()
+            .iter()
+            .all(|g| g.rule.code != f.rule.code)
+    );
+}
+
+#[test]
+fn half_typed_resource_keeps_the_other_policies() {
+    let broken = TEMPLATE.replace(
+        "            Action: sts:AssumeRole\n",
+        "            Action: sts:AssumeRole\n            Conditio\n  {[\n",
+    );
+    let snap = Snapshot::new(broken.as_str(), 1);
+    let found = codes_and_text(&broken, snap.findings());
+    assert!(found.iter().any(|(_, t)| t == "s3:GetObjet"), "{found:?}");
+}
+
+#[test]
+fn json_template_and_fn_forms() {
+    let text = r#"{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Key": {
+      "Type": "AWS::KMS::Key",
+      "Properties": {
+        "KeyPolicy": {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]}},
+            "Action": "kms:*",
+            "Resource": "*"
+          }, {
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Fn::GetAtt": ["Role", "Arn"]}},
+            "Action": ["kms:Decryptt", {"Fn::If": ["C", "kms:Encrypt", {"Ref": "AWS::NoValue"}]}],
+            "Resource": "*"
+          }]
+        }
+      }
+    }
+  }
+}"#;
+    let snap = Snapshot::new(text, 1);
+    let host = snap.host().expect("a JSON template");
+    assert_eq!(host.format, Format::CloudFormationJson);
+    assert_eq!(host.policies[0].kind, PolicyKind::KmsKey);
+    let json = host.policies[0].snapshot.text();
+    assert!(
+        json.contains(r#""arn:aws:iam::123456789012:root""#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#"["kms:Decryptt", "kms:Encrypt"]"#),
+        "{json}"
+    );
+    let found = codes_and_text(text, snap.findings());
+    assert!(
+        found.iter().any(|(_, t)| t == "\"kms:Decryptt\""),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(_, t)| t.contains("GetAtt")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn yaml_that_is_not_a_template_stays_text() {
+    let snap = Snapshot::new("name: build\non: push\njobs:\n  a:\n    runs-on: x\n", 1);
+    assert!(snap.host().is_none());
+    assert!(snap.findings().is_empty());
+}
+
+#[test]
+fn yaml_parser_forms() {
+    let text = "a: 1\nb:\n- x\n- 'it''s'\nc: {k: [1, \"t\\n\"], m: !Ref X}\nd: |\n  line1\n  line2\ne: >-\n  folded\n  text\n";
+    let v = yaml::parse(text).expect("a value");
+    assert_eq!(v.get("a").and_then(Value::as_str), Some("1"));
+    let b = v.get("b").and_then(Value::items).expect("a list");
+    assert_eq!(b[1].as_str(), Some("it's"));
+    let c = v.get("c").expect("c");
+    assert_eq!(c.get("k").and_then(Value::items).map(|i| i.len()), Some(2));
+    assert!(matches!(
+        c.get("m").map(|m| &m.kind),
+        Some(value::Kind::Tagged { tag, .. }) if tag == "Ref"
+    ));
+    assert_eq!(v.get("d").and_then(Value::as_str), Some("line1\nline2\n"));
+    assert_eq!(v.get("e").and_then(Value::as_str), Some("folded text"));
+    // Spans are bytes of the text.
+    let x = &b[0];
+    assert_eq!(&text[x.span.start..x.span.end], "x");
+}
+
+const TF: &str = r#"terraform {
+  required_version = ">= 1.0"
+}
+
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetObjet", "s3:PutObject"]
+        Resource = "${aws_s3_bucket.b.arn}/*"
+      },
+      {
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = aws_sqs_queue.q.arn
+      },
+    ]
+  })
+}
+
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${var.account}"},
+    "Action": "s3:GetObjct", "Resource": "arn:aws:s3:::b/$${aws:username}/*"}]
+}
+EOF
+}
+"#;
+
+#[test]
+fn terraform_jsonencode_and_heredoc() {
+    let snap = Snapshot::with_env(TF, 1, Some("main.tf".into()), Default::default());
+    let host = snap.host().expect("a Terraform file");
+    assert_eq!(host.format, Format::Terraform);
+    let kinds: Vec<_> = host
+        .policies
+        .iter()
+        .map(|p| (p.kind, p.label.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (PolicyKind::RoleTrust, "aws_iam_role.r.assume_role_policy"),
+            (PolicyKind::Identity, "aws_iam_policy.p.policy"),
+            (PolicyKind::Resource, "aws_s3_bucket_policy.b.policy"),
+        ]
+    );
+    let heredoc = host.policies[2].snapshot.text();
+    assert!(
+        heredoc.contains("arn:aws:s3:::b/${aws:username}/*"),
+        "{heredoc}"
+    );
+    let found = codes_and_text(TF, snap.findings());
+    let texts: Vec<&str> = found.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(texts.contains(&"\"s3:GetObjet\""), "{found:?}");
+    assert!(texts.contains(&"\"s3:GetObjct\""), "{found:?}");
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("aws_sqs_queue") || t.contains("${")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn hover_inside_a_template() {
+    let snap = Snapshot::new(TEMPLATE, 1);
+    let at = TEMPLATE.find("sts:AssumeRole").expect("there") + 6;
+    let hover = crate::ide::hover(&snap, at).expect("a hover on the action");
+    assert_eq!(
+        &TEMPLATE[hover.span.start..hover.span.end],
+        "sts:AssumeRole"
+    );
+    assert!(hover.markdown.contains("AssumeRole"), "{}", hover.markdown);
+    let getatt = TEMPLATE.find("Queue.Arn").expect("there") + 2;
+    assert!(crate::ide::hover(&snap, getatt).is_none());
+}
+
+#[test]
+fn unchanged_policies_are_not_analysed_again() {
+    let env: Arc<crate::document::Env> = Default::default();
+    let first = Snapshot::with_env(TEMPLATE, 1, Some("t.yaml".into()), env.clone());
+    let edited = TEMPLATE.replace("sts:AssumeRole", "sts:AssumeRol");
+    let second = Snapshot::with_env(edited.as_str(), 2, Some("t.yaml".into()), env);
+    let (a, b) = (first.host().unwrap(), second.host().unwrap());
+    // The trust policy changed, the identity policy did not.
+    assert!(!Arc::ptr_eq(
+        &a.policies[0].snapshot,
+        &b.policies[0].snapshot
+    ));
+    assert!(Arc::ptr_eq(
+        &a.policies[1].snapshot,
+        &b.policies[1].snapshot
+    ));
+    assert!(
+        second
+            .findings()
+            .iter()
+            .any(|f| &edited[f.span.start..f.span.end] == "sts:AssumeRol")
+    );
+}

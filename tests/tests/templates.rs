@@ -1,0 +1,161 @@
+//! Policies inside CloudFormation templates, through the real binary: the server publishes the
+//! embedded policies' findings on the template's lines (none on intrinsic functions, none for YAML
+//! that is not a template), quick fixes edit the YAML scalar, and `iam-ls check` reports the same
+//! findings for a template file and a folder of them.
+
+use iam_ls_e2e::{LspClient, server_binary};
+use serde_json::{Value, json};
+use std::process::Command;
+
+const YAML: &str = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: lambda.amazonaws.com
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: \"2012-10-17\"
+            Statement:
+              - Effect: Allow
+                Action:
+                  - s3:GetObjet
+                Resource: !Sub \"arn:${AWS::Partition}:s3:::${Bucket}/*\"
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: !GetAtt Queue.Arn
+";
+
+const JSON_TEMPLATE: &str = r#"{
+  "Resources": {
+    "Policy": {
+      "Type": "AWS::IAM::ManagedPolicy",
+      "Properties": {
+        "PolicyDocument": {
+          "Version": "2012-10-17",
+          "Statement": [{"Effect": "Allow", "Action": "s3:GetObjet",
+            "Resource": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}/*"}}]
+        }
+      }
+    }
+  }
+}
+"#;
+
+fn diags(published: &Value) -> Vec<(String, u64, u64, u64)> {
+    published["params"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+                d["range"]["end"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn yaml_template_findings_on_the_template_lines() {
+    let mut client = LspClient::spawn();
+    client.initialize(json!({}));
+    let uri = iam_ls_e2e::file_uri("template.yaml");
+    client.open(&uri, "yaml", 1, YAML);
+    let published = client.diagnostics(&uri, 1);
+    let found = diags(&published);
+    // `s3:GetObjet` is line 20 (0-based 19), columns 20..31; nothing else is wrong.
+    assert_eq!(
+        found,
+        vec![("IAM102".to_string(), 19, 20, 31)],
+        "{published}"
+    );
+    // The quick fix edits the scalar in place.
+    let actions = client.call_ok(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 19, "character": 22},
+            "end": {"line": 19, "character": 22}},
+            "context": {"diagnostics": published["params"]["diagnostics"]}}),
+    );
+    let text = actions.to_string();
+    assert!(text.contains("s3:GetObject"), "{actions}");
+    // Typing elsewhere keeps the findings; a half-typed line does not hide them.
+    client.change(
+        &uri,
+        2,
+        json!([{"range": {"start": {"line": 11, "character": 34},
+            "end": {"line": 11, "character": 34}}, "text": "\n            Conditio"}]),
+    );
+    let published = client.diagnostics(&uri, 2);
+    assert_eq!(
+        diags(&published),
+        vec![("IAM102".to_string(), 20, 20, 31)],
+        "{published}"
+    );
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn json_template_and_plain_yaml() {
+    let mut client = LspClient::spawn();
+    client.initialize(json!({}));
+    let uri = iam_ls_e2e::file_uri("template.json");
+    client.open(&uri, "json", 1, JSON_TEMPLATE);
+    let published = client.diagnostics(&uri, 1);
+    // The quoted `"s3:GetObjet"` on line 8 (0-based 7).
+    assert_eq!(
+        diags(&published),
+        vec![("IAM102".to_string(), 7, 54, 67)],
+        "{published}"
+    );
+    let plain = iam_ls_e2e::file_uri("workflow.yaml");
+    client.open(
+        &plain,
+        "yaml",
+        1,
+        "name: ci\non: push\njobs:\n  a:\n    runs-on: x\n",
+    );
+    let published = client.diagnostics(&plain, 1);
+    assert!(diags(&published).is_empty(), "{published}");
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn check_takes_templates_and_folders_of_them() {
+    let dir = std::env::temp_dir().join(format!("iam-ls-templates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("infra")).unwrap();
+    std::fs::write(dir.join("infra/role.yaml"), YAML).unwrap();
+    std::fs::write(dir.join("infra/policy.template"), JSON_TEMPLATE).unwrap();
+    std::fs::write(dir.join("infra/ci.yml"), "name: ci\non: push\n").unwrap();
+    let out = Command::new(server_binary())
+        .current_dir(&dir)
+        .args(["check", "--format", "json", "infra"])
+        .output()
+        .expect("iam-ls runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let text = report.to_string();
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "{report:#}");
+    for f in files {
+        let findings = f["findings"].as_array().expect("findings");
+        assert_eq!(findings.len(), 1, "{report:#}");
+        assert_eq!(findings[0]["code"], "IAM102", "{report:#}");
+        assert_eq!(f["kind_source"], "template", "{report:#}");
+    }
+    assert!(
+        text.contains("role.yaml") && text.contains("policy.template"),
+        "{text}"
+    );
+}
