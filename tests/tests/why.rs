@@ -64,13 +64,29 @@ fn explain_names_the_workspace_statement_that_denies() {
                service control policy";
     let (code, out) = explain(&d.0, scp);
     assert_eq!(code, 0);
-    assert!(out.contains("From your repository:"), "{out}");
+    assert!(out.contains("FROM YOUR REPOSITORY"), "{out}");
     assert!(
         out.contains(
             "org/region-lock.json, statement DenyOutsideEU (scp): denies s3:GetObject unless \
              aws:RequestedRegion is eu-west-1"
         ),
         "{out}"
+    );
+    // The JSON report carries the same sentences.
+    let out = Command::new(server_binary())
+        .args(["explain", "--format", "json", scp])
+        .current_dir(&d.0)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let from = &doc["messages"][0]["from_repository"];
+    assert_eq!(
+        from[0].as_str(),
+        Some(
+            "org/region-lock.json, statement DenyOutsideEU (scp): denies s3:GetObject unless \
+             aws:RequestedRegion is eu-west-1"
+        ),
+        "{doc}"
     );
     // An implicit deny in the boundary names the boundary file.
     let boundary = "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: \
@@ -86,5 +102,5 @@ fn explain_names_the_workspace_statement_that_denies() {
         TempDir(std::env::temp_dir().join(format!("iam-ls-why-empty-{}", std::process::id())));
     std::fs::create_dir_all(&empty.0).unwrap();
     let (_, out) = explain(&empty.0, scp);
-    assert!(!out.contains("From your repository"), "{out}");
+    assert!(!out.contains("FROM YOUR REPOSITORY"), "{out}");
 }
