@@ -289,6 +289,11 @@ impl Snapshot {
     }
 
     /// The full text.
+    /// The day the analysis counts as today (days since 1970-01-01, UTC).
+    pub fn today(&self) -> i64 {
+        self.today
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

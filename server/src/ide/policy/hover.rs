@@ -42,6 +42,7 @@ pub fn hover(cx: &Ctx<'_>, offset: usize) -> Option<Hover> {
     };
     add_notes(&notes, &mut markdown);
     add_findings(cx, span, &mut markdown);
+    markdown::add_data_age(&mut markdown, cx.snapshot.today());
     Some(Hover { markdown, span })
 }
 

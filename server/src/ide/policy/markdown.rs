@@ -137,6 +137,28 @@ pub fn catalog_footer(out: &mut String) {
     );
 }
 
+/// Adds the data's age on day `today` to the catalog footer of `markdown`, if it has one
+/// ("..., 2026-09-26, 70 days old"), so a stale installation shows in every catalog hover.
+pub fn add_data_age(markdown: &mut String, today: i64) {
+    let date = catalog::data_version().date();
+    let Some(day) = crate::rules::support::parse_instant(date).map(|t| t.div_euclid(86_400)) else {
+        return;
+    };
+    let age = today - day;
+    if age < 0 {
+        return;
+    }
+    let marker = format!(", {date}*");
+    let Some(at) = markdown.find("\n\n---\n*IAM reference data") else {
+        return;
+    };
+    if let Some(pos) = markdown[at..].find(&marker).map(|p| at + p) {
+        let unit = if age == 1 { "day" } else { "days" };
+        let text = format!(", {date}, {age} {unit} old*");
+        markdown.replace_range(pos..pos + marker.len(), &text);
+    }
+}
+
 /// Formats `n` with thousands separators (`22,104`).
 pub fn count(n: usize) -> String {
     let digits = n.to_string();

@@ -386,6 +386,31 @@ fn catalog_hovers_carry_the_data_date() {
     );
     assert!(h.contains(catalog::data_version().date()), "{h}");
     assert!(h.contains("list_amazons3.html"));
+    // With its age on the snapshot's day.
+    let date = catalog::data_version().date();
+    let day = crate::rules::support::parse_instant(date).unwrap() / 86_400;
+    let mut footer = format!("\n\n---\n*IAM reference data x y, {date}*");
+    crate::ide::policy::markdown::add_data_age(&mut footer, day + 100);
+    assert!(
+        footer.ends_with(&format!(", {date}, 100 days old*")),
+        "{footer}"
+    );
+    let mut footer = format!("\n\n---\n*IAM reference data x y, {date}*");
+    crate::ide::policy::markdown::add_data_age(&mut footer, day + 1);
+    assert!(
+        footer.ends_with(&format!(", {date}, 1 day old*")),
+        "{footer}"
+    );
+    // The hover itself carries it (the snapshot helper strips it, since it changes daily).
+    let text = r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    let snap = super::snapshot(text, None);
+    let raw = crate::ide::policy::hover(&snap, text.find("GetObject").unwrap()).unwrap();
+    let age = snap.today() - day;
+    assert!(
+        raw.markdown.contains(&format!(", {date}, {age} days old*")),
+        "{}",
+        raw.markdown
+    );
 }
 
 #[test]
