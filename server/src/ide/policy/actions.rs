@@ -108,6 +108,10 @@ fn cached<T>(
     }
     let value = Arc::new(compute());
     if let Ok(mut recent) = cache.lock() {
+        // Another thread may have computed the same key meanwhile: keep one value per key.
+        if let Some((_, v)) = recent.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(v);
+        }
         if recent.len() >= RECENT_CAP {
             recent.remove(0);
         }
@@ -276,6 +280,13 @@ fn wildcard(pattern: &str) -> String {
             count(s.services)
         );
     }
+    if s.total <= LIST_ALL && !matches_everything(pattern) {
+        list_all(&mut out, pattern, s.service.is_some());
+        if let Some(svc) = s.service {
+            markdown::service_link(&mut out, svc);
+        }
+        return out;
+    }
     out.push_str("\n\n| Access level | Actions | Examples |\n|---|--:|---|");
     for (i, level) in LEVELS.iter().enumerate() {
         let n = s.by_level[i];
@@ -300,6 +311,40 @@ fn wildcard(pattern: &str) -> String {
         markdown::service_link(&mut out, svc);
     }
     out
+}
+
+/// Up to this many matched actions, the hover lists every one; beyond, counts and examples.
+const LIST_ALL: usize = 300;
+
+/// Every action `pattern` matches, one paragraph per access level (names without the prefix
+/// when they all belong to one service).
+fn list_all(out: &mut String, pattern: &str, one_service: bool) {
+    let actions = expansion(pattern);
+    for level in LEVELS {
+        let names: Vec<String> = actions
+            .iter()
+            .filter(|a| a.access_level() == level)
+            .map(|a| {
+                let full = a.full_name();
+                let name = if one_service {
+                    full.split_once(':').map_or(full, |(_, n)| n)
+                } else {
+                    full
+                };
+                code(name)
+            })
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "\n\n**{}** ({}): {}",
+            level,
+            count(names.len()),
+            names.join(", ")
+        );
+    }
 }
 
 fn unknown(written: &str) -> String {
@@ -420,6 +465,28 @@ mod tests {
         for p in ["s3:*", "*:Get*", "", ":", "*:*:*"] {
             assert!(!matches_everything(p), "{p}");
         }
+    }
+
+    /// Issue 17: `s3:Get*` lists every matched action, grouped by access level, not six.
+    #[test]
+    fn wildcard_hover_lists_every_match_up_to_the_cap() {
+        let matched = catalog::catalog().expand("s3:Get*");
+        assert!(matched.len() > 6 && matched.len() <= LIST_ALL);
+        let text = wildcard("s3:Get*");
+        for a in matched.iter() {
+            let name = a.full_name().split_once(':').map_or("", |(_, n)| n);
+            assert!(
+                text.contains(&format!("`{name}`")),
+                "{name} missing:\n{text}"
+            );
+        }
+        assert!(text.contains("**Read** ("), "{text}");
+        // Beyond the cap: counts and examples.
+        let big = wildcard("ec2:*");
+        assert!(
+            big.contains("| Access level | Actions | Examples |"),
+            "{big}"
+        );
     }
 
     #[test]
