@@ -8,6 +8,9 @@
 //! test fails on an error anywhere else, and also on a listed policy that no longer has one (so
 //! the list stays short and true).
 //!
+//! None of them may be detected as an SCP from its content (`detect_kind`): they are identity
+//! policies, and the SCP detection must not take ordinary identity policies for SCPs.
+//!
 //! The test prints a summary table (findings per rule and level) to stderr: run it with
 //! `cargo test -p iam-ls --no-default-features --test managed_policies -- --nocapture`.
 
@@ -15,7 +18,7 @@
 #![allow(clippy::print_stderr)]
 
 use iam_ls::config::Config;
-use iam_ls::policy::PolicyKind;
+use iam_ls::policy::{Policy, PolicyKind, detect_kind};
 use iam_ls::rules::{self, Input, Level, support};
 use iam_ls::syntax::parse;
 use std::collections::{BTreeMap, HashMap};
@@ -88,6 +91,13 @@ fn check_all(docs: &[(&str, &str)], known: &HashMap<&str, &str>) -> Tally {
     let mut tally = Tally::default();
     for (name, document) in docs {
         let parsed = parse(document);
+        // Kind detection must not take any AWS managed (identity) policy for an SCP.
+        let (detected, why) = detect_kind(&Policy::from_parse(&parsed));
+        if detected == PolicyKind::ServiceControl {
+            tally.unexpected.push(format!(
+                "{name}: detected as an SCP from its content: {why}"
+            ));
+        }
         let findings = rules::check(&Input {
             text: document,
             parse: &parsed,

@@ -57,6 +57,9 @@ pub struct Checked {
     pub kind_source: &'static str,
     /// The findings at or above `--severity`, sorted by position.
     pub findings: Vec<Finding>,
+    /// For a detected kind that the content does not make clear: what the text output says
+    /// about it ([`crate::policy::assumed_kind_note`]).
+    pub kind_note: Option<String>,
 }
 
 /// One file of the report.
@@ -415,6 +418,7 @@ pub fn analyse_text(
                 .filter(|f| f.level <= min_level)
                 .cloned()
                 .collect(),
+            kind_note: None,
         });
     }
     let (Some(resolved), DocumentKind::Policy) = (snapshot.policy_kind(), snapshot.kind()) else {
@@ -447,11 +451,18 @@ pub fn analyse_text(
         .filter(|f| f.level <= min_level)
         .cloned()
         .collect();
+    let kind_note = match (kind_source, snapshot.parse()) {
+        ("detected", Some(parse)) => {
+            crate::policy::assumed_kind_note(&crate::policy::Policy::from_parse(parse))
+        }
+        _ => None,
+    };
     Outcome::Checked(Checked {
         text: snapshot.shared_text().clone(),
         kind: resolved.clone(),
         kind_source,
         findings,
+        kind_note,
     })
 }
 

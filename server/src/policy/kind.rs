@@ -7,10 +7,19 @@
 //! policies. So detection is conservative and the project file (`iam-ls.toml`, `[kinds]`) is the
 //! way to say what a file is. In order:
 //!
-//! 1. No statement has `Principal` or `NotPrincipal` → **identity**. When every statement is a
+//! 1. No statement has `Principal` or `NotPrincipal`, every statement is a `Deny`, and at least
+//!    one of them has an organization-wide condition ([`org_wide_condition`]): a negated string
+//!    or ARN operator (`StringNot…`, `ArnNot…`, with or without `IfExists`) on
+//!    `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:ResourceOrgID`,
+//!    `aws:ResourceOrgPaths` or `aws:RequestedRegion` (a region lock), or on `aws:PrincipalArn`
+//!    with a value naming a role (`:role/`, the usual exemption of administrator roles) →
+//!    **scp**. None of AWS's 1,594 managed identity policies has this shape (the managed-policy
+//!    corpus test asserts it).
+//! 2. No statement has `Principal` or `NotPrincipal` → **identity**. When every statement is a
 //!    `Deny`, the reason adds that this shape is typical of an SCP or a permissions boundary (the
-//!    kind is still identity: an all-`Deny` identity policy is legal).
-//! 2. A principal is present and the policy has the RCP shape → **rcp**: every statement has
+//!    kind is still identity: an all-`Deny` identity policy is legal), and [`assumed_kind_note`]
+//!    says how to set the kind.
+//! 3. A principal is present and the policy has the RCP shape → **rcp**: every statement has
 //!    `"Principal": "*"` (the bare string) and no `NotPrincipal`/`NotAction`/`NotResource`; every
 //!    `Resource` is only `"*"`; there is at least one `Deny`, and the only `Allow` allowed is the
 //!    full-access one (`Action` and `Resource` `"*"`, no `Condition`); every action belongs to a
@@ -19,17 +28,17 @@
 //!    there, or the only service is `s3` or `sts` (a bucket policy cannot use `Resource: "*"` and
 //!    a trust policy has no `Resource`). A secret, queue or key policy that denies everyone on
 //!    `"*"` therefore stays a resource policy.
-//! 3. Every `Action` is a role-assumption action (`sts:AssumeRole`, `…WithSAML`,
+//! 4. Every `Action` is a role-assumption action (`sts:AssumeRole`, `…WithSAML`,
 //!    `…WithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`, or the
 //!    pattern `sts:AssumeRole*`), at least one assumes a role, and no statement uses `NotAction`
 //!    → **role-trust**. Also role-trust: a `Federated` principal together with any
 //!    `sts:AssumeRole*` action (federated principals only appear in trust policies).
-//! 4. Every `Action` starts with `kms:` (at least one), no `NotAction`/`NotResource`, and every
+//! 5. Every `Action` starts with `kms:` (at least one), no `NotAction`/`NotResource`, and every
 //!    `Resource` present is only `"*"` (at least one) → **kms-key**.
-//! 5. Otherwise → **resource**.
+//! 6. Otherwise → **resource**.
 //!
-//! Permissions boundaries, session policies, SCPs and VPC endpoint policies are never detected;
-//! they come from configuration only.
+//! Permissions boundaries, session policies, VPC endpoint policies and SCPs without an
+//! organization-wide condition are never detected; they come from configuration only.
 
 use super::model::{Effect, Policy, PrincipalType, Statement};
 use std::fmt;
@@ -436,6 +445,42 @@ struct Shape {
     rcp_any_deny: bool,
     rcp_full_access_allow: bool,
     services: Vec<String>,
+    /// The first organization-wide condition key of a statement ([`org_wide_condition`]).
+    org_wide_key: Option<&'static str>,
+}
+
+/// Condition keys that scope a Deny to a whole organization or Region set.
+const ORG_WIDE_KEYS: &[&str] = &[
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:ResourceOrgID",
+    "aws:ResourceOrgPaths",
+    "aws:RequestedRegion",
+];
+
+/// The organization-wide condition key the statement tests with a negated string or ARN
+/// operator: one of [`ORG_WIDE_KEYS`], or `aws:PrincipalArn` with a value naming a role.
+pub fn org_wide_condition(st: &Statement<'_>) -> Option<&'static str> {
+    let condition = st.condition.as_ref().and_then(|f| f.ok())?;
+    for (block, entry) in condition.entries() {
+        let base = block.parts().base;
+        if !(base.starts_with("StringNot") || base.starts_with("ArnNot")) {
+            continue;
+        }
+        let key = entry.key.name;
+        if let Some(k) = ORG_WIDE_KEYS.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+            return Some(k);
+        }
+        if key.eq_ignore_ascii_case("aws:PrincipalArn")
+            && entry.values().iter().any(|v| match v {
+                crate::policy::Scalar::String(s) => s.value.contains(":role/"),
+                _ => false,
+            })
+        {
+            return Some("aws:PrincipalArn");
+        }
+    }
+    None
 }
 
 fn is_full_access_allow(st: &Statement<'_>) -> bool {
@@ -467,6 +512,9 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
     for st in &policy.statements {
         if st.has_any_principal() {
             s.with_principal += 1;
+        }
+        if s.org_wide_key.is_none() {
+            s.org_wide_key = org_wide_condition(st);
         }
         let effect = st.effect();
         if effect != Some(Effect::Deny) {
@@ -537,6 +585,24 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
     s
 }
 
+/// When `policy`'s kind comes from [`detect_kind`] without clear evidence (only `Deny`
+/// statements, no `Principal`, no organization-wide condition: an SCP, a permissions boundary
+/// and an identity policy look the same), a sentence saying so and how to set the kind; `None`
+/// when the content decides. The hover's kind line and `iam-ls check`'s text output show it.
+pub fn assumed_kind_note(policy: &Policy<'_>) -> Option<String> {
+    let s = shape_of(policy);
+    if s.with_principal != 0 || !s.all_deny || s.org_wide_key.is_some() {
+        return None;
+    }
+    Some(
+        "The kind is assumed, not evident: an SCP or a permissions boundary looks the same as \
+         an identity policy. If it is one, check it with `--kind scp` (or `--kind \
+         permissions-boundary`), or set it in iam-ls.toml under `[kinds]`, e.g. \
+         `\"scps/*.json\" = \"scp\"`."
+            .to_owned(),
+    )
+}
+
 fn reason(s: &str) -> Reason {
     Reason(s.to_owned())
 }
@@ -546,6 +612,18 @@ fn reason(s: &str) -> Reason {
 pub fn detect_kind(policy: &Policy<'_>) -> (PolicyKind, Reason) {
     let s = shape_of(policy);
 
+    if s.with_principal == 0
+        && s.all_deny
+        && let Some(key) = s.org_wide_key
+    {
+        return (
+            PolicyKind::ServiceControl,
+            Reason(format!(
+                "has only Deny statements, no Principal and an organization-wide condition on \
+                 `{key}`, so it is read as an SCP"
+            )),
+        );
+    }
     if s.with_principal == 0 {
         let why = if s.statements == 0 {
             "has no statements with a Principal, so it is read as an identity policy"

@@ -546,16 +546,63 @@ fn detect_identity() {
 }
 
 #[test]
-fn detect_scp_looking_policy_as_identity_with_a_hint() {
-    let (k, r) = kind_of(
-        r#"{"Version":"2012-10-17","Statement":[
+fn detect_region_lock_deny_file_as_scp() {
+    // Only Deny, no Principal, a region lock: an SCP by content.
+    let text = r#"{"Version":"2012-10-17","Statement":[
         {"Sid":"DenyLeaveOrg","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"},
         {"Sid":"DenyRegions","Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*",
-         "Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-central-1"]}}}]}"#,
+         "Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-central-1"]}}}]}"#;
+    let (k, r) = kind_of(text);
+    assert_eq!(k, PolicyKind::ServiceControl);
+    assert!(r.as_str().contains("aws:RequestedRegion"), "{r}");
+    assert_eq!(with_policy(text, crate::policy::assumed_kind_note), None);
+}
+
+#[test]
+fn detect_org_wide_deny_files_as_scps() {
+    let deny = |condition: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{condition}}}]}}"#
+        )
+    };
+    for condition in [
+        r#"{"StringNotEqualsIfExists":{"aws:ResourceOrgID":"o-abc"}}"#,
+        r#"{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc"}}"#,
+        r#"{"ForAllValues:StringNotLike":{"aws:PrincipalOrgPaths":"o-abc/r-1/*"}}"#,
+        r#"{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Admin"}}"#,
+    ] {
+        assert_eq!(
+            kind_of(&deny(condition)).0,
+            PolicyKind::ServiceControl,
+            "{condition}"
+        );
+    }
+    // Not organization-wide, or not negated: still an identity policy, with the note.
+    for condition in [
+        r#"{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}"#,
+        r#"{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/alice"}}"#,
+        r#"{"Bool":{"aws:MultiFactorAuthPresent":"false"}}"#,
+    ] {
+        let text = deny(condition);
+        assert_eq!(kind_of(&text).0, PolicyKind::Identity, "{condition}");
+        let note = with_policy(&text, crate::policy::assumed_kind_note).expect("a note");
+        assert!(
+            note.contains("--kind scp") && note.contains("[kinds]"),
+            "{note}"
+        );
+    }
+    // An Allow beside the region lock, or a Principal: not an SCP.
+    let with_allow = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:*","Resource":"*"},
+        {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}]}"#;
+    assert_eq!(kind_of(with_allow).0, PolicyKind::Identity);
+    assert_eq!(
+        with_policy(with_allow, crate::policy::assumed_kind_note),
+        None
     );
-    assert_eq!(k, PolicyKind::Identity);
-    assert!(r.as_str().contains("SCP"), "{r}");
-    assert!(r.as_str().contains("iam-ls.toml"), "{r}");
+    let with_principal = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}"#;
+    assert_eq!(kind_of(with_principal).0, PolicyKind::Resource);
 }
 
 #[test]

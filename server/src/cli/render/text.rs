@@ -72,6 +72,17 @@ pub fn write(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<()
             write_finding(out, &style, &sanitize(&target.display), text, &index, f)?;
         }
     }
+    // Kinds taken on assumption, where the content leaves it open (see `assumed_kind_note`).
+    let mut noted = false;
+    for (target, checked) in report.checked() {
+        if let Some(note) = &checked.kind_note {
+            writeln!(out, "{}: note: {}", sanitize(&target.display), note)?;
+            noted = true;
+        }
+    }
+    if noted {
+        writeln!(out)?;
+    }
     write_summary(out, &style, report)
 }
 

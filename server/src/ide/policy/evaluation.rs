@@ -254,6 +254,9 @@ pub fn overview(cx: &Ctx<'_>) -> String {
                 " (assumed)\n\nThis document {}.",
                 info.why.trim_end_matches('.')
             );
+            if let Some(note) = crate::policy::assumed_kind_note(&cx.policy) {
+                let _ = write!(out, " {note}");
+            }
         }
         None => out.push_str(" (assumed)"),
     }

@@ -5,6 +5,12 @@
 //! (`<provider>:aud`, `<provider>:sub`, ...). GitHub Actions has its own, stricter rule
 //! (github-oidc-missing-sub).
 //!
+//! Any provider-specific claim key counts as the guard: Google's `accounts.google.com:sub`,
+//! `:aud` and `:oaud`, CircleCI's `oidc.circleci.com/org/<ID>:sub` and `:aud`, and so on
+//! (keys are `<issuer>:<claim>`, as the IAM User Guide's "Available keys for AWS web identity
+//! federation" section describes them; the page's full text could not be retrieved with the
+//! search tool this session, so the key list was not re-verified against it).
+//!
 //! ## Why it matters
 //! The provider signs tokens for every application and user it serves, not only yours. Without
 //! a condition on the audience or subject, anyone who can get a token from the same provider (any
@@ -123,6 +129,26 @@ mod tests {
             0
         );
         assert_eq!(count("arn:aws:iam::123456789012:saml-provider/Okta", ""), 0);
+    }
+
+    #[test]
+    fn google_and_circleci_claim_keys_are_guards() {
+        assert_eq!(
+            count(
+                "accounts.google.com",
+                r#", "Condition": {"StringEquals": {"accounts.google.com:oaud": "x"}}"#
+            ),
+            0
+        );
+        let circleci = "arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/abc";
+        assert_eq!(count(circleci, ""), 1);
+        assert_eq!(
+            count(
+                circleci,
+                r#", "Condition": {"StringEquals": {"oidc.circleci.com/org/abc:sub": "org/abc/project/p/user/u"}}"#
+            ),
+            0
+        );
     }
 
     #[test]

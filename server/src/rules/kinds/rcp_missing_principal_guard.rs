@@ -5,6 +5,29 @@
 //! is missing (a negated operator or `...IfExists`), when the statement lacks the usual guard
 //! `"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}`.
 //!
+//! It fires only when the denied actions (wildcards expanded, or a `NotAction`) include one
+//! that an AWS service calls on your resources under its own service principal. A Deny that
+//! covers only actions no service principal calls (`s3:PutBucketPolicy`,
+//! `sts:AssumeRoleWithWebIdentity`, `sts:GetSessionToken`...) cannot break an AWS service, so
+//! it is left alone. The service reference data does not say which principal calls an action,
+//! and forward access sessions (a service acting with your own credentials) carry your
+//! principal keys anyway, so these calls are listed in the rule, each with the services that
+//! make it:
+//!
+//! | Action | Called by (service principal) |
+//! |---|---|
+//! | `s3:PutObject` | CloudTrail, AWS Config, log delivery (`delivery.logs`: ELB, VPC Flow Logs...), S3 server access logging and inventory |
+//! | `s3:GetBucketAcl` | CloudTrail, AWS Config and log delivery check the bucket before writing |
+//! | `s3:ListBucket` | AWS Config checks the delivery bucket |
+//! | `s3:GetObject` | CloudFront origin access control |
+//! | `sqs:SendMessage` | SNS subscriptions, S3 event notifications, EventBridge targets |
+//! | `sns:Publish` | CloudWatch alarms, S3 event notifications, EventBridge, AWS Budgets |
+//! | `kms:Decrypt`, `kms:Encrypt`, `kms:GenerateDataKey`, `kms:GenerateDataKeyWithoutPlaintext`, `kms:ReEncryptFrom`, `kms:ReEncryptTo`, `kms:DescribeKey`, `kms:CreateGrant` | CloudTrail, CloudWatch Logs, SNS and log delivery encrypting with your key |
+//! | `sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity` | every service that assumes a service role (Lambda, EC2, ECS tasks...) |
+//! | `logs:CreateLogStream`, `logs:PutLogEvents` | log delivery, Route 53 query logging, EventBridge writing to a log group |
+//! | `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability` | Lambda and CodeBuild pulling images |
+//! | `lambda:InvokeFunction` | S3, SNS, EventBridge, API Gateway invoking a function |
+//!
 //! ## Why it matters
 //! AWS services that call your resources on your behalf (CloudTrail writing to a bucket, a
 //! service decrypting with your key) carry none of these keys. Without the guard, "deny unless
@@ -42,8 +65,8 @@
 //! }
 //! ```
 
-use super::{absent_key_matches, has_service_guard};
-use crate::policy::{Effect, PolicyKind};
+use super::{absent_key_matches, action_covers, has_service_guard};
+use crate::policy::{Effect, PolicyKind, Statement};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -66,17 +89,60 @@ const PRINCIPAL_KEYS: &[&str] = &[
     "aws:PrincipalTag/",
 ];
 
+/// Actions that AWS services call on customer resources under their own service principal
+/// (the table in the doc comment says which services).
+const SERVICE_PRINCIPAL_ACTIONS: &[&str] = &[
+    "s3:PutObject",
+    "s3:GetBucketAcl",
+    "s3:ListBucket",
+    "s3:GetObject",
+    "sqs:SendMessage",
+    "sns:Publish",
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+    "sts:AssumeRole",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+    "lambda:InvokeFunction",
+];
+
+/// The first action of [`SERVICE_PRINCIPAL_ACTIONS`] the statement denies. A `NotAction`
+/// (which RCPs reject anyway) is taken to deny them all.
+fn service_called_action(st: &Statement<'_>) -> Option<&'static str> {
+    if st.not_actions().next().is_some() {
+        return Some(SERVICE_PRINCIPAL_ACTIONS[0]);
+    }
+    SERVICE_PRINCIPAL_ACTIONS
+        .iter()
+        .copied()
+        .find(|a| action_covers(st, a))
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
     for st in &cx.policy.statements {
         if st.effect() != Some(Effect::Deny) || has_service_guard(st, "false") {
             continue;
         }
+        let Some(called) = service_called_action(st) else {
+            continue;
+        };
         for entry in absent_key_matches(st, PRINCIPAL_KEYS) {
             out.push(
                 Diag::new(
                     entry.key.span,
                     format!(
-                        "AWS services acting on your behalf carry no `{}`, so this Deny blocks them too: add \"BoolIfExists\": {{\"aws:PrincipalIsAWSService\": \"false\"}}",
+                        "AWS services acting on your behalf (calling `{called}`, for one) carry no `{}`, so this Deny blocks them too: add \"BoolIfExists\": {{\"aws:PrincipalIsAWSService\": \"false\"}}",
                         entry.key.name
                     ),
                 )
@@ -134,6 +200,65 @@ mod tests {
             0
         );
         assert_eq!(count(r#"{"Bool": {"aws:SecureTransport": "false"}}"#), 0);
+    }
+
+    fn count_actions(actions: &str) -> usize {
+        let text = format!(
+            r#"{{"Statement": [{{"Effect": "Deny", "Principal": "*", "Action": {actions}, "Resource": "*", "Condition": {{"StringNotEqualsIfExists": {{"aws:PrincipalOrgID": "o-1"}}}}}}]}}"#
+        );
+        run_rule(
+            "rcp-missing-principal-guard",
+            &text,
+            Some(PolicyKind::ResourceControl),
+        )
+        .len()
+    }
+
+    #[test]
+    fn only_actions_service_principals_call() {
+        // True positives: CloudTrail writes objects, SNS sends to queues, services assume roles.
+        assert_eq!(count_actions(r#""s3:PutObject""#), 1);
+        assert_eq!(count_actions(r#""s3:Put*""#), 1);
+        assert_eq!(count_actions(r#"["sqs:*"]"#), 1);
+        assert_eq!(count_actions(r#""sts:AssumeRole""#), 1);
+        assert_eq!(count_actions(r#""kms:GenerateDataKey*""#), 1);
+        // The noisy cases: no AWS service principal calls these on your resources.
+        assert_eq!(
+            count_actions(r#"["s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]"#),
+            0
+        );
+        assert_eq!(
+            count_actions(
+                r#"["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:GetSessionToken"]"#
+            ),
+            0
+        );
+        assert_eq!(count_actions(r#""secretsmanager:PutResourcePolicy""#), 0);
+        assert_eq!(count_actions(r#""kms:PutKeyPolicy""#), 0);
+    }
+
+    #[test]
+    fn every_listed_action_is_in_the_catalog() {
+        let catalog = crate::catalog::catalog();
+        for a in super::SERVICE_PRINCIPAL_ACTIONS {
+            assert!(catalog.action(a).is_some(), "{a} is not an action");
+        }
+    }
+
+    #[test]
+    fn names_the_service_call() {
+        let text = r#"{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "123456789012"}}}]}"#;
+        let f = run_rule(
+            "rcp-missing-principal-guard",
+            text,
+            Some(PolicyKind::ResourceControl),
+        );
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("`sqs:SendMessage`"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]

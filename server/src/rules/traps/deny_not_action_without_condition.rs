@@ -2,6 +2,16 @@
 //! Flags a Deny with `NotAction` on all resources and without a `Condition`: the "deny
 //! everything except" pattern.
 //!
+//! A permissions boundary that is an allow-list by design is not flagged. A boundary only ever
+//! caps permissions, so denying what it does not list is its purpose; it counts as an
+//! allow-list when it has at least one `Allow` statement and every action its `Allow`
+//! statements grant (their `Action` entries; an `Allow` with `NotAction` never qualifies) is
+//! either `*` or covered by the Deny's `NotAction` list. Then the Deny either carves the
+//! allow-list out of an `Allow *`, or restates the boundary's own `Allow` list: a service AWS
+//! launches next year would not be allowed by that boundary anyway. A boundary whose `Allow`
+//! grants something the `NotAction` list does not spare (the Deny silently cancels it) is
+//! still flagged, as are SCPs and every other kind.
+//!
 //! ## Why it matters
 //! `NotAction` in a Deny does not list what is denied but what is spared: every other action,
 //! in every service, is denied, including the actions of services AWS launches after the policy
@@ -37,8 +47,8 @@
 //! }
 //! ```
 
-use crate::policy::Effect;
-use crate::rules::traps::{all_resources, has_condition};
+use crate::policy::{Effect, Policy, PolicyKind, StrList};
+use crate::rules::traps::{all_resources, has_condition, subsumes};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -65,6 +75,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         if list.is_empty() || list.strings().any(|s| s.value == "*") {
             continue;
         }
+        if cx.kind == PolicyKind::PermissionsBoundary && is_allow_list_boundary(cx.policy, list) {
+            continue;
+        }
         out.push(
             Diag::new(
                 field.key.span,
@@ -76,4 +89,22 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             .in_statement(st.index),
         );
     }
+}
+
+/// True when the boundary has an `Allow` and each of its `Allow` statements grants only `*`
+/// or actions that `spared` (the Deny's `NotAction`) covers.
+fn is_allow_list_boundary(policy: &Policy<'_>, spared: &StrList<'_>) -> bool {
+    let mut allows = policy
+        .statements
+        .iter()
+        .filter(|st| st.effect() == Some(Effect::Allow))
+        .peekable();
+    allows.peek().is_some()
+        && allows.all(|st| {
+            st.not_action.is_none()
+                && st.actions().next().is_some()
+                && st.actions().all(|a| {
+                    a.value == "*" || spared.strings().any(|s| subsumes(s.value, a.value, true))
+                })
+        })
 }

@@ -303,6 +303,38 @@ fn deny_not_action_without_condition() {
 }
 
 #[test]
+fn deny_not_action_in_allow_list_boundary() {
+    const BOUNDARY: Option<PolicyKind> = Some(PolicyKind::PermissionsBoundary);
+    let rule = "deny-not-action-without-condition";
+    // Allow everything, carve the allow-list with the Deny: an allow-list by design.
+    let carve = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"*","Resource":"*"},
+        {"Effect":"Deny","NotAction":["s3:*","ec2:*","cloudwatch:*"],"Resource":"*"}]}"#;
+    assert_eq!(count(rule, carve, BOUNDARY), 0);
+    // The Deny restates the boundary's own Allow list.
+    let mirror = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["s3:GetObject","ec2:Describe*"],"Resource":"*"},
+        {"Effect":"Deny","NotAction":["s3:*","ec2:*"],"Resource":"*"}]}"#;
+    assert_eq!(count(rule, mirror, BOUNDARY), 0);
+    // The same documents as SCPs or identity policies are still flagged.
+    assert_eq!(count(rule, carve, SCP), 1);
+    assert_eq!(count(rule, carve, IDENTITY), 1);
+    // A boundary whose Allow grants what the Deny cancels is not an allow-list by design.
+    let cancels = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["s3:*","lambda:*"],"Resource":"*"},
+        {"Effect":"Deny","NotAction":["s3:*"],"Resource":"*"}]}"#;
+    assert_eq!(count(rule, cancels, BOUNDARY), 1);
+    // A boundary with no Allow, or an Allow with NotAction, is flagged too.
+    let deny_only = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Deny","NotAction":["s3:*"],"Resource":"*"}]}"#;
+    assert_eq!(count(rule, deny_only, BOUNDARY), 1);
+    let not_action_allow = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","NotAction":"iam:*","Resource":"*"},
+        {"Effect":"Deny","NotAction":["s3:*"],"Resource":"*"}]}"#;
+    assert_eq!(count(rule, not_action_allow, BOUNDARY), 1);
+}
+
+#[test]
 fn allow_not_action_all_resources() {
     let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
         "NotAction":["iam:*","organizations:*"],"Resource":"*"}]}"#;
