@@ -14,6 +14,7 @@
 mod batch;
 mod corpus;
 mod editor;
+mod eval;
 mod inputs;
 mod large;
 mod lsp;
@@ -40,7 +41,8 @@ usage: iam-ls-bench [options]
                       committed managed-policies.txt.lz4 (the default, when it exists)
   --no-corpus         generated policies only
   --venv DIR          virtualenv with parliament and cfn-lint (scripts/bench-peers.sh); none: no peers
-  --only LIST         comma-separated sections: startup,typing,hover,memory,corpus,cli,large,template
+  --only LIST         comma-separated sections: startup,typing,hover,memory,corpus,cli,large,template,
+                      eval
   --rounds N          interleaved rounds of the whole-corpus CLI runs (default 5, quick 1)
   --sample N          files in the per-file CLI sample (default 100, quick 5)
   --log-mb N          size of the log in MB (default 100, quick 5)
@@ -522,6 +524,18 @@ fn run(o: &Options) -> Result<(String, Value), String> {
         ));
     }
 
+    // The evaluation engine against the committed managed policies (bench/src/eval.rs).
+    let mut eval_md = String::new();
+    if o.wants("eval") {
+        // Needs the corpus as the committed .lz4 (the default); a folder or none: skipped.
+        if let Some(lz4) = o.corpus.as_ref().filter(|p| p.is_file()) {
+            progress("evaluation engine: one request against every managed policy");
+            let (table, figures) = eval::section(lz4, o.quick)?;
+            eval_md = table;
+            raw["eval"] = figures;
+        }
+    }
+
     // The corpus as a folder of .json files (extracted into the scratch folder when given as
     // the committed .lz4); in quick mode, an evenly spread subset of it.
     let corpus_dir: Option<PathBuf> = match &o.corpus {
@@ -973,6 +987,7 @@ fn run(o: &Options) -> Result<(String, Value), String> {
     if !cli_md.is_empty() {
         md.push_str(&cli_md);
     }
+    md.push_str(&eval_md);
     Ok((md, raw))
 }
 
