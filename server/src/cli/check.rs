@@ -57,6 +57,8 @@ pub struct Checked {
     pub kind_source: &'static str,
     /// The findings at or above `--severity`, sorted by position.
     pub findings: Vec<Finding>,
+    /// For a template: each embedded policy's place (`label`), kind and span in the file.
+    pub embedded: Option<Vec<(String, crate::policy::PolicyKind, crate::syntax::Span)>>,
 }
 
 /// One file of the report.
@@ -409,6 +411,12 @@ pub fn analyse_text(
             text: snapshot.shared_text().clone(),
             kind: host_kind(host),
             kind_source: "template",
+            embedded: Some(
+                host.policies
+                    .iter()
+                    .map(|p| (p.label.clone(), p.kind, p.span))
+                    .collect(),
+            ),
             findings: snapshot
                 .findings()
                 .iter()
@@ -452,6 +460,7 @@ pub fn analyse_text(
         kind: resolved.clone(),
         kind_source,
         findings,
+        embedded: None,
     })
 }
 

@@ -131,6 +131,21 @@ pub fn policies(text: &str) -> Vec<Found> {
             ),
         };
         let value = policy_document(text, block);
+        // Not referenced by a policy attribute this scanner knows (unused, used by another
+        // resource type or another file): the kind its content suggests, as for a `.json` file.
+        let kind = if used.iter().any(|(doc, ..)| doc == name) {
+            kind
+        } else {
+            let json = super::render::render(&value).json;
+            let parse = syntax::parse(&json);
+            // Federated principals appear only in trust policies, even in a statement whose
+            // actions are missing or unknown.
+            if json.contains("\"Federated\": ") {
+                PolicyKind::RoleTrust
+            } else {
+                crate::policy::detect_kind(&crate::policy::Policy::from_parse(&parse)).0
+            }
+        };
         out.push((block.open, Found { kind, label, value }));
     }
     out.sort_by_key(|(at, _)| *at);
@@ -968,7 +983,8 @@ impl Reader<'_> {
                 self.pos = i;
                 let literal = matches!(word, "true" | "false" | "null")
                     || (!word.is_empty() && word.bytes().all(|c| c.is_ascii_digit()));
-                if literal {
+                // Every value of a policy document block is a string (`123` is `"123"`).
+                if literal && !(self.doc && word != "null") {
                     Value {
                         span: Span::new(start, end),
                         kind: Kind::Scalar(Scalar {
@@ -976,6 +992,16 @@ impl Reader<'_> {
                             content: Span::new(start, end),
                             linear: true,
                             plain: true,
+                        }),
+                    }
+                } else if literal && word != "null" {
+                    Value {
+                        span: Span::new(start, end),
+                        kind: Kind::Scalar(Scalar {
+                            value: word.to_string(),
+                            content: Span::new(start, end),
+                            linear: true,
+                            plain: false,
                         }),
                     }
                 } else {
@@ -1008,7 +1034,7 @@ impl Reader<'_> {
         while self
             .b
             .get(self.pos)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b':'))
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
         {
             self.pos += 1;
         }

@@ -361,7 +361,9 @@ fn terraform_policy_document_blocks() {
                 "data.aws_iam_policy_document.s3 (used by aws_iam_policy.p.policy)"
             ),
             (PolicyKind::Resource, "aws_sqs_queue_policy.q.policy"),
-            (PolicyKind::Identity, "data.aws_iam_policy_document.unused"),
+            // Not referenced: the kind its content suggests (a key policy, from `kms:` actions
+            // and principals).
+            (PolicyKind::KmsKey, "data.aws_iam_policy_document.unused"),
         ]
     );
     let trust: serde_json::Value =
@@ -423,4 +425,78 @@ fn terraform_policy_document_blocks() {
         &TF_DOC[fix.edits[0].span.start..fix.edits[0].span.end],
         "sqs:SendMesage"
     );
+}
+
+#[test]
+fn corpus_forms_read_right() {
+    // A block sequence at its key's column after a tag (`Resource: !Join` then `- ''`): the
+    // keys after it still belong to the statement.
+    let yaml = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Principal:
+              Service: cloudtrail.amazonaws.com
+            Action: s3:GetBucketAcl
+            Resource: !Join
+            - ''
+            - - 'arn:aws:s3:::'
+              - !Ref B
+            Effect: Allow
+";
+    let snap = Snapshot::with_env(yaml, 1, None, Default::default());
+    let host = snap.host().expect("a template");
+    let json: serde_json::Value =
+        serde_json::from_str(host.policies[0].snapshot.text()).expect("JSON");
+    assert_eq!(json["Statement"][0]["Effect"], "Allow", "{json}");
+    assert_eq!(
+        json["Statement"][0]["Resource"],
+        "arn:aws:s3:::${iam-ls:unknown}"
+    );
+    assert!(
+        !snap.findings().iter().any(|f| f.rule.code == "IAM011"),
+        "{:?}",
+        snap.findings()
+    );
+
+    // `jsonencode` with `key: value` pairs, and numbers in a policy document (strings there).
+    let tf = r#"resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }]
+  })
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = [123456789012]
+    }
+  }
+}
+"#;
+    let snap = Snapshot::with_env(tf, 1, Some("m.tf".into()), Default::default());
+    let host = snap.host().expect("a Terraform file");
+    let p: serde_json::Value =
+        serde_json::from_str(host.policies[0].snapshot.text()).expect("JSON");
+    assert_eq!(p["Version"], "2012-10-17");
+    assert_eq!(p["Statement"][0]["Action"], "s3:GetObject");
+    let d: serde_json::Value =
+        serde_json::from_str(host.policies[1].snapshot.text()).expect("JSON");
+    assert_eq!(
+        d["Statement"][0]["Principal"]["AWS"],
+        serde_json::json!(["123456789012"])
+    );
+    let errors: Vec<_> = snap
+        .findings()
+        .iter()
+        .filter(|f| f.level == crate::rules::Level::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }
