@@ -60,6 +60,8 @@ pub struct Checked {
     /// For a detected kind that the content does not make clear: what the text output says
     /// about it ([`crate::policy::assumed_kind_note`]).
     pub kind_note: Option<String>,
+    /// For a template: each embedded policy's place (`label`), kind and span in the file.
+    pub embedded: Option<Vec<(String, crate::policy::PolicyKind, crate::syntax::Span)>>,
 }
 
 /// One file of the report.
@@ -412,6 +414,13 @@ pub fn analyse_text(
             text: snapshot.shared_text().clone(),
             kind: host_kind(host),
             kind_source: "template",
+            kind_note: None,
+            embedded: Some(
+                host.policies
+                    .iter()
+                    .map(|p| (p.label.clone(), p.kind, p.span))
+                    .collect(),
+            ),
             findings: snapshot
                 .findings()
                 .iter()
@@ -463,6 +472,7 @@ pub fn analyse_text(
         kind_source,
         findings,
         kind_note,
+        embedded: None,
     })
 }
 

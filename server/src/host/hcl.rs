@@ -1,14 +1,15 @@
-//! Terraform: the policies of `resource` blocks, written as `jsonencode({...})` or as a heredoc
-//! of JSON.
+//! Terraform: the policies of `resource` blocks (written as `jsonencode({...})`, a heredoc of
+//! JSON or a quoted JSON string) and of `data "aws_iam_policy_document"` blocks.
 //!
-//! A scanner, not a full HCL parser: it finds each top-level `resource "TYPE" "NAME" { ... }`
-//! block by matching braces (strings, heredocs and comments respected), so an unfinished block
-//! only loses itself. Inside a block it reads the policy attribute of the resource type:
-//! a heredoc body is parsed as JSON ([`crate::syntax::parse`], spans shifted onto the file), a
-//! `jsonencode` argument by a small HCL expression reader. References, function calls, `for`
-//! expressions and quoted JSON strings are not read: the first three are unknown values inside a
-//! policy, the last is skipped (its escapes would need an offset map). `data
-//! "aws_iam_policy_document"` blocks are not understood yet.
+//! A scanner, not a full HCL parser: it finds each top-level block by matching braces (strings,
+//! heredocs and comments respected), so an unfinished block only loses itself. Inside a
+//! resource it reads the policy attribute of the resource type: a heredoc body is parsed as
+//! JSON ([`crate::syntax::parse`], spans shifted onto the file), a quoted string is unescaped
+//! and parsed with an offset map back through the escapes, a `jsonencode` argument is read by a
+//! small HCL expression reader. A `data.aws_iam_policy_document.X.json` reference gives that
+//! document the attribute's kind. Policy document blocks are rendered as the JSON the provider
+//! builds (repeated `principals` and `condition` blocks merged, `effect` defaulting to `Allow`).
+//! References, function calls, `for` expressions and `dynamic` blocks are unknown values.
 
 use super::value::{Entry, Kind, Scalar, Value};
 use crate::policy::PolicyKind;
@@ -51,8 +52,108 @@ fn policy_attribute(ty: &str, body: &str) -> Option<(&'static str, PolicyKind)> 
     })
 }
 
-/// Every policy of the file's `resource` blocks, in text order.
+/// A top-level block: its words (`resource`, type, name) and its braces.
+struct Block<'a> {
+    words: Vec<&'a str>,
+    open: usize,
+    close: usize,
+}
+
+/// Every policy of the file, in text order: the policy attributes of `resource` blocks
+/// (`jsonencode`, heredoc and quoted JSON) and the `data "aws_iam_policy_document"` blocks, each
+/// with the kind of the first attribute that references it (identity when none does).
 pub fn policies(text: &str) -> Vec<Found> {
+    let blocks = top_level_blocks(text);
+    // The kind each policy document is used as, from the attributes referencing it.
+    let mut used: Vec<(String, PolicyKind, String)> = Vec::new();
+    let mut out: Vec<(usize, Found)> = Vec::new();
+    for block in &blocks {
+        if block.words.first() != Some(&"resource") {
+            continue;
+        }
+        let (Some(ty), Some(name)) = (block.words.get(1), block.words.get(2)) else {
+            continue;
+        };
+        let body = &text[block.open + 1..block.close.min(text.len())];
+        let mut attrs: Vec<(String, PolicyKind, usize, usize)> = Vec::new();
+        if let Some((attr, kind)) = policy_attribute(ty, body) {
+            attrs.push((attr.to_string(), kind, block.open + 1, block.close));
+        }
+        if *ty == "aws_iam_role" {
+            for item in body_items(text, block.open + 1, block.close) {
+                if let Item::Block {
+                    name: n,
+                    open,
+                    close,
+                    ..
+                } = item
+                    && n == "inline_policy"
+                {
+                    attrs.push((
+                        "inline_policy.policy".into(),
+                        PolicyKind::Identity,
+                        open + 1,
+                        close,
+                    ));
+                }
+            }
+        }
+        for (attr, kind, from, to) in attrs {
+            let leaf = attr.rsplit('.').next().unwrap_or(&attr);
+            let Some(vstart) = attribute_start(text, from, to, leaf) else {
+                continue;
+            };
+            let label = format!("{ty}.{name}.{attr}");
+            if let Some(doc) = document_reference(&text[vstart..]) {
+                used.push((doc.to_string(), kind, label));
+            } else if let Some(value) = policy_expr(text, vstart) {
+                out.push((vstart, Found { kind, label, value }));
+            }
+        }
+    }
+    for block in &blocks {
+        if block.words.first() != Some(&"data")
+            || block.words.get(1) != Some(&"aws_iam_policy_document")
+        {
+            continue;
+        }
+        let Some(name) = block.words.get(2) else {
+            continue;
+        };
+        let (kind, label) = match used.iter().find(|(doc, ..)| doc == name) {
+            Some((_, kind, user)) => (
+                *kind,
+                format!("data.aws_iam_policy_document.{name} (used by {user})"),
+            ),
+            None => (
+                PolicyKind::Identity,
+                format!("data.aws_iam_policy_document.{name}"),
+            ),
+        };
+        let value = policy_document(text, block);
+        // Not referenced by a policy attribute this scanner knows (unused, used by another
+        // resource type or another file): the kind its content suggests, as for a `.json` file.
+        let kind = if used.iter().any(|(doc, ..)| doc == name) {
+            kind
+        } else {
+            let json = super::render::render(&value).json;
+            let parse = syntax::parse(&json);
+            // Federated principals appear only in trust policies, even in a statement whose
+            // actions are missing or unknown.
+            if json.contains("\"Federated\": ") {
+                PolicyKind::RoleTrust
+            } else {
+                crate::policy::detect_kind(&crate::policy::Policy::from_parse(&parse)).0
+            }
+        };
+        out.push((block.open, Found { kind, label, value }));
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The file's top-level blocks (`resource "T" "N" { ... }`, `data ...`), in text order.
+fn top_level_blocks(text: &str) -> Vec<Block<'_>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -63,35 +164,439 @@ pub fn policies(text: &str) -> Vec<Found> {
         }
         let line_end = memchr_nl(b, pos);
         let header = &text[pos..line_end];
-        let open = header.find('{').map(|i| pos + i);
-        let words: Vec<&str> = header
-            .split(|c: char| c.is_whitespace() || c == '{')
-            .filter(|w| !w.is_empty())
-            .collect();
-        let Some(open) = open else {
+        let Some(open) = header.find('{').map(|i| pos + i) else {
             pos = skip_value(b, pos);
             continue;
         };
+        let words: Vec<&str> = text[pos..open]
+            .split(|c: char| c.is_whitespace())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.trim_matches('"'))
+            .collect();
         let close = matching(b, open);
-        if words.first() == Some(&"resource")
-            && let (Some(ty), Some(name)) = (words.get(1), words.get(2))
-        {
-            let ty = ty.trim_matches('"');
-            let name = name.trim_matches('"');
-            let body = &text[open + 1..close.min(text.len())];
-            if let Some((attr, kind)) = policy_attribute(ty, body)
-                && let Some(value) = attribute(text, open + 1, close, attr)
-            {
-                out.push(Found {
-                    kind,
-                    label: format!("{ty}.{name}.{attr}"),
-                    value,
-                });
-            }
-        }
+        out.push(Block { words, open, close });
         pos = (close + 1).max(pos + 1);
     }
     out
+}
+
+/// `data.aws_iam_policy_document.NAME.json` (also `[index]` and `.minified_json`) at the start
+/// of an expression: the document's name.
+fn document_reference(expr: &str) -> Option<&str> {
+    let rest = expr.strip_prefix("data.aws_iam_policy_document.")?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let mut tail = &rest[end..];
+    if tail.starts_with('[') {
+        tail = &tail[tail.find(']')? + 1..];
+    }
+    (tail.starts_with(".json") || tail.starts_with(".minified_json")).then_some(name)
+}
+
+/// One item of a block body.
+enum Item {
+    /// `name = value`; the value starts at `value`.
+    Attr {
+        name: String,
+        name_span: Span,
+        value: usize,
+    },
+    /// `name "label"... { ... }`.
+    Block {
+        name: String,
+        name_span: Span,
+        labels: Vec<String>,
+        open: usize,
+        close: usize,
+    },
+}
+
+/// The attributes and blocks of the body `from..to` (one level deep).
+fn body_items(text: &str, from: usize, to: usize) -> Vec<Item> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = from;
+    while pos < to {
+        pos = skip_trivia(b, pos);
+        if pos >= to {
+            break;
+        }
+        let ident_end = pos
+            + b[pos..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
+                .count();
+        if ident_end == pos {
+            pos = skip_value(b, pos);
+            continue;
+        }
+        let name = text[pos..ident_end].to_string();
+        let name_span = Span::new(pos, ident_end);
+        let after = skip_spaces(b, ident_end);
+        if b.get(after) == Some(&b'=') && b.get(after + 1) != Some(&b'=') {
+            let value = skip_spaces(b, after + 1);
+            out.push(Item::Attr {
+                name,
+                name_span,
+                value,
+            });
+            pos = skip_value(b, value);
+            continue;
+        }
+        // A block: labels up to `{` on the same line.
+        let mut labels = Vec::new();
+        let mut i = after;
+        while b.get(i) == Some(&b'"') {
+            let end = string_end(b, i);
+            labels.push(text[i + 1..end.saturating_sub(1).max(i + 1)].to_string());
+            i = skip_spaces(b, end);
+        }
+        if b.get(i) == Some(&b'{') {
+            let close = matching(b, i).min(to);
+            out.push(Item::Block {
+                name,
+                name_span,
+                labels,
+                open: i,
+                close,
+            });
+            pos = close + 1;
+        } else {
+            pos = skip_value(b, pos);
+        }
+    }
+    out
+}
+
+/// The policy of a `data "aws_iam_policy_document"` block, as the host tree of the JSON the
+/// provider would produce: `Version` (default `2012-10-17`), `Id`, and one statement per
+/// `statement` block. A `dynamic` block, or documents merged in from elsewhere
+/// (`source_policy_documents`, `override_policy_documents`), add an unknown statement.
+fn policy_document(text: &str, block: &Block<'_>) -> Value {
+    let header = Span::new(block.open, block.open + 1);
+    let whole = Span::new(block.open, (block.close + 1).min(text.len()));
+    let mut version = None;
+    let mut id = None;
+    let mut statements = Vec::new();
+    for item in body_items(text, block.open + 1, block.close) {
+        match item {
+            Item::Attr {
+                name,
+                name_span,
+                value,
+            } => match name.as_str() {
+                "version" => version = Some((name_span, doc_value(text, value))),
+                "policy_id" => id = Some((name_span, doc_value(text, value))),
+                "source_policy_documents"
+                | "override_policy_documents"
+                | "source_json"
+                | "override_json" => statements.push(Value {
+                    span: name_span,
+                    kind: Kind::Opaque,
+                }),
+                _ => {}
+            },
+            Item::Block {
+                name,
+                name_span,
+                open,
+                close,
+                ..
+            } => match name.as_str() {
+                "statement" => statements.push(statement(text, name_span, open, close)),
+                "dynamic" => statements.push(Value {
+                    span: Span::new(name_span.start, (close + 1).min(text.len())),
+                    kind: Kind::Opaque,
+                }),
+                _ => {}
+            },
+        }
+    }
+    let mut entries = vec![match version {
+        Some((key_span, value)) => entry("Version", key_span, value),
+        None => entry("Version", header, synthetic("2012-10-17", header)),
+    }];
+    if let Some((key_span, value)) = id {
+        entries.push(entry("Id", key_span, value));
+    }
+    let span = statements.first().map_or(header, |s| {
+        Span::new(
+            s.span.start,
+            statements.last().map_or(s.span.end, |l| l.span.end),
+        )
+    });
+    entries.push(entry(
+        "Statement",
+        span,
+        Value {
+            span,
+            kind: Kind::Seq(statements),
+        },
+    ));
+    Value {
+        span: whole,
+        kind: Kind::Map(entries),
+    }
+}
+
+fn entry(key: &str, key_span: Span, value: Value) -> Entry {
+    Entry {
+        key: key.to_string(),
+        key_span,
+        value,
+    }
+}
+
+/// A value the provider supplies (a default): its text, shown at `span`.
+fn synthetic(text: &str, span: Span) -> Value {
+    Value {
+        span,
+        kind: Kind::Scalar(Scalar {
+            value: text.to_string(),
+            content: span,
+            linear: false,
+            plain: false,
+        }),
+    }
+}
+
+/// An expression inside a policy document block (`&{x}` is the policy variable `${x}`).
+fn doc_value(text: &str, pos: usize) -> Value {
+    let mut r = Reader {
+        t: text,
+        b: text.as_bytes(),
+        pos,
+        depth: 0,
+        doc: true,
+    };
+    r.value()
+}
+
+/// One `statement { ... }` block as a statement object.
+fn statement(text: &str, name_span: Span, open: usize, close: usize) -> Value {
+    let mut entries = Vec::new();
+    let mut effect = None;
+    // (JSON key, type or operator, its span, the value to merge, the block's name span)
+    let mut principals: Vec<(&'static str, Vec<(Value, Value)>)> = Vec::new();
+    let mut conditions: Vec<(Value, Vec<(Value, Value)>)> = Vec::new();
+    for item in body_items(text, open + 1, close) {
+        match item {
+            Item::Attr {
+                name,
+                name_span,
+                value,
+            } => {
+                let key = match name.as_str() {
+                    "sid" => "Sid",
+                    "effect" => {
+                        effect = Some(entry("Effect", name_span, doc_value(text, value)));
+                        continue;
+                    }
+                    "actions" => "Action",
+                    "not_actions" => "NotAction",
+                    "resources" => "Resource",
+                    "not_resources" => "NotResource",
+                    _ => continue,
+                };
+                entries.push(entry(key, name_span, doc_value(text, value)));
+            }
+            Item::Block {
+                name,
+                name_span: block_name,
+                labels,
+                open,
+                close,
+            } => {
+                let inner = body_items(text, open + 1, close);
+                let attr = |want: &str| {
+                    inner.iter().find_map(|i| match i {
+                        Item::Attr { name, value, .. } if name == want => {
+                            Some(doc_value(text, *value))
+                        }
+                        _ => None,
+                    })
+                };
+                let whole = Span::new(block_name.start, (close + 1).min(text.len()));
+                match name.as_str() {
+                    "principals" | "not_principals" => {
+                        let key = if name == "principals" {
+                            "Principal"
+                        } else {
+                            "NotPrincipal"
+                        };
+                        let ty = attr("type").unwrap_or_else(|| opaque(whole));
+                        let ids = attr("identifiers").unwrap_or_else(|| opaque(whole));
+                        match principals.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, list)) => list.push((ty, ids)),
+                            None => principals.push((key, vec![(ty, ids)])),
+                        }
+                    }
+                    "condition" => {
+                        let test = attr("test").unwrap_or_else(|| opaque(whole));
+                        let variable = attr("variable").unwrap_or_else(|| opaque(whole));
+                        let values = attr("values").unwrap_or_else(|| opaque(whole));
+                        let same = conditions
+                            .iter_mut()
+                            .find(|(t, _)| t.as_str().is_some() && t.as_str() == test.as_str());
+                        match same {
+                            Some((_, list)) => list.push((variable, values)),
+                            None => conditions.push((test, vec![(variable, values)])),
+                        }
+                    }
+                    // `dynamic "principals"` or `dynamic "condition"`: an unknown element.
+                    "dynamic" => {
+                        let key = match labels.first().map(String::as_str) {
+                            Some("principals") => "Principal",
+                            Some("not_principals") => "NotPrincipal",
+                            _ => "Condition",
+                        };
+                        if !entries.iter().any(|e: &Entry| e.key == key) {
+                            entries.push(entry(key, block_name, opaque(whole)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let effect =
+        effect.unwrap_or_else(|| entry("Effect", name_span, synthetic("Allow", name_span)));
+    entries.insert(0, effect);
+    for (key, list) in principals {
+        // A `dynamic` block of the same element made it unknown as a whole.
+        if entries.iter().any(|e| e.key == key) {
+            continue;
+        }
+        let value = principal(list);
+        let span = value.span;
+        entries.push(entry(key, span, value));
+    }
+    if !conditions.is_empty() && !entries.iter().any(|e| e.key == "Condition") {
+        let span = Span::new(
+            conditions[0].0.span.start,
+            conditions.last().map_or(0, |c| c.0.span.end),
+        );
+        let ops = conditions
+            .into_iter()
+            .map(|(test, vars)| keyed(test, merge_values(vars)))
+            .collect();
+        entries.push(entry(
+            "Condition",
+            span,
+            Value {
+                span,
+                kind: Kind::Map(ops),
+            },
+        ));
+    }
+    Value {
+        span: Span::new(name_span.start, (close + 1).min(text.len())),
+        kind: Kind::Map(entries),
+    }
+}
+
+fn opaque(span: Span) -> Value {
+    Value {
+        span,
+        kind: Kind::Opaque,
+    }
+}
+
+/// A mapping entry whose key is the string value `key` (its span the key's span); an unknown
+/// key (a reference) becomes an entry named by the hole text, so it is never checked.
+fn keyed(key: Value, value: Value) -> Entry {
+    let name = scalar_text(&key).unwrap_or_else(|| super::render::HOLE.to_string());
+    Entry {
+        key: name,
+        key_span: key.span,
+        value,
+    }
+}
+
+/// The text of a plain string value (no interpolation).
+fn scalar_text(v: &Value) -> Option<String> {
+    match &v.kind {
+        Kind::Scalar(s) => Some(s.value.clone()),
+        Kind::Tagged { value, .. } if !value.as_str()?.contains("${") => {
+            Some(value.as_str()?.replace("&{", "${"))
+        }
+        _ => None,
+    }
+}
+
+/// `principals` blocks merged: one mapping from type to identifiers (several blocks of one type
+/// concatenate their lists); `type = "*"` is the principal `"*"`.
+fn principal(list: Vec<(Value, Value)>) -> Value {
+    let span = Span::new(
+        list[0].0.span.start.min(list[0].1.span.start),
+        list.iter()
+            .map(|(t, i)| t.span.end.max(i.span.end))
+            .max()
+            .unwrap_or(0),
+    );
+    if list.len() == 1 && scalar_text(&list[0].0).as_deref() == Some("*") {
+        let (ty, _) = list.into_iter().next().unwrap_or_else(|| unreachable!());
+        return synthetic("*", ty.span);
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    for (ty, ids) in list {
+        let name = scalar_text(&ty);
+        match entries
+            .iter_mut()
+            .find(|e| name.is_some() && Some(&e.key) == name.as_ref())
+        {
+            Some(e) => e.value = concat(std::mem::replace(&mut e.value, opaque(span)), ids),
+            None => entries.push(keyed(ty, ids)),
+        }
+    }
+    Value {
+        span,
+        kind: Kind::Map(entries),
+    }
+}
+
+/// Condition variables of one operator merged: variable to values (repeated variables
+/// concatenate their values).
+fn merge_values(vars: Vec<(Value, Value)>) -> Value {
+    let span = Span::new(
+        vars[0].0.span.start,
+        vars.iter()
+            .map(|(v, x)| v.span.end.max(x.span.end))
+            .max()
+            .unwrap_or(0),
+    );
+    let mut entries: Vec<Entry> = Vec::new();
+    for (var, values) in vars {
+        let name = scalar_text(&var);
+        match entries
+            .iter_mut()
+            .find(|e| name.is_some() && Some(&e.key) == name.as_ref())
+        {
+            Some(e) => e.value = concat(std::mem::replace(&mut e.value, opaque(span)), values),
+            None => entries.push(keyed(var, values)),
+        }
+    }
+    Value {
+        span,
+        kind: Kind::Map(entries),
+    }
+}
+
+/// Two lists as one (a value that is not a list counts as a list of itself).
+fn concat(a: Value, b: Value) -> Value {
+    let span = Span::new(a.span.start.min(b.span.start), a.span.end.max(b.span.end));
+    let items = |v: Value| match v.kind {
+        Kind::Seq(items) => items,
+        _ => vec![v],
+    };
+    let mut all = items(a);
+    all.extend(items(b));
+    Value {
+        span,
+        kind: Kind::Seq(all),
+    }
 }
 
 fn memchr_nl(b: &[u8], from: usize) -> usize {
@@ -208,6 +713,11 @@ fn skip_value(b: &[u8], pos: usize) -> usize {
     let mut i = pos;
     while i < b.len() && b[i] != b'\n' {
         match b[i] {
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                if let Some((_, _, end)) = heredoc(b, i) {
+                    return end.max(pos + 1);
+                }
+            }
             b'{' | b'[' | b'(' => i = matching(b, i),
             b'"' => {
                 i = string_end(b, i);
@@ -220,32 +730,14 @@ fn skip_value(b: &[u8], pos: usize) -> usize {
     i.max(pos + 1)
 }
 
-/// The value of attribute `name` at depth one of the block body `from..to`.
-fn attribute(text: &str, from: usize, to: usize, name: &str) -> Option<Value> {
-    let b = text.as_bytes();
-    let mut pos = from;
-    while pos < to {
-        pos = skip_trivia(b, pos);
-        if pos >= to {
-            return None;
-        }
-        let ident_end = pos
-            + b[pos..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
-                .count();
-        let after = skip_spaces(b, ident_end);
-        if ident_end > pos && b.get(after) == Some(&b'=') && b.get(after + 1) != Some(&b'=') {
-            let vstart = skip_spaces(b, after + 1);
-            if &text[pos..ident_end] == name {
-                return policy_expr(text, vstart);
-            }
-            pos = skip_value(b, vstart);
-        } else {
-            pos = skip_value(b, pos);
-        }
-    }
-    None
+/// Where the value of attribute `name` starts, at depth one of the block body `from..to`.
+fn attribute_start(text: &str, from: usize, to: usize, name: &str) -> Option<usize> {
+    body_items(text, from, to)
+        .into_iter()
+        .find_map(|i| match i {
+            Item::Attr { name: n, value, .. } if n == name => Some(value),
+            _ => None,
+        })
 }
 
 fn skip_spaces(b: &[u8], mut pos: usize) -> usize {
@@ -263,7 +755,10 @@ fn policy_expr(text: &str, pos: usize) -> Option<Value> {
         let body = &text[start..end];
         let parse = syntax::parse(body);
         let root = Value::from_json(parse.root.as_ref()?, start);
-        return Some(templated(root));
+        return Some(templated(root, false));
+    }
+    if b.get(pos) == Some(&b'"') {
+        return quoted_json(text, pos);
     }
     if b[pos..].starts_with(b"jsonencode(") {
         let mut r = Reader {
@@ -271,6 +766,7 @@ fn policy_expr(text: &str, pos: usize) -> Option<Value> {
             b,
             pos: pos + "jsonencode(".len(),
             depth: 0,
+            doc: false,
         };
         r.trivia();
         return Some(r.value());
@@ -278,24 +774,76 @@ fn policy_expr(text: &str, pos: usize) -> Option<Value> {
     None
 }
 
-/// Marks every string of a heredoc as a Terraform template (`${...}` holes, `$${` literal).
-fn templated(v: Value) -> Value {
+/// A quoted string holding JSON (`"{\"Version\": ...}"`): unescaped, parsed, and its spans
+/// mapped back through the escapes. `None` when it does not hold a JSON object.
+fn quoted_json(text: &str, pos: usize) -> Option<Value> {
+    let b = text.as_bytes();
+    let end = string_end(b, pos);
+    if end <= pos + 1 || b[end - 1] != b'"' {
+        return None;
+    }
+    let raw = &text[pos + 1..end - 1];
+    // The unescaped text, and for each of its bytes (and its end) the host offset.
+    let mut json = String::with_capacity(raw.len());
+    let mut offsets = Vec::with_capacity(raw.len() + 1);
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = pos + 1 + i;
+        let out = if c == '\\' {
+            match chars.next() {
+                Some((_, 'n')) => '\n',
+                Some((_, 't')) => '\t',
+                Some((_, 'r')) => '\r',
+                Some((_, other)) => other,
+                None => break,
+            }
+        } else {
+            c
+        };
+        for _ in 0..out.len_utf8() {
+            offsets.push(at);
+        }
+        json.push(out);
+    }
+    offsets.push(end - 1);
+    if !json.trim_start().starts_with('{') {
+        return None;
+    }
+    let parse = syntax::parse(&json);
+    let root = Value::from_json_mapped(parse.root.as_ref()?, &|o| {
+        offsets.get(o).copied().unwrap_or(end - 1)
+    });
+    Some(templated(root, false))
+}
+
+/// Marks every string of a heredoc or an HCL expression as a Terraform template (`${...}`
+/// holes, `$${` literal; in a policy document block, `doc`, `&{` is a policy variable).
+fn templated(v: Value, doc: bool) -> Value {
     let kind = match v.kind {
         Kind::Map(entries) => Kind::Map(
             entries
                 .into_iter()
                 .map(|e| Entry {
-                    value: templated(e.value),
+                    value: templated(e.value, doc),
                     ..e
                 })
                 .collect(),
         ),
-        Kind::Seq(items) => Kind::Seq(items.into_iter().map(templated).collect()),
-        Kind::Scalar(s) if s.value.contains("${") || s.value.contains("%{") => {
+        Kind::Seq(items) => Kind::Seq(items.into_iter().map(|i| templated(i, doc)).collect()),
+        Kind::Scalar(s)
+            if s.value.contains("${")
+                || s.value.contains("%{")
+                || (doc && s.value.contains("&{")) =>
+        {
             return Value {
                 span: v.span,
                 kind: Kind::Tagged {
-                    tag: super::render::TF_TEMPLATE.to_string(),
+                    tag: if doc {
+                        super::render::TF_DOC_TEMPLATE
+                    } else {
+                        super::render::TF_TEMPLATE
+                    }
+                    .to_string(),
                     value: Box::new(Value {
                         span: v.span,
                         kind: Kind::Scalar(s),
@@ -314,6 +862,8 @@ struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Inside a policy document block (see [`templated`]).
+    doc: bool,
 }
 
 impl Reader<'_> {
@@ -410,7 +960,7 @@ impl Reader<'_> {
                         plain: false,
                     }),
                 };
-                templated(scalar)
+                templated(scalar, self.doc)
             }
             _ => {
                 // A number, a boolean, null, or an expression (reference, call): to the next
@@ -433,7 +983,8 @@ impl Reader<'_> {
                 self.pos = i;
                 let literal = matches!(word, "true" | "false" | "null")
                     || (!word.is_empty() && word.bytes().all(|c| c.is_ascii_digit()));
-                if literal {
+                // Every value of a policy document block is a string (`123` is `"123"`).
+                if literal && !(self.doc && word != "null") {
                     Value {
                         span: Span::new(start, end),
                         kind: Kind::Scalar(Scalar {
@@ -441,6 +992,16 @@ impl Reader<'_> {
                             content: Span::new(start, end),
                             linear: true,
                             plain: true,
+                        }),
+                    }
+                } else if literal && word != "null" {
+                    Value {
+                        span: Span::new(start, end),
+                        kind: Kind::Scalar(Scalar {
+                            value: word.to_string(),
+                            content: Span::new(start, end),
+                            linear: true,
+                            plain: false,
                         }),
                     }
                 } else {
@@ -473,7 +1034,7 @@ impl Reader<'_> {
         while self
             .b
             .get(self.pos)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b':'))
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
         {
             self.pos += 1;
         }

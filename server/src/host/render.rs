@@ -21,6 +21,10 @@ use crate::syntax::Span;
 /// directives (not a CloudFormation name, so no template can use it).
 pub const TF_TEMPLATE: &str = "iam-ls:terraform-template";
 
+/// The tag of strings read from a Terraform `aws_iam_policy_document` block, where `&{x}` is
+/// the IAM policy variable `${x}` (and `${...}` is an interpolation, as elsewhere).
+pub const TF_DOC_TEMPLATE: &str = "iam-ls:terraform-document-template";
+
 /// The text a hole is rendered as.
 pub const HOLE: &str = "${iam-ls:unknown}";
 
@@ -371,8 +375,8 @@ impl Renderer {
                 }
                 out
             }
-            (Some((TF_TEMPLATE, arg)), _) => match &arg.kind {
-                Kind::Scalar(s) => tf_pieces(&s.value, s.content, s.linear),
+            (Some((tag @ (TF_TEMPLATE | TF_DOC_TEMPLATE), arg)), _) => match &arg.kind {
+                Kind::Scalar(s) => tf_pieces(&s.value, s.content, s.linear, tag == TF_DOC_TEMPLATE),
                 _ => vec![hole(v.span)],
             },
             (Some(("If", arg)), _) => match if_branches(arg).first() {
@@ -487,8 +491,8 @@ fn sub_pieces(template: &str, content: Span, linear: bool) -> Vec<Piece> {
 }
 
 /// The pieces of a Terraform string: `${...}` and `%{...}` are holes, `$${` and `%%{` the
-/// literal `${` and `%{`.
-fn tf_pieces(template: &str, content: Span, linear: bool) -> Vec<Piece> {
+/// literal `${` and `%{`; in a policy document block (`amp`), `&{` is the literal `${`.
+fn tf_pieces(template: &str, content: Span, linear: bool, amp: bool) -> Vec<Piece> {
     let at = |i: usize, j: usize| {
         if linear {
             Span::new(content.start + i, content.start + j)
@@ -522,6 +526,12 @@ fn tf_pieces(template: &str, content: Span, linear: bool) -> Vec<Piece> {
             lit.push('{');
             lit_linear = false;
             i += 3;
+            continue;
+        }
+        if amp && c == b'&' && bytes.get(i + 1) == Some(&b'{') {
+            lit.push_str("${");
+            lit_linear = false;
+            i += 2;
             continue;
         }
         if matches!(c, b'$' | b'%')

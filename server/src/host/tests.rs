@@ -337,3 +337,166 @@ fn unchanged_policies_are_not_analysed_again() {
             .any(|f| &edited[f.span.start..f.span.end] == "sts:AssumeRol")
     );
 }
+
+const TF_DOC: &str = include_str!("../../../tests/fixtures/templates/policy_document.tf");
+
+#[test]
+fn terraform_policy_document_blocks() {
+    let snap = Snapshot::with_env(TF_DOC, 1, Some("main.tf".into()), Default::default());
+    let host = snap.host().expect("a Terraform file");
+    let kinds: Vec<_> = host
+        .policies
+        .iter()
+        .map(|p| (p.kind, p.label.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (
+                PolicyKind::RoleTrust,
+                "data.aws_iam_policy_document.trust (used by aws_iam_role.r.assume_role_policy)"
+            ),
+            (
+                PolicyKind::Identity,
+                "data.aws_iam_policy_document.s3 (used by aws_iam_policy.p.policy)"
+            ),
+            (PolicyKind::Resource, "aws_sqs_queue_policy.q.policy"),
+            // Not referenced: the kind its content suggests (a key policy, from `kms:` actions
+            // and principals).
+            (PolicyKind::KmsKey, "data.aws_iam_policy_document.unused"),
+        ]
+    );
+    let trust: serde_json::Value =
+        serde_json::from_str(host.policies[0].snapshot.text()).expect("JSON");
+    assert_eq!(
+        trust,
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": ["sts:AssumeRole"],
+            "Principal": {"Service": ["lambda.amazonaws.com"]}}]})
+    );
+    let s3: serde_json::Value =
+        serde_json::from_str(host.policies[1].snapshot.text()).expect("JSON");
+    let first = &s3["Statement"][0];
+    assert_eq!(first["Sid"], "Read");
+    assert_eq!(
+        first["Resource"][0],
+        "arn:aws:s3:::${iam-ls:unknown}/${aws:username}/*"
+    );
+    assert_eq!(
+        first["Condition"]["StringEquals"]["aws:PrincipalTag/team"],
+        serde_json::json!(["a"])
+    );
+    assert!(first["Condition"]["StringEquals"]["aws:RequestedRegion"].is_array());
+    assert_eq!(
+        s3["Statement"][1],
+        render::HOLE,
+        "the dynamic block is unknown"
+    );
+    assert_eq!(s3["Statement"][2]["Effect"], "Deny");
+    let unused: serde_json::Value =
+        serde_json::from_str(host.policies[3].snapshot.text()).expect("JSON");
+    assert_eq!(
+        unused["Statement"][0]["Principal"],
+        serde_json::json!({"AWS": ["arn:aws:iam::123456789012:root", "arn:aws:iam::111122223333:root"]}),
+        "repeated principals blocks of one type merge"
+    );
+    assert_eq!(unused["Statement"][1]["Principal"], "*");
+    let found = codes_and_text(TF_DOC, snap.findings());
+    let texts: Vec<&str> = found.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(texts.contains(&"\"s3:GetObjet\""), "{found:?}");
+    assert!(
+        texts.contains(&"\\\"sqs:SendMesage\\\""),
+        "a finding in a quoted JSON string covers its escaped quotes: {found:?}"
+    );
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("${") || t.contains("dynamic")),
+        "{found:?}"
+    );
+    // The fix inside the quoted JSON string edits its bytes in place.
+    let fix = snap
+        .findings()
+        .iter()
+        .find(|f| TF_DOC[f.span.start..f.span.end].contains("SendMesage"))
+        .and_then(|f| f.fixes.first())
+        .expect("a fix");
+    assert_eq!(
+        &TF_DOC[fix.edits[0].span.start..fix.edits[0].span.end],
+        "sqs:SendMesage"
+    );
+}
+
+#[test]
+fn corpus_forms_read_right() {
+    // A block sequence at its key's column after a tag (`Resource: !Join` then `- ''`): the
+    // keys after it still belong to the statement.
+    let yaml = "AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Principal:
+              Service: cloudtrail.amazonaws.com
+            Action: s3:GetBucketAcl
+            Resource: !Join
+            - ''
+            - - 'arn:aws:s3:::'
+              - !Ref B
+            Effect: Allow
+";
+    let snap = Snapshot::with_env(yaml, 1, None, Default::default());
+    let host = snap.host().expect("a template");
+    let json: serde_json::Value =
+        serde_json::from_str(host.policies[0].snapshot.text()).expect("JSON");
+    assert_eq!(json["Statement"][0]["Effect"], "Allow", "{json}");
+    assert_eq!(
+        json["Statement"][0]["Resource"],
+        "arn:aws:s3:::${iam-ls:unknown}"
+    );
+    assert!(
+        !snap.findings().iter().any(|f| f.rule.code == "IAM011"),
+        "{:?}",
+        snap.findings()
+    );
+
+    // `jsonencode` with `key: value` pairs, and numbers in a policy document (strings there).
+    let tf = r#"resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }]
+  })
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = [123456789012]
+    }
+  }
+}
+"#;
+    let snap = Snapshot::with_env(tf, 1, Some("m.tf".into()), Default::default());
+    let host = snap.host().expect("a Terraform file");
+    let p: serde_json::Value =
+        serde_json::from_str(host.policies[0].snapshot.text()).expect("JSON");
+    assert_eq!(p["Version"], "2012-10-17");
+    assert_eq!(p["Statement"][0]["Action"], "s3:GetObject");
+    let d: serde_json::Value =
+        serde_json::from_str(host.policies[1].snapshot.text()).expect("JSON");
+    assert_eq!(
+        d["Statement"][0]["Principal"]["AWS"],
+        serde_json::json!(["123456789012"])
+    );
+    let errors: Vec<_> = snap
+        .findings()
+        .iter()
+        .filter(|f| f.level == crate::rules::Level::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}

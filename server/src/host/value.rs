@@ -89,7 +89,14 @@ impl Value {
     /// The host tree of a JSON syntax tree (a JSON template, or JSON text inside a host string
     /// whose bytes start at `shift` in the host text and map one to one onto it).
     pub fn from_json(node: &Node, shift: usize) -> Value {
-        let at = |s: Span| Span::new(s.start + shift, s.end + shift);
+        Value::from_json_mapped(node, &|o| o + shift)
+    }
+
+    /// The host tree of a JSON syntax tree whose offsets `map` turns into host offsets (JSON
+    /// text unescaped from a host string). A string is linear only when its host bytes are as
+    /// long as its value (nothing escaped in between).
+    pub fn from_json_mapped(node: &Node, map: &dyn Fn(usize) -> usize) -> Value {
+        let at = |s: Span| Span::new(map(s.start), map(s.end));
         let kind = match &node.kind {
             NodeKind::Object { members, .. } => Kind::Map(
                 members
@@ -98,7 +105,7 @@ impl Value {
                         key: m.key.clone(),
                         key_span: at(m.key_span),
                         value: match &m.value {
-                            Some(v) => Value::from_json(v, shift),
+                            Some(v) => Value::from_json_mapped(v, map),
                             None => Value {
                                 span: Span::new(at(m.key_span).end, at(m.key_span).end),
                                 kind: Kind::Null,
@@ -107,13 +114,16 @@ impl Value {
                     })
                     .collect(),
             ),
-            NodeKind::Array { items, .. } => {
-                Kind::Seq(items.iter().map(|v| Value::from_json(v, shift)).collect())
-            }
+            NodeKind::Array { items, .. } => Kind::Seq(
+                items
+                    .iter()
+                    .map(|v| Value::from_json_mapped(v, map))
+                    .collect(),
+            ),
             NodeKind::String { value, content, .. } => Kind::Scalar(Scalar {
                 value: value.clone(),
                 content: at(*content),
-                linear: content.len() == value.len(),
+                linear: content.len() == value.len() && at(*content).len() == value.len(),
                 plain: false,
             }),
             NodeKind::Number(n) => Kind::Scalar(Scalar {

@@ -23,6 +23,7 @@ pub fn parse(text: &str) -> Option<Value> {
         t: text,
         pos: 0,
         depth: 0,
+        map_value: false,
     };
     p.skip_blank();
     if p.b[p.pos..].starts_with(b"---") {
@@ -41,6 +42,10 @@ struct Parser<'a> {
     t: &'a str,
     pos: usize,
     depth: usize,
+    /// Set while reading a mapping's value that starts on the key's line: a block sequence on
+    /// the following lines may then stand at the key's own column (`Resource: !Join` followed
+    /// by `- ''` under `Resource`).
+    map_value: bool,
 }
 
 impl Parser<'_> {
@@ -284,6 +289,7 @@ impl Parser<'_> {
                     self.empty(after)
                 }
             } else {
+                self.map_value = true;
                 self.inline(col)
             };
             end = end.max(value.span.end).max(key_span.end);
@@ -325,6 +331,17 @@ impl Parser<'_> {
     /// than `parent`.
     fn inline(&mut self, parent: usize) -> Value {
         let start = self.pos;
+        let map_value = std::mem::take(&mut self.map_value);
+        // Where the value's own lines may start: deeper than `parent`, or at its column for a
+        // sequence under a mapping key.
+        let below = |p: &Self| {
+            p.pos < p.b.len()
+                && (p.col(p.pos) > parent
+                    || (map_value
+                        && p.col(p.pos) == parent
+                        && p.peek() == b'-'
+                        && is_sep(p.at(p.pos + 1))))
+        };
         match self.peek() {
             b'!' => {
                 let mut i = self.pos + 1;
@@ -337,7 +354,7 @@ impl Parser<'_> {
                 let value = if self.at_eol() {
                     let after = self.pos;
                     self.skip_blank();
-                    if self.pos < self.b.len() && self.col(self.pos) > parent {
+                    if below(self) {
                         self.node(parent, false)
                     } else {
                         self.empty(after)
@@ -364,7 +381,7 @@ impl Parser<'_> {
                 self.skip_spaces();
                 if self.at_eol() {
                     self.skip_blank();
-                    if self.pos < self.b.len() && self.col(self.pos) > parent {
+                    if below(self) {
                         return self.node(parent, false);
                     }
                     return self.empty(start);

@@ -43,11 +43,23 @@ struct PathMessage<'a> {
 /// A file checked as a policy, with its findings.
 #[derive(Serialize)]
 struct File<'a> {
+    /// For a template: its embedded policies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    embedded: Option<Vec<EmbeddedJson<'a>>>,
     findings: Vec<FindingJson<'a>>,
     kind: &'static str,
     kind_source: &'static str,
     path: &'a str,
     workspace_path: Option<&'a str>,
+}
+
+/// A policy embedded in a template.
+#[derive(Serialize)]
+struct EmbeddedJson<'a> {
+    end: Pos,
+    kind: &'static str,
+    label: &'a str,
+    start: Pos,
 }
 
 /// A file left out quietly.
@@ -143,6 +155,16 @@ impl<'a> Document<'a> {
                 let text = &*checked.text;
                 let index = LineIndex::new(text);
                 File {
+                    embedded: checked.embedded.as_ref().map(|list| {
+                        list.iter()
+                            .map(|(label, kind, span)| EmbeddedJson {
+                                end: Pos::from(index.position(text, span.end)),
+                                kind: kind.name(),
+                                label,
+                                start: Pos::from(index.position(text, span.start)),
+                            })
+                            .collect()
+                    }),
                     findings: checked
                         .findings
                         .iter()
