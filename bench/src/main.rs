@@ -504,7 +504,7 @@ fn run(o: &Options) -> Result<(String, Value), String> {
 
     if o.wants("template") {
         let (text, at) = templates::template(3000);
-        let typed = "s3:GetObjectTagging";
+        let typed = templates::TYPED;
         progress(&format!(
             "typing {} keystrokes into a {}-line CloudFormation template",
             typed.len(),

@@ -141,10 +141,18 @@ pub struct ResolvedKind {
 /// Resolves the policy kind: a configured glob for `path` wins, then the role a `[[groups]]`
 /// entry gives the file; otherwise detection from the content.
 pub fn resolve_kind(config: &Config, path: Option<&str>, parse: &Parse) -> ResolvedKind {
+    if let Some(configured) = configured_kind(config, path) {
+        return configured;
+    }
+    resolve_kind_of(config, path, &Policy::from_parse(parse))
+}
+
+/// The kind the configuration gives `path` (a `[kinds]` glob, then a group role), if any.
+fn configured_kind(config: &Config, path: Option<&str>) -> Option<ResolvedKind> {
     if let Some(path) = path
         && let Some(rule) = config.kind_match(path)
     {
-        return ResolvedKind {
+        return Some(ResolvedKind {
             kind: rule.kind,
             why: format!(
                 "the configuration marks files matching `{}` as a {}",
@@ -152,12 +160,12 @@ pub fn resolve_kind(config: &Config, path: Option<&str>, parse: &Parse) -> Resol
                 rule.kind.title()
             ),
             configured: true,
-        };
+        });
     }
     if let Some(path) = path
         && let Some((group, kind)) = config.group_role(path)
     {
-        return ResolvedKind {
+        return Some(ResolvedKind {
             kind,
             why: format!(
                 "the configuration's group `{}` lists this file as a {}",
@@ -165,9 +173,18 @@ pub fn resolve_kind(config: &Config, path: Option<&str>, parse: &Parse) -> Resol
                 kind.title()
             ),
             configured: true,
-        };
+        });
     }
-    let (kind, reason) = detect_kind(&Policy::from_parse(parse));
+    None
+}
+
+/// Like [`resolve_kind`], with the typed model already built (the analysis builds it once for
+/// both the kind and the rules).
+fn resolve_kind_of(config: &Config, path: Option<&str>, policy: &Policy<'_>) -> ResolvedKind {
+    if let Some(configured) = configured_kind(config, path) {
+        return configured;
+    }
+    let (kind, reason) = detect_kind(policy);
     ResolvedKind {
         kind,
         why: reason.to_string(),
@@ -183,7 +200,9 @@ pub struct Snapshot {
     kind: DocumentKind,
     parse: Option<Parse>,
     path: Option<String>,
-    policy_kind: Option<ResolvedKind>,
+    /// For a policy: its kind, resolved on first use (the analysis resolves it from the typed
+    /// model it builds for the rules, so a keystroke builds that model once).
+    policy_kind: OnceLock<ResolvedKind>,
     env: Arc<Env>,
     today: i64,
     /// The other members of each group the document belongs to (see [`Snapshot::with_related`]).
@@ -243,17 +262,14 @@ impl Snapshot {
             Some(p) => classify(p),
             None => DocumentKind::Text,
         };
-        let policy_kind = match (&parse, kind, forced) {
-            (Some(_), DocumentKind::Policy, Some(kind)) => Some(ResolvedKind {
+        let policy_kind = OnceLock::new();
+        if let (Some(_), DocumentKind::Policy, Some(kind)) = (&parse, kind, forced) {
+            let _ = policy_kind.set(ResolvedKind {
                 kind,
                 why: format!("the command line asks for {} checks", kind.title()),
                 configured: true,
-            }),
-            (Some(p), DocumentKind::Policy, None) => {
-                Some(resolve_kind(&env.config, path.as_deref(), p))
-            }
-            _ => None,
-        };
+            });
+        }
         let host = match (kind, forced) {
             (DocumentKind::Text, None) => {
                 host::analyze(&text, parse.as_ref(), path.as_deref(), &env).map(Arc::new)
@@ -321,7 +337,14 @@ impl Snapshot {
 
     /// For a policy: the kind it is analysed as, and why.
     pub fn policy_kind(&self) -> Option<&ResolvedKind> {
-        self.policy_kind.as_ref()
+        let parse = self
+            .parse
+            .as_ref()
+            .filter(|_| self.kind == DocumentKind::Policy)?;
+        Some(
+            self.policy_kind
+                .get_or_init(|| resolve_kind(&self.env.config, self.path.as_deref(), parse)),
+        )
     }
 
     /// The path relative to the workspace root, when known.
@@ -367,11 +390,13 @@ fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
     if let Some(host) = &snapshot.host {
         return host.findings();
     }
-    let (DocumentKind::Policy, Some(parse), Some(kind)) =
-        (snapshot.kind, &snapshot.parse, &snapshot.policy_kind)
-    else {
+    let (DocumentKind::Policy, Some(parse)) = (snapshot.kind, &snapshot.parse) else {
         return Vec::new();
     };
+    let policy = Policy::from_parse(parse);
+    let kind = snapshot
+        .policy_kind
+        .get_or_init(|| resolve_kind_of(&snapshot.env.config, snapshot.path.as_deref(), &policy));
     let input = rules::Input {
         text: &snapshot.text,
         parse,
@@ -382,9 +407,9 @@ fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
     };
     let mut groups = snapshot.related.iter();
     let Some(first) = groups.next() else {
-        return rules::check(&input);
+        return rules::check_model(&input, &policy, &[]);
     };
-    let mut findings = rules::check_with_related(&input, &related(first));
+    let mut findings = rules::check_model(&input, &policy, &related(first));
     // Another group can only add cross-file findings; the others would repeat.
     for members in groups {
         let more = rules::check_with_related(&input, &related(members));

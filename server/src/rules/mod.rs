@@ -509,7 +509,16 @@ pub fn check(input: &Input<'_>) -> Vec<Finding> {
 /// Like [`check`], with the other policies of the document's group (see [`Context::related`]).
 /// The caller re-runs it for every open member when any member of the group changes.
 pub fn check_with_related(input: &Input<'_>, related: &[RelatedDocument<'_>]) -> Vec<Finding> {
-    let policy = Policy::from_parse(input.parse);
+    check_model(input, &Policy::from_parse(input.parse), related)
+}
+
+/// Like [`check_with_related`], with the typed model of `input.parse` already built (the
+/// document built it to detect the kind; building it again would cost a second pass).
+pub fn check_model(
+    input: &Input<'_>,
+    policy: &Policy<'_>,
+    related: &[RelatedDocument<'_>],
+) -> Vec<Finding> {
     let related: Vec<Related<'_>> = related
         .iter()
         .map(|r| Related {
@@ -522,7 +531,7 @@ pub fn check_with_related(input: &Input<'_>, related: &[RelatedDocument<'_>]) ->
     let cx = Context {
         text: input.text,
         parse: input.parse,
-        policy: &policy,
+        policy,
         kind: input.kind,
         catalog: catalog::catalog(),
         today: input.today,

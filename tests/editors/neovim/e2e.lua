@@ -139,10 +139,10 @@ local function load_setup()
     return
   end
   -- Neovim 0.7: what the README's 0.9/0.10 configuration does, with the 0.7 API.
-  vim.filetype.add({ extension = { log = 'log' } })
+  vim.filetype.add({ extension = { log = 'log', tf = 'terraform' } })
   local client_id
   vim.api.nvim_create_autocmd('FileType', {
-    pattern = { 'json', 'jsonc', 'log' },
+    pattern = { 'json', 'jsonc', 'log', 'yaml', 'terraform' },
     callback = function(args)
       if client_id == nil then
         local name = vim.api.nvim_buf_get_name(args.buf)
@@ -248,6 +248,45 @@ local function hover_float(buf, line, col, expect)
       vim.api.nvim_win_close(win, true)
     end
   end
+end
+
+-- The sorted codes of a buffer's diagnostics, once `code` has arrived.
+local function codes_once(buf, code, what)
+  wait('diagnostic ' .. code .. ' in ' .. what, function()
+    return find_diag(buf, code) ~= nil
+  end)
+  local codes = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(codes, diag_code(d))
+  end
+  table.sort(codes)
+  return table.concat(codes, ' ')
+end
+
+-- A template with a typo (`IAM102`) at `needle` (+ `lead` bytes): the diagnostic is there, with the
+-- same codes as the standalone version of its policies, and none on a line holding a reference.
+local function template_matches_standalone(relative, filetype, line_text, needle, standalone, references)
+  local buf = open(relative)
+  check(vim.bo[buf].filetype == filetype,
+    relative .. ' should have filetype ' .. filetype .. ', has ' .. vim.bo[buf].filetype)
+  local got = codes_once(buf, 'IAM102', relative)
+  local typo = find_diag(buf, 'IAM102')
+  local line, col = locate(buf, line_text)
+  col = col + line_text:find(needle, 1, true) - 1
+  check(typo.lnum == line and typo.col == col and typo.end_col == col + #needle,
+    string.format('IAM102 should cover %s at %d:%d, is at %d:%d-%d', needle, line + 1, col + 1,
+      typo.lnum + 1, typo.col + 1, typo.end_col + 1))
+  check(typo.severity == vim.diagnostic.severity.ERROR, 'IAM102 should be an error: ' .. vim.inspect(typo))
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    local text = vim.api.nvim_buf_get_lines(buf, d.lnum, d.lnum + 1, false)[1] or ''
+    for _, r in ipairs(references) do
+      check(text:find(r, 1, true) == nil,
+        'a diagnostic on a line with a reference (' .. r .. '): ' .. diag_code(d) .. ' ' .. d.message)
+    end
+  end
+  local alone = open(standalone)
+  local expected = codes_once(alone, 'IAM102', standalone)
+  check(got == expected, relative .. ' shows [' .. got .. '], its standalone policy [' .. expected .. ']')
 end
 
 local function run()
@@ -364,6 +403,24 @@ local function run()
   check(explained:lower():find('service control polic', 1, true) ~= nil,
     'hover on the AccessDenied line does not explain the SCP denial:\n' .. explained)
   ok('hover on an AccessDenied log line')
+
+  -- 6-7. Policies inside a CloudFormation YAML template and a Terraform file: the findings their
+  -- standalone versions show, on the template's own lines, none from an intrinsic function.
+  template_matches_standalone('templates/stack.yaml', 'yaml', '- s3:GetObjet', 's3:GetObjet',
+    'templates/standalone/stack-app.json', { '!Sub', '!GetAtt', '!Ref' })
+  ok('CloudFormation YAML template')
+  template_matches_standalone('templates/main.tf', 'terraform', '"s3:GetObjet"', '"s3:GetObjet"',
+    'templates/standalone/main-app.json', { '${aws_s3_bucket', 'aws_s3_bucket.data.arn' })
+  ok('Terraform file')
+
+  -- 8. YAML that is not a template: the server is attached but says nothing.
+  local plain = open('templates/settings.yaml')
+  check(vim.bo[plain].filetype == 'yaml', 'settings.yaml should have filetype yaml, has ' .. vim.bo[plain].filetype)
+  -- A request answered means the server has handled the didOpen before it.
+  request(plain, 'textDocument/hover', position_params(plain, locate(plain, 's3:GetObjet')))
+  vim.wait(300)
+  check(#vim.diagnostic.get(plain) == 0, 'diagnostics on YAML that is not a template:\n' .. describe_diagnostics())
+  ok('silent on YAML that is not a template')
 
   out(string.format('ALL OK (%d ms)', (uv.hrtime() - started) / 1e6))
 end

@@ -684,6 +684,73 @@ function serverPids() {
     .map((m) => Number(m[1]));
 }
 
+/**
+ * The Problems panel's rows for one file, filtered by a glob: `[code, line, column]` of each
+ * marker row, sorted; waits until a row with `code` shows.
+ */
+async function problemsOf(relative, code) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press(`${ctrl}+Shift+KeyM`);
+  const filter = page.locator(".markers-panel-container .viewpane-filter input, .viewpane-filter input").first();
+  await filter.waitFor({ state: "visible", timeout: UI_TIMEOUT });
+  await filter.fill(`**/${relative}`);
+  await page
+    .locator(".markers-panel .monaco-list-row", { hasText: code })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT });
+  // Let the filter settle on this file only.
+  await page.waitForTimeout(300);
+  const rows = await page.locator(".markers-panel .monaco-list-row").allInnerTexts();
+  await filter.fill("");
+  const found = [];
+  for (const row of rows.map((r) => r.replace(/\s+/g, " "))) {
+    const at = row.match(/\[Ln (\d+), Col (\d+)\]/);
+    const c = row.match(/\b(IAM\d{3})\b/);
+    if (at && c) {
+      found.push([c[1], Number(at[1]), Number(at[2])]);
+    }
+  }
+  return found.sort();
+}
+
+/** `relative` shows its standalone policy's codes, the typo on `needle`, none on a reference. */
+async function templateMatchesStandalone(relative, needle, standalone, references) {
+  await openFile(relative);
+  const got = await problemsOf(relative, "IAM102");
+  await openFile(standalone);
+  const alone = await problemsOf(standalone, "IAM102");
+  console.log(`# ${relative}: ${JSON.stringify(got)}; standalone: ${JSON.stringify(alone)}`);
+  const codes = (rows) => rows.map((r) => r[0]).join(" ");
+  assert.equal(codes(got), codes(alone), `${relative}: ${JSON.stringify(got)}; standalone: ${JSON.stringify(alone)}`);
+  const typo = position(relative, needle);
+  assert.ok(
+    got.some(([c, line, column]) => c === "IAM102" && line === typo.line && column === typo.column),
+    `IAM102 should be at ${typo.line}:${typo.column}: ${JSON.stringify(got)}`,
+  );
+  const lines = readFileSync(path.join(FIXTURES, relative), "utf8").split("\n");
+  for (const [c, line] of got) {
+    for (const r of references) {
+      assert.ok(!lines[line - 1].includes(r), `${c} on line ${line}, which holds a reference (${r})`);
+    }
+  }
+}
+
+test("a CloudFormation YAML template and a .tf file show their policies' findings", async () => {
+  await check("template in Problems", async () => {
+    await templateMatchesStandalone("templates/stack.yaml", "s3:GetObjet", "templates/standalone/stack-app.json", [
+      "!Sub",
+      "!GetAtt",
+      "!Ref",
+    ]);
+  });
+  await check(".tf file in Problems", async () => {
+    await templateMatchesStandalone("templates/main.tf", '"s3:GetObjet"', "templates/standalone/main-app.json", [
+      "${aws_s3_bucket",
+      "aws_s3_bucket.data.arn",
+    ]);
+  });
+});
+
 test("a crashed server is restarted and serves again", async () => {
   await check("restart after a crash", async () => {
     const before = serverPids();

@@ -431,13 +431,75 @@ pub(crate) fn patterns_for(service: &str) -> &'static [PatternInfo] {
 /// The patterns of `service` whose resource part `resource` (wildcards and variables allowed)
 /// can fit, whatever the partition, region and account fields say
 /// (`PatternInfo::resource_fits`).
+///
+/// Seven resource rules ask this of the same ARNs in one analysis, and a keystroke re-asks it of
+/// every unchanged ARN, so the answers are remembered per thread (a pure function of the catalog;
+/// the memory is emptied when it holds [`FIT_MEMO_ENTRIES`] answers).
 pub(crate) fn fitting_patterns(service: &str, resource: &str) -> Vec<&'static PatternInfo> {
-    let probe = Probe::new(resource);
-    patterns_for(service)
-        .iter()
-        .filter(|p| p.fits(&probe))
-        .collect()
+    FITS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(found) = memo.get(&(service, resource) as &dyn FitKey) {
+            return found.clone();
+        }
+        let probe = Probe::new(resource);
+        let found: Vec<&'static PatternInfo> = patterns_for(service)
+            .iter()
+            .filter(|p| p.fits(&probe))
+            .collect();
+        if memo.len() >= FIT_MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert((service.to_string(), resource.to_string()), found.clone());
+        found
+    })
 }
+
+/// How many `fitting_patterns` answers a thread keeps.
+const FIT_MEMO_ENTRIES: usize = 16_384;
+
+type FitMemo = HashMap<(String, String), Vec<&'static PatternInfo>>;
+
+thread_local! {
+    static FITS: std::cell::RefCell<FitMemo> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// Looks a `(service, resource)` pair of `&str` up in a map keyed by owned pairs, without
+/// allocating (the usual borrowed-key trick for tuple keys).
+trait FitKey {
+    fn pair(&self) -> (&str, &str);
+}
+
+impl FitKey for (String, String) {
+    fn pair(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl FitKey for (&str, &str) {
+    fn pair(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn FitKey + 'a> for (String, String) {
+    fn borrow(&self) -> &(dyn FitKey + 'a) {
+        self
+    }
+}
+
+impl std::hash::Hash for dyn FitKey + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.pair().hash(state);
+    }
+}
+
+impl PartialEq for dyn FitKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.pair() == other.pair()
+    }
+}
+
+impl Eq for dyn FitKey + '_ {}
 
 /// "`s3` bucket" or "`s3` bucket/object" for messages: the resource types of the fitting
 /// patterns, those of the ARN's own service first (others' types for its ARNs, such as ssm's
