@@ -414,7 +414,6 @@ pub fn analyse_text(
             text: snapshot.shared_text().clone(),
             kind: host_kind(host),
             kind_source: "template",
-            kind_note: None,
             embedded: Some(
                 host.policies
                     .iter()
