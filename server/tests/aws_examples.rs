@@ -473,7 +473,7 @@ fn parliament_known_bad_cases_are_caught() {
 /// detected as an SCP from its content.
 #[test]
 fn aws_org_wide_scp_example_is_detected_as_an_scp() {
-    let file = "dp-resource-perimeter-scp.json";
+    let file = "scp-dp-resource-perimeter.json";
     let text = std::fs::read_to_string(format!("{DIR}/{file}")).expect(file);
     let parsed = parse(&text);
     let (detected, why) = detect_kind(&Policy::from_parse(&parsed));
