@@ -134,3 +134,30 @@ fn log_hover_without_a_project_file_adds_nothing() {
     assert!(!h.contains("region-lock"), "{h}");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn log_hover_follows_a_saved_workspace_policy() {
+    let d = region_lock_workspace("save");
+    d.write("logs/deploy.log", LOG);
+    let mut client = start(&d.0);
+    let uri = uri_of(&d.0.join("logs/deploy.log"));
+    client.open(&uri, "log", 1, LOG);
+    let h = hover_until(&mut client, &uri, "s3:GetObject", "eu-west-1");
+    assert!(h.contains("aws:RequestedRegion is eu-west-1"), "{h}");
+    // The SCP is edited and saved: the hover reads the new region.
+    let scp = r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideFrankfurt","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-central-1"}}}]}"#;
+    d.write("org/region-lock.json", scp);
+    let scp_uri = uri_of(&d.0.join("org/region-lock.json"));
+    client.open(&scp_uri, "json", 1, scp);
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": scp_uri}}),
+    );
+    let h = hover_until(&mut client, &uri, "s3:GetObject", "DenyOutsideFrankfurt");
+    assert!(
+        h.contains("statement DenyOutsideFrankfurt (scp): denies s3:GetObject unless aws:RequestedRegion is eu-central-1"),
+        "{h}"
+    );
+    assert!(!h.contains("DenyOutsideEU"), "{h}");
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -566,7 +566,17 @@ impl LanguageServer for Backend {
             .path()
             .as_str()
             .ends_with(&format!("/{}", crate::config::FILE_NAME));
-        if is_config {
+        // A saved workspace policy changes the log hover's "From your repository" answer,
+        // which reads the policies once per configuration load.
+        let in_workspace = || {
+            self.store
+                .relative_path(&params.text_document.uri)
+                .is_some_and(|path| {
+                    let env = self.store.env();
+                    env.workspace.iter().any(|w| w.policy.file == path)
+                })
+        };
+        if is_config || in_workspace() {
             self.reload_config().await;
         }
     }
