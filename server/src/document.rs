@@ -7,6 +7,7 @@
 //! knows LSP: offsets are bytes, results are plain data.
 
 use crate::config::Config;
+use crate::eval::why::WorkspacePolicy;
 use crate::groups::{self, Member};
 use crate::host;
 use crate::policy::{Policy, PolicyKind, detect_kind};
@@ -89,6 +90,10 @@ pub struct Env {
     pub group_refused: Vec<(String, String)>,
     /// The workspace root, where group members that are not open are read from.
     pub root: Option<PathBuf>,
+    /// The workspace's policies (with their configured or detected kinds), the same set
+    /// `iam-ls explain` reads, for the "From your repository" answer of the log hover. Read
+    /// once per configuration load, only when the root has an `iam-ls.toml`; empty otherwise.
+    pub workspace: Arc<Vec<WorkspacePolicy>>,
 }
 
 impl Env {
@@ -99,6 +104,7 @@ impl Env {
             group_files: Vec::new(),
             group_refused: Vec::new(),
             root: None,
+            workspace: Arc::default(),
         }
     }
 
@@ -111,6 +117,7 @@ impl Env {
             group_refused: scanned.refused,
             config,
             root: Some(root),
+            workspace: Arc::default(),
         }
     }
 

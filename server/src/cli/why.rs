@@ -7,9 +7,11 @@
 //! arbitrary directory tree.
 
 use super::{input, load_config};
-use crate::eval::why::{DenialQuery, WorkspacePolicy, why_denied};
-use crate::eval::{EvalPolicy, PolicyType};
-use crate::logs::{self, Block, Denial, DenialReport, DenyKind, Section};
+use crate::config::Config;
+use crate::eval::EvalPolicy;
+use crate::eval::why::WorkspacePolicy;
+use crate::ide::logs::why::add_to_report;
+use crate::logs::{self, Denial, DenialReport};
 use crate::policy::{Policy, detect_kind};
 use std::path::Path;
 
@@ -24,8 +26,16 @@ pub fn workspace(cwd: &Path) -> Vec<WorkspacePolicy> {
     if loaded.file.is_none() {
         return Vec::new();
     }
-    let root = &loaded.root;
-    let collected = input::collect(root, root, &loaded.config, &[root.to_path_buf()]);
+    workspace_at(&loaded.root, &loaded.config)
+}
+
+/// The policies of the workspace at `root` under `config`: every policy file [`input::collect`]
+/// finds there (read through [`crate::fs_guard`], at most [`MAX_FILES`]), with the kind its
+/// `[[groups]]` role or configured glob gives it, else the detected kind. Files that do not
+/// parse or have no statements are left out. Also used by the language server for the log
+/// hover.
+pub fn workspace_at(root: &Path, config: &Config) -> Vec<WorkspacePolicy> {
+    let collected = input::collect(root, root, config, &[root.to_path_buf()]);
     let mut out = Vec::new();
     for t in collected.targets.into_iter().take(MAX_FILES) {
         let (Some(rel), Some(file)) = (t.rel, t.file) else {
@@ -42,11 +52,10 @@ pub fn workspace(cwd: &Path) -> Vec<WorkspacePolicy> {
         if model.statement.is_none() {
             continue;
         }
-        let kind = loaded
-            .config
+        let kind = config
             .group_role(&rel)
             .map(|(_, k)| k)
-            .or_else(|| loaded.config.kind_for_path(&rel))
+            .or_else(|| config.kind_for_path(&rel))
             .unwrap_or_else(|| detect_kind(&model).0);
         out.push(WorkspacePolicy {
             kind,
@@ -54,48 +63,6 @@ pub fn workspace(cwd: &Path) -> Vec<WorkspacePolicy> {
         });
     }
     out
-}
-
-/// What the message says, for the engine.
-pub fn query(d: &Denial) -> Option<DenialQuery> {
-    let action = d.action.as_ref()?.text.clone();
-    let policy_type = d.source.policy_type.map(|t| match t {
-        logs::PolicyType::IdentityBased => PolicyType::Identity,
-        logs::PolicyType::ResourceBased => PolicyType::Resource,
-        logs::PolicyType::PermissionsBoundary => PolicyType::Boundary,
-        logs::PolicyType::Session => PolicyType::Session,
-        logs::PolicyType::ServiceControl => PolicyType::Scp,
-        logs::PolicyType::ResourceControl => PolicyType::Rcp,
-        logs::PolicyType::VpcEndpoint => PolicyType::VpcEndpoint,
-    });
-    Some(DenialQuery {
-        principal: d
-            .principal
-            .as_ref()
-            .map(|p| p.text.clone())
-            .filter(|p| p.starts_with("arn:")),
-        action,
-        resource: d.resource.as_ref().map(|r| r.text.clone()),
-        policy_type,
-        explicit: match d.source.kind {
-            DenyKind::Explicit => Some(true),
-            DenyKind::Implicit => Some(false),
-            DenyKind::Unknown => None,
-        },
-        context: Default::default(),
-    })
-}
-
-/// The workspace's answer for one denial: one sentence per deciding statement (empty when the
-/// workspace has nothing to say).
-pub fn sentences(d: &Denial, workspace: &[WorkspacePolicy]) -> Vec<String> {
-    let Some(q) = query(d) else {
-        return Vec::new();
-    };
-    why_denied(&q, workspace)
-        .iter()
-        .map(|c| c.sentence(&q.action))
-        .collect()
 }
 
 /// Adds the repository's answer to each report in `list` (matched to the denials of `text` by
@@ -111,13 +78,6 @@ pub fn append(text: &str, cwd: &Path, list: &mut [DenialReport]) {
         let Some(d) = denials.iter().find(|d| d.span == report.span) else {
             continue;
         };
-        let found = sentences(d, &ws);
-        if !found.is_empty() {
-            report.explanation.sections.push(Section {
-                title: "From your repository".to_string(),
-                blocks: vec![Block::Bullets(found.clone())],
-            });
-            report.from_repository = found;
-        }
+        add_to_report(report, d, &ws);
     }
 }

@@ -699,7 +699,7 @@ pub fn hover(commands: &Commands, view: &DocumentView, offset: usize) -> Option<
         DocumentKind::Policy => ide::logs::blob_hover(snapshot.text(), offset, &lookup)
             .or_else(|| ide::hover(snapshot, offset)),
         DocumentKind::Text | DocumentKind::DecodedMessage => {
-            ide::logs::hover_with(snapshot, offset, &lookup)
+            ide::logs::hover_in(snapshot, offset, &lookup, &snapshot.env().workspace)
         }
     }
 }

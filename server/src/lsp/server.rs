@@ -306,12 +306,16 @@ impl Backend {
     /// files, links out of the workspace) are shown.
     async fn reload_config(&self) {
         let root = self.store.root();
+        let mut has_file = false;
         let (mut env, mut problems, warnings) = {
             let mut problems = Vec::new();
             // A FIFO or a device here is refused by fs_guard without blocking this thread.
             let mut config = match &root {
                 Some(root) => match Config::load(root) {
-                    Ok(c) => c.unwrap_or_default(),
+                    Ok(c) => {
+                        has_file = c.is_some();
+                        c.unwrap_or_default()
+                    }
                     Err(e) => {
                         problems.push(e.to_string());
                         Config::default()
@@ -340,6 +344,20 @@ impl Backend {
             match scanned {
                 Ok(scanned) => env = scanned,
                 Err(err) => error!("scanning for policy group files failed: {err}"),
+            }
+        }
+        if let Some(root) = root.clone()
+            && has_file
+        {
+            // The workspace's policies for the log hover's "From your repository" answer,
+            // read once here (the same walk as `iam-ls explain`), not on every hover.
+            let config = env.config.clone();
+            let read =
+                tokio::task::spawn_blocking(move || crate::cli::why::workspace_at(&root, &config))
+                    .await;
+            match read {
+                Ok(ws) => env.workspace = Arc::new(ws),
+                Err(err) => error!("reading the workspace policies failed: {err}"),
             }
         }
         problems.extend(
@@ -548,7 +566,17 @@ impl LanguageServer for Backend {
             .path()
             .as_str()
             .ends_with(&format!("/{}", crate::config::FILE_NAME));
-        if is_config {
+        // A saved workspace policy changes the log hover's "From your repository" answer,
+        // which reads the policies once per configuration load.
+        let in_workspace = || {
+            self.store
+                .relative_path(&params.text_document.uri)
+                .is_some_and(|path| {
+                    let env = self.store.env();
+                    env.workspace.iter().any(|w| w.policy.file == path)
+                })
+        };
+        if is_config || in_workspace() {
             self.reload_config().await;
         }
     }

@@ -8,6 +8,8 @@
 //! - [`hover`] / [`hover_with`]: on an encoded message ([`blob_hover`]), on an AccessDenied
 //!   message (its explanation), on a policy ARN ([`arns`]), or on a field of a decoded message
 //!   document ([`decoded`]).
+//!   With [`hover_in`], the AccessDenied hover also names the workspace statements that deny
+//!   the request ([`why`], the same answer as `iam-ls explain`).
 //! - [`symbols`]: the denials and encoded messages of a log, or the parts of a decoded message.
 //! - [`actions`]: what can be done with the text at a range ([`LogAction`]): decode an encoded
 //!   message, open a managed policy. The LSP layer turns them into commands.
@@ -18,12 +20,14 @@
 
 pub mod arns;
 pub mod decoded;
+pub mod why;
 
 #[cfg(test)]
 mod tests;
 
 use super::{Hover, Symbol, SymbolKind};
 use crate::document::{DocumentKind, Snapshot};
+use crate::eval::why::WorkspacePolicy;
 use crate::logs::{
     BlobCheck, Denial, DenialReport, EncodedBlob, MAX_BLOB_LEN, MIN_BARE_BLOB_LEN, Summary,
     blob_at, blobs, denial_at, denials, scan_blobs, validate_blob,
@@ -61,19 +65,41 @@ pub fn hover(snapshot: &Snapshot, offset: usize) -> Option<Hover> {
 /// Hover on a log line or a decoded message at byte `offset`; `decoded` supplies the summaries
 /// of messages decoded in this session.
 pub fn hover_with(snapshot: &Snapshot, offset: usize, decoded: DecodedLookup) -> Option<Hover> {
+    hover_in(snapshot, offset, decoded, &[])
+}
+
+/// [`hover_with`] that also answers from the `workspace` policies: the hover on an
+/// AccessDenied message gets a "From your repository" section ([`why::add_to_report`]).
+pub fn hover_in(
+    snapshot: &Snapshot,
+    offset: usize,
+    decoded: DecodedLookup,
+    workspace: &[WorkspacePolicy],
+) -> Option<Hover> {
     match snapshot.kind() {
         DocumentKind::DecodedMessage => decoded::hover(snapshot, offset),
-        DocumentKind::Text | DocumentKind::Policy => text_hover(snapshot.text(), offset, decoded),
+        DocumentKind::Text | DocumentKind::Policy => {
+            text_hover_in(snapshot.text(), offset, decoded, workspace)
+        }
     }
 }
 
 /// Hover for plain text: an encoded message, else an AccessDenied message, else a policy ARN.
 pub fn text_hover(text: &str, offset: usize, decoded: DecodedLookup) -> Option<Hover> {
+    text_hover_in(text, offset, decoded, &[])
+}
+
+fn text_hover_in(
+    text: &str,
+    offset: usize,
+    decoded: DecodedLookup,
+    workspace: &[WorkspacePolicy],
+) -> Option<Hover> {
     if let Some(h) = blob_hover(text, offset, decoded) {
         return Some(h);
     }
     if let Some(d) = denial_at(text, offset) {
-        return Some(denial_hover(text, &d, offset, decoded));
+        return Some(denial_hover(text, &d, offset, decoded, workspace));
     }
     let (span, arn) = arn_at(text, offset)?;
     Some(Hover {
@@ -149,7 +175,13 @@ pub fn denial_report_at(text: &str, offset: usize) -> Option<DenialReport> {
     denial_at(text, offset).map(|d| DenialReport::new(text, &d, None))
 }
 
-fn denial_hover(text: &str, d: &Denial, offset: usize, decoded: DecodedLookup) -> Hover {
+fn denial_hover(
+    text: &str,
+    d: &Denial,
+    offset: usize,
+    decoded: DecodedLookup,
+    workspace: &[WorkspacePolicy],
+) -> Hover {
     let mut markdown = String::new();
     if let Some(policy) = &d.policy
         && policy.span.is_some_and(|s| s.touches(offset))
@@ -158,7 +190,9 @@ fn denial_hover(text: &str, d: &Denial, offset: usize, decoded: DecodedLookup) -
         markdown.push_str(&arns::markdown(&arn));
         markdown.push_str("\n\n---\n\n");
     }
-    markdown.push_str(&DenialReport::new(text, d, None).to_markdown());
+    let mut report = DenialReport::new(text, d, None);
+    why::add_to_report(&mut report, d, workspace);
+    markdown.push_str(&report.to_markdown());
     if let Some(blob) = &d.encoded
         && let Some(summary) = decoded(&blob.text(text))
     {

@@ -359,3 +359,39 @@ fn logs_hover_is_bounded_on_large_text() {
     let h = hover(&snap, at(&log, "kms:Decrypt on")).expect("hover");
     assert!(h.markdown.contains("resource-based policy"));
 }
+
+#[test]
+fn logs_hover_answers_from_the_workspace() {
+    use crate::eval::EvalPolicy;
+    use crate::eval::why::WorkspacePolicy;
+    use crate::policy::{Policy, PolicyKind};
+    let scp = r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideEU","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}]}"#;
+    let parse = crate::syntax::parse(scp);
+    let workspace = vec![WorkspacePolicy {
+        kind: PolicyKind::ServiceControl,
+        policy: EvalPolicy::from_policy("org/region-lock.json", &Policy::from_parse(&parse)),
+    }];
+    let log = "ERROR User: arn:aws:iam::111122223333:user/alice is not authorized to perform: \
+               s3:GetObject on resource: arn:aws:s3:::bucket/key with an explicit deny in a \
+               service control policy\n";
+    let snap = Snapshot::new(log, 1);
+    let offset = at(log, "s3:GetObject");
+    let h = hover_in(&snap, offset, &no_decoded, &workspace).expect("hover");
+    assert!(
+        h.markdown.contains(
+            "org/region-lock.json, statement DenyOutsideEU (scp): denies s3:GetObject unless \
+             aws:RequestedRegion is eu-west-1"
+        ),
+        "{}",
+        h.markdown
+    );
+    assert!(
+        h.markdown.contains("From your repository"),
+        "{}",
+        h.markdown
+    );
+    // Without workspace policies the hover is the plain explanation.
+    let plain = hover_with(&snap, offset, &no_decoded).expect("hover");
+    assert!(!plain.markdown.contains("From your repository"));
+    assert!(h.markdown.starts_with(&plain.markdown), "{}", h.markdown);
+}
