@@ -56,7 +56,14 @@ fn build_server() -> PathBuf {
     if !cfg!(debug_assertions) {
         cmd.arg("--release");
     }
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // The directory of the package under test as `cargo test` sets it when it runs the test,
+    // not as it was when this library was compiled: cargo names path packages' artifacts by
+    // their place in the workspace, so two clones sharing a target directory share this
+    // library, and a compile-time path would build (and test) the other clone's server.
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    cmd.current_dir(dir);
     cmd.stderr(Stdio::inherit());
     let output = cmd.output().expect("run cargo build for iam-ls");
     assert!(output.status.success(), "cargo build -p iam-ls failed");

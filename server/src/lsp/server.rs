@@ -240,6 +240,10 @@ impl Backend {
             debug!("skipping diagnostics of superseded revision {revision}");
             return;
         }
+        if !self.store.env_ready() {
+            debug!("diagnostics wait for the workspace configuration");
+            return;
+        }
         let Some(source) = self.store.view_source(&uri) else {
             return;
         };

@@ -15,7 +15,7 @@ use crate::groups;
 use dashmap::DashMap;
 use ropey::Rope;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
@@ -231,6 +231,8 @@ pub struct DocumentStore {
     next_revision: AtomicU64,
     utf8: AtomicU8,
     env: RwLock<Arc<Env>>,
+    /// Whether the workspace configuration has been loaded once (see [`Self::env_ready`]).
+    env_ready: AtomicBool,
     root: RwLock<Option<PathBuf>>,
 }
 
@@ -436,6 +438,9 @@ impl DocumentStore {
         if let Ok(mut slot) = self.env.write() {
             *slot = Arc::new(env);
         }
+        // Set before the documents are listed: a document opened while they are listed is
+        // either in the list or sees the flag set (and the new environment) when it checks.
+        self.env_ready.store(true, Ordering::SeqCst);
         let mut open = Vec::new();
         for mut doc in self.docs.iter_mut() {
             doc.view = None;
@@ -443,6 +448,14 @@ impl DocumentStore {
             open.push((doc.key().clone(), doc.revision));
         }
         open
+    }
+
+    /// Whether the workspace configuration has been loaded (the first [`Self::set_env`]).
+    /// Until then a document's findings could be computed as the wrong policy kind (a
+    /// configured permissions boundary analysed as an identity policy), so none are published:
+    /// the first load re-checks every document open by then.
+    pub fn env_ready(&self) -> bool {
+        self.env_ready.load(Ordering::SeqCst)
     }
 
     /// Sets the workspace root (paths in the configuration are relative to it).
