@@ -85,7 +85,14 @@ pub struct SizeQuota {
     /// True when whitespace counts toward the limit. When the documentation does not say, this is
     /// false: counting fewer characters can only miss an overrun, never invent one.
     pub counts_whitespace: bool,
-    /// Where the number comes from.
+    /// True when AWS's console removes the white space outside strings before it counts, while
+    /// the API and CLI save and count the text as sent (AWS Organizations). [`Self::chars`]
+    /// then applies to both counts: over it as written, the API refuses the text; over it
+    /// compacted, every way of saving it does.
+    pub console_compacts: bool,
+    /// What the quota is a limit of, for messages ("a managed policy").
+    pub what: &'static str,
+    /// Where the number comes from: the AWS page's address.
     pub source: &'static str,
     /// What else to know (other limits of the same family, adjustability).
     pub note: &'static str,
@@ -108,6 +115,31 @@ impl SizeQuota {
     }
 }
 
+/// The characters of a JSON `text` once the white space outside strings is removed, as AWS
+/// Organizations' console saves a policy (white space inside strings stays). An unterminated
+/// string runs to the end.
+pub fn compact_size(text: &str) -> usize {
+    let (mut n, mut in_string, mut escaped) = (0, false, false);
+    for c in text.chars() {
+        if in_string {
+            n += 1;
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            n += 1;
+            in_string = true;
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Facts about a kind that rules and other layers need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindFacts {
@@ -118,12 +150,20 @@ pub struct KindFacts {
     pub principal: Presence,
     /// Whether statements carry `Resource`/`NotResource`.
     pub resource: Presence,
-    /// The size limit.
+    /// The size limit. For [`PolicyKind::Resource`] this is the S3 bucket policy's; each service
+    /// has its own ([`resource_policy_quota`]).
     pub size_quota: SizeQuota,
 }
 
-const IAM_QUOTAS: &str = "IAM User Guide, \"IAM and AWS STS quotas\"";
-const ORG_QUOTAS: &str = "AWS Organizations User Guide, quotas (maximum policy size)";
+/// "IAM and AWS STS quotas", IAM User Guide. It says IAM does not count white space for the
+/// managed and inline policy quotas.
+pub const IAM_QUOTAS_URL: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+/// "Quotas and service limits for AWS Organizations". Its note on policy size: the console
+/// removes extra white space between JSON elements and outside quotation marks before it
+/// counts; the SDK and the CLI save the policy exactly as given.
+pub const ORG_QUOTAS_URL: &str =
+    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html";
 
 const FACTS_IDENTITY: KindFacts = KindFacts {
     can_grant: true,
@@ -132,47 +172,88 @@ const FACTS_IDENTITY: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 6_144,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
-        note: "limit of a managed policy; inline policies share a per-entity total instead \
-               (user 2,048, group 5,120, role 10,240)",
+        console_compacts: false,
+        what: "a customer managed policy",
+        source: IAM_QUOTAS_URL,
+        note: "AWS managed policies are not held to it (many are longer); inline policies share a \
+               per-entity total instead (user 2,048, group 5,120, role 10,240)",
     },
 };
+
+/// The S3 bucket policy quota, the facts' figure for a resource policy of unknown service.
+const S3_BUCKET_POLICY: SizeQuota = SizeQuota {
+    chars: 20_480,
+    counts_whitespace: false,
+    console_compacts: false,
+    what: "an S3 bucket policy (20 KB)",
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html",
+    note: "the page does not say whether white space counts",
+};
+
+/// The size quota of a resource policy attached to a resource of `service` (an ARN's service
+/// field), for the services whose documentation states one; `None` for the others (the figure
+/// is not invented).
+pub fn resource_policy_quota(service: &str) -> Option<SizeQuota> {
+    Some(match service {
+        "s3" => S3_BUCKET_POLICY,
+        "sqs" => SizeQuota {
+            chars: 8_192,
+            counts_whitespace: false,
+            console_compacts: false,
+            what: "an SQS queue policy (8,192 bytes)",
+            source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html",
+            note: "the page does not say whether white space counts",
+        },
+        "sns" => SizeQuota {
+            chars: 30_720,
+            counts_whitespace: false,
+            console_compacts: false,
+            what: "an SNS topic policy (30 KB)",
+            source: "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html",
+            note: "the page does not say whether white space counts",
+        },
+        "dynamodb" => SizeQuota {
+            chars: 20_480,
+            counts_whitespace: true,
+            console_compacts: false,
+            what: "a DynamoDB resource-based policy (20 KB, white space counted)",
+            source: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/dynamodb/aws.sdk.kotlin.services.dynamodb.model/-put-resource-policy-request/policy.html",
+            note: "DynamoDB counts white space",
+        },
+        _ => return None,
+    })
+}
 
 const FACTS_RESOURCE: KindFacts = KindFacts {
     can_grant: true,
     principal: Presence::Required,
     resource: Presence::Required,
-    size_quota: SizeQuota {
-        chars: 20_480,
-        counts_whitespace: false,
-        source: "Amazon S3 User Guide, bucket policy size (20 KB)",
-        note: "the limit varies by service; the bucket policy limit is used for every resource \
-               policy",
-    },
+    size_quota: S3_BUCKET_POLICY,
+};
+
+/// The Organizations quota of an SCP or RCP.
+const ORG_POLICY: SizeQuota = SizeQuota {
+    chars: 5_120,
+    counts_whitespace: true,
+    console_compacts: true,
+    what: "an SCP or RCP",
+    source: ORG_QUOTAS_URL,
+    note: "the console removes white space outside strings before counting; the API and CLI \
+           count the text as sent",
 };
 
 const FACTS_SCP: KindFacts = KindFacts {
     can_grant: false,
     principal: Presence::Forbidden,
     resource: Presence::Required,
-    size_quota: SizeQuota {
-        chars: 5_120,
-        counts_whitespace: true,
-        source: ORG_QUOTAS,
-        note: "every character counts, whitespace included",
-    },
+    size_quota: ORG_POLICY,
 };
 
 const FACTS_RCP: KindFacts = KindFacts {
     can_grant: false,
     principal: Presence::Required,
     resource: Presence::Required,
-    size_quota: SizeQuota {
-        chars: 5_120,
-        counts_whitespace: true,
-        source: ORG_QUOTAS,
-        note: "every character counts, whitespace included",
-    },
+    size_quota: ORG_POLICY,
 };
 
 const FACTS_BOUNDARY: KindFacts = KindFacts {
@@ -182,7 +263,9 @@ const FACTS_BOUNDARY: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 6_144,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
+        console_compacts: false,
+        what: "a managed policy (a permissions boundary is one)",
+        source: IAM_QUOTAS_URL,
         note: "a permissions boundary is a managed policy and has the managed policy limit",
     },
 };
@@ -194,9 +277,11 @@ const FACTS_SESSION: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 2_048,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
-        note: "plain-text limit of an inline session policy; STS also limits the packed size of \
-               session policies and tags together",
+        console_compacts: false,
+        what: "an inline session policy",
+        source: IAM_QUOTAS_URL,
+        note: "the page does not say whether white space counts; STS also limits the packed size \
+               of session policies and tags together",
     },
 };
 
@@ -207,8 +292,10 @@ const FACTS_ROLE_TRUST: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 2_048,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
-        note: "default; the quota can be raised to 8,192",
+        console_compacts: false,
+        what: "a role trust policy (the default quota, which can be raised)",
+        source: IAM_QUOTAS_URL,
+        note: "default; the quota can be raised through Service Quotas",
     },
 };
 
@@ -219,8 +306,11 @@ const FACTS_KMS_KEY: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 32_768,
         counts_whitespace: false,
-        source: "AWS KMS Developer Guide, quotas (key policy document size, 32 KB)",
-        note: "documented in kilobytes",
+        console_compacts: false,
+        what: "a KMS key policy (32 KB)",
+        source: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+        note: "documented as 32 KB (32,768 bytes); the page does not say whether white space \
+               counts",
     },
 };
 
@@ -231,8 +321,10 @@ const FACTS_VPC_ENDPOINT: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 20_480,
         counts_whitespace: true,
-        source: "AWS PrivateLink Guide, quotas (characters per VPC endpoint policy)",
-        note: "whitespace included; not adjustable",
+        console_compacts: false,
+        what: "a VPC endpoint policy",
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html",
+        note: "white space included; not adjustable",
     },
 };
 
