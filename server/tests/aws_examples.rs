@@ -294,6 +294,14 @@ fn parliament_known_bad_cases_are_caught() {
             "IAM210",
         ),
         (
+            "a wildcard action over resource types it does not fit (issue 17; IAM210 is silent here, since s3:GetObject uses the object ARN)",
+            Identity,
+            policy(
+                r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutBucket*"], "Resource": "arn:aws:s3:::bucket/*"}"#,
+            ),
+            "IAM214",
+        ),
+        (
             "MALFORMED (bad effect)",
             Identity,
             policy(r#"{"Effect": "Allowed", "Action": "s3:GetObject", "Resource": "*"}"#),
