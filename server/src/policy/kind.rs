@@ -3,8 +3,8 @@
 //! # Detection heuristics ([`detect_kind`])
 //!
 //! Content alone cannot tell every kind apart: SCPs, permissions boundaries and session policies
-//! have exactly the shape of identity policies, and VPC endpoint policies the shape of resource
-//! policies. So detection is conservative and the project file (`iam-ls.toml`, `[kinds]`) is the
+//! have exactly the shape of identity policies, and most VPC endpoint policies the shape of
+//! resource policies. So detection is conservative and the project file (`iam-ls.toml`, `[kinds]`) is the
 //! way to say what a file is. In order:
 //!
 //! 1. No statement has `Principal` or `NotPrincipal`, every statement is a `Deny`, and at least
@@ -26,19 +26,24 @@
 //!    service RCPs cover ([`is_rcp_service`], from the catalog); and one more sign that it is not a resource policy
 //!    of a single service: the actions span two or more services, or the full-access `Allow` is
 //!    there, or the only service is `s3` or `sts` (a bucket policy cannot use `Resource: "*"` and
-//!    a trust policy has no `Resource`). A secret, queue or key policy that denies everyone on
-//!    `"*"` therefore stays a resource policy.
-//! 4. Every `Action` is a role-assumption action (`sts:AssumeRole`, `…WithSAML`,
+//!    a trust policy has no `Resource`) or one without resource-based policies at all
+//!    ([`RCP_SERVICES_WITHOUT_RESOURCE_POLICIES`]: Cognito, IAM Roles Anywhere). A secret, queue
+//!    or key policy that denies everyone on `"*"` therefore stays a resource policy.
+//! 4. Every statement is an `Allow` for everyone (`"Principal": "*"` or `{"AWS": "*"}`, no
+//!    `NotPrincipal`/`NotAction`/`NotResource`) with a `Resource`, and the actions include `*`
+//!    itself or span two or more services → **vpc-endpoint**: a resource policy governs only its
+//!    own service's actions. The default endpoint policy (`Allow` `*` on `*` for `*`) is one.
+//! 5. Every `Action` is a role-assumption action (`sts:AssumeRole`, `…WithSAML`,
 //!    `…WithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`, or the
 //!    pattern `sts:AssumeRole*`), at least one assumes a role, and no statement uses `NotAction`
 //!    → **role-trust**. Also role-trust: a `Federated` principal together with any
 //!    `sts:AssumeRole*` action (federated principals only appear in trust policies).
-//! 5. Every `Action` starts with `kms:` (at least one), no `NotAction`/`NotResource`, and every
+//! 6. Every `Action` starts with `kms:` (at least one), no `NotAction`/`NotResource`, and every
 //!    `Resource` present is only `"*"` (at least one) → **kms-key**.
-//! 6. Otherwise → **resource**.
+//! 7. Otherwise → **resource**.
 //!
-//! Permissions boundaries, session policies, VPC endpoint policies and SCPs without an
-//! organization-wide condition are never detected; they come from configuration only.
+//! Permissions boundaries, session policies, VPC endpoint policies for one service and SCPs
+//! without an organization-wide condition are never detected; they come from configuration only.
 
 use super::model::{Effect, Policy, PrincipalType, Statement};
 use std::fmt;
@@ -489,6 +494,16 @@ pub fn rcp_services() -> Vec<&'static str> {
         .collect()
 }
 
+/// Services that resource control policies cover but that have no resource-based policies of
+/// their own, so a `Deny` on `Principal: "*"` for them alone can only be an RCP. Each entry's
+/// "How ... works with IAM" page says "Resource-based policies: No":
+/// - `cognito-idp`, `cognito-identity`: <https://docs.aws.amazon.com/cognito/latest/developerguide/security_iam_service-with-iam.html>
+/// - `rolesanywhere`: <https://docs.aws.amazon.com/rolesanywhere/latest/userguide/security_iam_service-with-iam.html>
+///
+/// A test holds every entry to the catalog's RCP service list.
+pub const RCP_SERVICES_WITHOUT_RESOURCE_POLICIES: &[&str] =
+    &["cognito-idp", "cognito-identity", "rolesanywhere"];
+
 /// Role-assumption and session actions a trust policy grants (lowercase).
 const TRUST_ACTIONS: &[&str] = &[
     "sts:assumerole",
@@ -537,6 +552,14 @@ struct Shape {
     rcp_any_deny: bool,
     rcp_full_access_allow: bool,
     services: Vec<String>,
+    /// Every statement is an `Allow`.
+    all_allow: bool,
+    /// Every statement's principal is everyone (`"*"` or `{"AWS": "*"}`).
+    principals_everyone: bool,
+    /// Some action is `*` itself.
+    action_star: bool,
+    /// The services of all the actions, RCP-covered or not.
+    action_services: Vec<String>,
     /// The first organization-wide condition key of a statement ([`org_wide_condition`]).
     org_wide_key: Option<&'static str>,
 }
@@ -590,10 +613,23 @@ fn is_full_access_allow(st: &Statement<'_>) -> bool {
             .is_some_and(|l| l.is_only_wildcard())
 }
 
+/// `Principal: "*"` or `{"AWS": "*"}` (every value `*`).
+fn is_everyone(p: &crate::policy::Principal<'_>) -> bool {
+    p.is_wildcard_string()
+        || (!p.entries().is_empty()
+            && p.entries().iter().all(|e| {
+                e.kind == Some(PrincipalType::Aws)
+                    && e.strings().count() > 0
+                    && e.strings().all(|v| v.value == "*")
+            }))
+}
+
 fn shape_of(policy: &Policy<'_>) -> Shape {
     let mut s = Shape {
         statements: policy.statements.len(),
         all_deny: !policy.statements.is_empty(),
+        all_allow: !policy.statements.is_empty(),
+        principals_everyone: !policy.statements.is_empty(),
         trust_only: true,
         kms_only: true,
         resources_all_star: true,
@@ -612,6 +648,18 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
         if effect != Some(Effect::Deny) {
             s.all_deny = false;
         }
+        if effect != Some(Effect::Allow) {
+            s.all_allow = false;
+        }
+        if st.not_principal.is_some()
+            || !st
+                .principal
+                .as_ref()
+                .and_then(|f| f.ok())
+                .is_some_and(is_everyone)
+        {
+            s.principals_everyone = false;
+        }
         s.any_not_action |= st.not_action.is_some();
         s.any_not_resource |= st.not_resource.is_some();
         s.any_principal |= st.principal.is_some();
@@ -628,6 +676,13 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
             s.any_assume |= is_assume_action(&lower);
             if !lower.starts_with("kms:") {
                 s.kms_only = false;
+            }
+            if a.value == "*" {
+                s.action_star = true;
+            } else if let Some(svc) = service_of(&lower)
+                && !s.action_services.contains(&svc)
+            {
+                s.action_services.push(svc);
             }
             if a.value != "*" {
                 match service_of(&lower) {
@@ -732,7 +787,9 @@ pub fn detect_kind(policy: &Policy<'_>) -> (PolicyKind, Reason) {
 
     let rcp_extra_sign = s.services.len() >= 2
         || s.rcp_full_access_allow
-        || (s.services.len() == 1 && matches!(s.services[0].as_str(), "s3" | "sts"));
+        || (s.services.len() == 1
+            && (matches!(s.services[0].as_str(), "s3" | "sts")
+                || RCP_SERVICES_WITHOUT_RESOURCE_POLICIES.contains(&s.services[0].as_str())));
     if s.with_principal == s.statements
         && s.rcp_statements_ok
         && s.rcp_services_ok
@@ -747,6 +804,26 @@ pub fn detect_kind(policy: &Policy<'_>) -> (PolicyKind, Reason) {
             reason(
                 "every statement denies Principal \"*\" on Resource \"*\" for services that \
                  resource control policies cover, so it is read as an RCP",
+            ),
+        );
+    }
+
+    // A resource policy governs its own service's actions only; allowing everyone every action
+    // (or actions of several services) is what a VPC endpoint policy does.
+    if s.with_principal == s.statements
+        && s.all_allow
+        && s.principals_everyone
+        && !s.any_not_action
+        && !s.any_not_resource
+        && s.resources_present == s.statements
+        && (s.action_star || s.action_services.len() >= 2)
+    {
+        return (
+            PolicyKind::VpcEndpoint,
+            reason(
+                "every statement allows Principal \"*\" every action or actions of several \
+                 services, which only a VPC endpoint policy does (a resource policy governs its \
+                 own service), so it is read as a VPC endpoint policy",
             ),
         );
     }
