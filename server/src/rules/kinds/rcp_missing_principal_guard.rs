@@ -13,8 +13,9 @@
 //! and forward access sessions (a service acting with your own credentials) carry your
 //! principal keys anyway, so these calls are listed in the rule, each with the services that
 //! make it under their own service principal and the AWS page that shows the resource or trust
-//! policy granting it (each page was read for this list; pages marked *archive* were read in
-//! AWS's `awsdocs` GitHub archive of the same guide):
+//! policy granting it (each page was read for this list; the CloudTrail, Config, CloudWatch
+//! Logs, SNS, EventBridge and CodeBuild ones in AWS's `awsdocs` GitHub archive of those guides,
+//! which can be older than the live page):
 //!
 //! | Action | Called by (service principal) | Source |
 //! |---|---|---|
