@@ -195,6 +195,10 @@ const S3_BUCKET_POLICY: SizeQuota = SizeQuota {
     note: "the page does not say whether white space counts",
 };
 
+/// The smallest quota [`resource_policy_quota`] gives (SQS's): a resource policy no longer than
+/// this is within every one.
+pub const MIN_RESOURCE_POLICY_QUOTA: usize = 8_192;
+
 /// The size quota of a resource policy attached to a resource of `service` (an ARN's service
 /// field), for the services whose documentation states one; `None` for the others (the figure
 /// is not invented).

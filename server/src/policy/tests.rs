@@ -524,6 +524,23 @@ fn kind_facts() {
 }
 
 #[test]
+fn no_resource_policy_quota_is_under_the_minimum() {
+    let mut known = 0;
+    for svc in crate::catalog::catalog().services() {
+        if let Some(q) = crate::policy::resource_policy_quota(svc.prefix()) {
+            known += 1;
+            assert!(
+                q.chars >= crate::policy::kind::MIN_RESOURCE_POLICY_QUOTA,
+                "{}",
+                svc.prefix()
+            );
+            assert!(q.source.starts_with("https://"), "{}", svc.prefix());
+        }
+    }
+    assert!(known >= 4);
+}
+
+#[test]
 fn size_measure_counts_characters_not_bytes() {
     let q = PolicyKind::Identity.facts().size_quota;
     assert_eq!(q.measure("{ \"a\" :\n\t\"é\" }"), 9);

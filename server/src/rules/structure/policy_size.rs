@@ -57,6 +57,7 @@
 //! {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}, "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/service-0??:ref:refs/heads/main"]}}}]}
 //! ```
 
+use crate::policy::kind::MIN_RESOURCE_POLICY_QUOTA;
 use crate::policy::{PolicyKind, SizeQuota, compact_size, resource_policy_quota};
 use crate::rules::structure::{opening, thousands};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
@@ -87,6 +88,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             report_org_as_written(cx, body, root.span, out);
             return;
         }
+        // Within every service's quota: no need to read the ARNs.
+        PolicyKind::Resource if body.len() <= MIN_RESOURCE_POLICY_QUOTA => return,
         PolicyKind::Resource => match resource_service_quota(cx) {
             Some(quota) => quota,
             None => return,
