@@ -10,6 +10,8 @@
 //! while the SDK and the CLI save and count the policy exactly as sent. A policy over the quota
 //! only as written (indented JSON that fits once compacted) is therefore not an error here:
 //! `policy-size` (IAM040) warns about it, since deploying it through the API as written fails.
+//! Older versions of the page gave the SCP quota as 5,120 bytes; the current one says
+//! characters, which is what is counted here (the two differ only for non-ASCII text).
 //!
 //! ## Why it matters
 //! Organizations refuses to save an SCP or RCP over the limit, so the guardrail is never
