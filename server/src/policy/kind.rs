@@ -3,8 +3,8 @@
 //! # Detection heuristics ([`detect_kind`])
 //!
 //! Content alone cannot tell every kind apart: SCPs, permissions boundaries and session policies
-//! have exactly the shape of identity policies, and VPC endpoint policies the shape of resource
-//! policies. So detection is conservative and the project file (`iam-ls.toml`, `[kinds]`) is the
+//! have exactly the shape of identity policies, and most VPC endpoint policies the shape of
+//! resource policies. So detection is conservative and the project file (`iam-ls.toml`, `[kinds]`) is the
 //! way to say what a file is. In order:
 //!
 //! 1. No statement has `Principal` or `NotPrincipal`, every statement is a `Deny`, and at least
@@ -26,19 +26,24 @@
 //!    service RCPs cover ([`is_rcp_service`], from the catalog); and one more sign that it is not a resource policy
 //!    of a single service: the actions span two or more services, or the full-access `Allow` is
 //!    there, or the only service is `s3` or `sts` (a bucket policy cannot use `Resource: "*"` and
-//!    a trust policy has no `Resource`). A secret, queue or key policy that denies everyone on
-//!    `"*"` therefore stays a resource policy.
-//! 4. Every `Action` is a role-assumption action (`sts:AssumeRole`, `…WithSAML`,
+//!    a trust policy has no `Resource`) or one without resource-based policies at all
+//!    ([`RCP_SERVICES_WITHOUT_RESOURCE_POLICIES`]: Cognito, IAM Roles Anywhere). A secret, queue
+//!    or key policy that denies everyone on `"*"` therefore stays a resource policy.
+//! 4. Every statement is an `Allow` for everyone (`"Principal": "*"` or `{"AWS": "*"}`, no
+//!    `NotPrincipal`/`NotAction`/`NotResource`) with a `Resource`, and the actions include `*`
+//!    itself or span two or more services → **vpc-endpoint**: a resource policy governs only its
+//!    own service's actions. The default endpoint policy (`Allow` `*` on `*` for `*`) is one.
+//! 5. Every `Action` is a role-assumption action (`sts:AssumeRole`, `…WithSAML`,
 //!    `…WithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`, or the
 //!    pattern `sts:AssumeRole*`), at least one assumes a role, and no statement uses `NotAction`
 //!    → **role-trust**. Also role-trust: a `Federated` principal together with any
 //!    `sts:AssumeRole*` action (federated principals only appear in trust policies).
-//! 5. Every `Action` starts with `kms:` (at least one), no `NotAction`/`NotResource`, and every
+//! 6. Every `Action` starts with `kms:` (at least one), no `NotAction`/`NotResource`, and every
 //!    `Resource` present is only `"*"` (at least one) → **kms-key**.
-//! 6. Otherwise → **resource**.
+//! 7. Otherwise → **resource**.
 //!
-//! Permissions boundaries, session policies, VPC endpoint policies and SCPs without an
-//! organization-wide condition are never detected; they come from configuration only.
+//! Permissions boundaries, session policies, VPC endpoint policies for one service and SCPs
+//! without an organization-wide condition are never detected; they come from configuration only.
 
 use super::model::{Effect, Policy, PrincipalType, Statement};
 use std::fmt;
@@ -85,7 +90,14 @@ pub struct SizeQuota {
     /// True when whitespace counts toward the limit. When the documentation does not say, this is
     /// false: counting fewer characters can only miss an overrun, never invent one.
     pub counts_whitespace: bool,
-    /// Where the number comes from.
+    /// True when AWS's console removes the white space outside strings before it counts, while
+    /// the API and CLI save and count the text as sent (AWS Organizations). [`Self::chars`]
+    /// then applies to both counts: over it as written, the API refuses the text; over it
+    /// compacted, every way of saving it does.
+    pub console_compacts: bool,
+    /// What the quota is a limit of, for messages ("a managed policy").
+    pub what: &'static str,
+    /// Where the number comes from: the AWS page's address.
     pub source: &'static str,
     /// What else to know (other limits of the same family, adjustability).
     pub note: &'static str,
@@ -108,6 +120,31 @@ impl SizeQuota {
     }
 }
 
+/// The characters of a JSON `text` once the white space outside strings is removed, as AWS
+/// Organizations' console saves a policy (white space inside strings stays). An unterminated
+/// string runs to the end.
+pub fn compact_size(text: &str) -> usize {
+    let (mut n, mut in_string, mut escaped) = (0, false, false);
+    for c in text.chars() {
+        if in_string {
+            n += 1;
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            n += 1;
+            in_string = true;
+        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Facts about a kind that rules and other layers need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindFacts {
@@ -118,12 +155,20 @@ pub struct KindFacts {
     pub principal: Presence,
     /// Whether statements carry `Resource`/`NotResource`.
     pub resource: Presence,
-    /// The size limit.
+    /// The size limit. For [`PolicyKind::Resource`] this is the S3 bucket policy's; each service
+    /// has its own ([`resource_policy_quota`]).
     pub size_quota: SizeQuota,
 }
 
-const IAM_QUOTAS: &str = "IAM User Guide, \"IAM and AWS STS quotas\"";
-const ORG_QUOTAS: &str = "AWS Organizations User Guide, quotas (maximum policy size)";
+/// "IAM and AWS STS quotas", IAM User Guide. It says IAM does not count white space for the
+/// managed and inline policy quotas.
+pub const IAM_QUOTAS_URL: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+/// "Quotas and service limits for AWS Organizations". Its note on policy size: the console
+/// removes extra white space between JSON elements and outside quotation marks before it
+/// counts; the SDK and the CLI save the policy exactly as given.
+pub const ORG_QUOTAS_URL: &str =
+    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html";
 
 const FACTS_IDENTITY: KindFacts = KindFacts {
     can_grant: true,
@@ -132,47 +177,92 @@ const FACTS_IDENTITY: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 6_144,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
-        note: "limit of a managed policy; inline policies share a per-entity total instead \
-               (user 2,048, group 5,120, role 10,240)",
+        console_compacts: false,
+        what: "a customer managed policy",
+        source: IAM_QUOTAS_URL,
+        note: "AWS managed policies are not held to it (many are longer); inline policies share a \
+               per-entity total instead (user 2,048, group 5,120, role 10,240)",
     },
 };
+
+/// The S3 bucket policy quota, the facts' figure for a resource policy of unknown service.
+const S3_BUCKET_POLICY: SizeQuota = SizeQuota {
+    chars: 20_480,
+    counts_whitespace: false,
+    console_compacts: false,
+    what: "an S3 bucket policy (20 KB)",
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html",
+    note: "the page does not say whether white space counts",
+};
+
+/// The smallest quota [`resource_policy_quota`] gives (SQS's): a resource policy no longer than
+/// this is within every one.
+pub const MIN_RESOURCE_POLICY_QUOTA: usize = 8_192;
+
+/// The size quota of a resource policy attached to a resource of `service` (an ARN's service
+/// field), for the services whose documentation states one; `None` for the others (the figure
+/// is not invented).
+pub fn resource_policy_quota(service: &str) -> Option<SizeQuota> {
+    Some(match service {
+        "s3" => S3_BUCKET_POLICY,
+        "sqs" => SizeQuota {
+            chars: 8_192,
+            counts_whitespace: false,
+            console_compacts: false,
+            what: "an SQS queue policy (8,192 bytes)",
+            source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html",
+            note: "the page does not say whether white space counts",
+        },
+        "sns" => SizeQuota {
+            chars: 30_720,
+            counts_whitespace: false,
+            console_compacts: false,
+            what: "an SNS topic policy (30 KB)",
+            source: "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html",
+            note: "the page does not say whether white space counts",
+        },
+        "dynamodb" => SizeQuota {
+            chars: 20_480,
+            counts_whitespace: true,
+            console_compacts: false,
+            what: "a DynamoDB resource-based policy (20 KB, white space counted)",
+            source: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/dynamodb/aws.sdk.kotlin.services.dynamodb.model/-put-resource-policy-request/policy.html",
+            note: "DynamoDB counts white space",
+        },
+        _ => return None,
+    })
+}
 
 const FACTS_RESOURCE: KindFacts = KindFacts {
     can_grant: true,
     principal: Presence::Required,
     resource: Presence::Required,
-    size_quota: SizeQuota {
-        chars: 20_480,
-        counts_whitespace: false,
-        source: "Amazon S3 User Guide, bucket policy size (20 KB)",
-        note: "the limit varies by service; the bucket policy limit is used for every resource \
-               policy",
-    },
+    size_quota: S3_BUCKET_POLICY,
+};
+
+/// The Organizations quota of an SCP or RCP.
+const ORG_POLICY: SizeQuota = SizeQuota {
+    chars: 5_120,
+    counts_whitespace: true,
+    console_compacts: true,
+    what: "an SCP or RCP",
+    source: ORG_QUOTAS_URL,
+    note: "the console removes white space outside strings before counting; the API and CLI \
+           count the text as sent",
 };
 
 const FACTS_SCP: KindFacts = KindFacts {
     can_grant: false,
     principal: Presence::Forbidden,
     resource: Presence::Required,
-    size_quota: SizeQuota {
-        chars: 5_120,
-        counts_whitespace: true,
-        source: ORG_QUOTAS,
-        note: "every character counts, whitespace included",
-    },
+    size_quota: ORG_POLICY,
 };
 
 const FACTS_RCP: KindFacts = KindFacts {
     can_grant: false,
     principal: Presence::Required,
     resource: Presence::Required,
-    size_quota: SizeQuota {
-        chars: 5_120,
-        counts_whitespace: true,
-        source: ORG_QUOTAS,
-        note: "every character counts, whitespace included",
-    },
+    size_quota: ORG_POLICY,
 };
 
 const FACTS_BOUNDARY: KindFacts = KindFacts {
@@ -182,7 +272,9 @@ const FACTS_BOUNDARY: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 6_144,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
+        console_compacts: false,
+        what: "a managed policy (a permissions boundary is one)",
+        source: IAM_QUOTAS_URL,
         note: "a permissions boundary is a managed policy and has the managed policy limit",
     },
 };
@@ -194,9 +286,11 @@ const FACTS_SESSION: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 2_048,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
-        note: "plain-text limit of an inline session policy; STS also limits the packed size of \
-               session policies and tags together",
+        console_compacts: false,
+        what: "an inline session policy",
+        source: IAM_QUOTAS_URL,
+        note: "the page does not say whether white space counts; STS also limits the packed size \
+               of session policies and tags together",
     },
 };
 
@@ -207,8 +301,10 @@ const FACTS_ROLE_TRUST: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 2_048,
         counts_whitespace: false,
-        source: IAM_QUOTAS,
-        note: "default; the quota can be raised to 8,192",
+        console_compacts: false,
+        what: "a role trust policy (the default quota, which can be raised)",
+        source: IAM_QUOTAS_URL,
+        note: "default; the quota can be raised through Service Quotas",
     },
 };
 
@@ -219,8 +315,11 @@ const FACTS_KMS_KEY: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 32_768,
         counts_whitespace: false,
-        source: "AWS KMS Developer Guide, quotas (key policy document size, 32 KB)",
-        note: "documented in kilobytes",
+        console_compacts: false,
+        what: "a KMS key policy (32 KB)",
+        source: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html",
+        note: "documented as 32 KB (32,768 bytes); the page does not say whether white space \
+               counts",
     },
 };
 
@@ -231,8 +330,10 @@ const FACTS_VPC_ENDPOINT: KindFacts = KindFacts {
     size_quota: SizeQuota {
         chars: 20_480,
         counts_whitespace: true,
-        source: "AWS PrivateLink Guide, quotas (characters per VPC endpoint policy)",
-        note: "whitespace included; not adjustable",
+        console_compacts: false,
+        what: "a VPC endpoint policy",
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html",
+        note: "white space included; not adjustable",
     },
 };
 
@@ -397,6 +498,16 @@ pub fn rcp_services() -> Vec<&'static str> {
         .collect()
 }
 
+/// Services that resource control policies cover but that have no resource-based policies of
+/// their own, so a `Deny` on `Principal: "*"` for them alone can only be an RCP. Each entry's
+/// "How ... works with IAM" page says "Resource-based policies: No":
+/// - `cognito-idp`, `cognito-identity`: <https://docs.aws.amazon.com/cognito/latest/developerguide/security_iam_service-with-iam.html>
+/// - `rolesanywhere`: <https://docs.aws.amazon.com/rolesanywhere/latest/userguide/security_iam_service-with-iam.html>
+///
+/// A test holds every entry to the catalog's RCP service list.
+pub const RCP_SERVICES_WITHOUT_RESOURCE_POLICIES: &[&str] =
+    &["cognito-idp", "cognito-identity", "rolesanywhere"];
+
 /// Role-assumption and session actions a trust policy grants (lowercase).
 const TRUST_ACTIONS: &[&str] = &[
     "sts:assumerole",
@@ -445,6 +556,14 @@ struct Shape {
     rcp_any_deny: bool,
     rcp_full_access_allow: bool,
     services: Vec<String>,
+    /// Every statement is an `Allow`.
+    all_allow: bool,
+    /// Every statement's principal is everyone (`"*"` or `{"AWS": "*"}`).
+    principals_everyone: bool,
+    /// Some action is `*` itself.
+    action_star: bool,
+    /// The services of all the actions, RCP-covered or not.
+    action_services: Vec<String>,
     /// The first organization-wide condition key of a statement ([`org_wide_condition`]).
     org_wide_key: Option<&'static str>,
 }
@@ -498,10 +617,23 @@ fn is_full_access_allow(st: &Statement<'_>) -> bool {
             .is_some_and(|l| l.is_only_wildcard())
 }
 
+/// `Principal: "*"` or `{"AWS": "*"}` (every value `*`).
+fn is_everyone(p: &crate::policy::Principal<'_>) -> bool {
+    p.is_wildcard_string()
+        || (!p.entries().is_empty()
+            && p.entries().iter().all(|e| {
+                e.kind == Some(PrincipalType::Aws)
+                    && e.strings().count() > 0
+                    && e.strings().all(|v| v.value == "*")
+            }))
+}
+
 fn shape_of(policy: &Policy<'_>) -> Shape {
     let mut s = Shape {
         statements: policy.statements.len(),
         all_deny: !policy.statements.is_empty(),
+        all_allow: !policy.statements.is_empty(),
+        principals_everyone: !policy.statements.is_empty(),
         trust_only: true,
         kms_only: true,
         resources_all_star: true,
@@ -520,6 +652,18 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
         if effect != Some(Effect::Deny) {
             s.all_deny = false;
         }
+        if effect != Some(Effect::Allow) {
+            s.all_allow = false;
+        }
+        if st.not_principal.is_some()
+            || !st
+                .principal
+                .as_ref()
+                .and_then(|f| f.ok())
+                .is_some_and(is_everyone)
+        {
+            s.principals_everyone = false;
+        }
         s.any_not_action |= st.not_action.is_some();
         s.any_not_resource |= st.not_resource.is_some();
         s.any_principal |= st.principal.is_some();
@@ -536,6 +680,13 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
             s.any_assume |= is_assume_action(&lower);
             if !lower.starts_with("kms:") {
                 s.kms_only = false;
+            }
+            if a.value == "*" {
+                s.action_star = true;
+            } else if let Some(svc) = service_of(&lower)
+                && !s.action_services.contains(&svc)
+            {
+                s.action_services.push(svc);
             }
             if a.value != "*" {
                 match service_of(&lower) {
@@ -640,7 +791,9 @@ pub fn detect_kind(policy: &Policy<'_>) -> (PolicyKind, Reason) {
 
     let rcp_extra_sign = s.services.len() >= 2
         || s.rcp_full_access_allow
-        || (s.services.len() == 1 && matches!(s.services[0].as_str(), "s3" | "sts"));
+        || (s.services.len() == 1
+            && (matches!(s.services[0].as_str(), "s3" | "sts")
+                || RCP_SERVICES_WITHOUT_RESOURCE_POLICIES.contains(&s.services[0].as_str())));
     if s.with_principal == s.statements
         && s.rcp_statements_ok
         && s.rcp_services_ok
@@ -655,6 +808,26 @@ pub fn detect_kind(policy: &Policy<'_>) -> (PolicyKind, Reason) {
             reason(
                 "every statement denies Principal \"*\" on Resource \"*\" for services that \
                  resource control policies cover, so it is read as an RCP",
+            ),
+        );
+    }
+
+    // A resource policy governs its own service's actions only; allowing everyone every action
+    // (or actions of several services) is what a VPC endpoint policy does.
+    if s.with_principal == s.statements
+        && s.all_allow
+        && s.principals_everyone
+        && !s.any_not_action
+        && !s.any_not_resource
+        && s.resources_present == s.statements
+        && (s.action_star || s.action_services.len() >= 2)
+    {
+        return (
+            PolicyKind::VpcEndpoint,
+            reason(
+                "every statement allows Principal \"*\" every action or actions of several \
+                 services, which only a VPC endpoint policy does (a resource policy governs its \
+                 own service), so it is read as a VPC endpoint policy",
             ),
         );
     }

@@ -15,8 +15,8 @@ pub mod kind;
 pub mod model;
 
 pub use kind::{
-    KindFacts, PolicyKind, Presence, Reason, SizeQuota, assumed_kind_note, detect_kind,
-    is_rcp_service, org_wide_condition, rcp_services,
+    KindFacts, PolicyKind, Presence, Reason, SizeQuota, assumed_kind_note, compact_size,
+    detect_kind, is_rcp_service, org_wide_condition, rcp_services, resource_policy_quota,
 };
 pub use model::{
     Condition, ConditionBlock, ConditionEntry, Duplicate, Effect, Element, Field, Invalid,

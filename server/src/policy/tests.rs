@@ -524,6 +524,23 @@ fn kind_facts() {
 }
 
 #[test]
+fn no_resource_policy_quota_is_under_the_minimum() {
+    let mut known = 0;
+    for svc in crate::catalog::catalog().services() {
+        if let Some(q) = crate::policy::resource_policy_quota(svc.prefix()) {
+            known += 1;
+            assert!(
+                q.chars >= crate::policy::kind::MIN_RESOURCE_POLICY_QUOTA,
+                "{}",
+                svc.prefix()
+            );
+            assert!(q.source.starts_with("https://"), "{}", svc.prefix());
+        }
+    }
+    assert!(known >= 4);
+}
+
+#[test]
 fn size_measure_counts_characters_not_bytes() {
     let q = PolicyKind::Identity.facts().size_quota;
     assert_eq!(q.measure("{ \"a\" :\n\t\"é\" }"), 9);
@@ -764,12 +781,61 @@ fn detect_rcp_with_full_access_allow() {
 }
 
 #[test]
-fn full_access_allow_alone_is_resource_not_rcp() {
-    // The default VPC endpoint policy has exactly this shape.
-    let (k, _) = kind_of(
+fn full_access_allow_alone_is_the_default_vpc_endpoint_policy_not_an_rcp() {
+    let (k, r) = kind_of(
         r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
     );
+    assert_eq!(k, PolicyKind::VpcEndpoint);
+    assert!(r.as_str().contains("VPC endpoint"), "{r}");
+}
+
+#[test]
+fn detect_vpc_endpoint_policies() {
+    // Several services' actions, everyone, `{"AWS": "*"}` too.
+    let (k, _) = kind_of(
+        r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["s3:GetObject","kms:Decrypt"],
+        "Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}"#,
+    );
+    assert_eq!(k, PolicyKind::VpcEndpoint);
+    // One service only: a resource policy says the same.
+    let (k, _) = kind_of(
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
     assert_eq!(k, PolicyKind::Resource);
+    // A named principal, or a Deny, is not a VPC endpoint policy's shape.
+    let (k, _) = kind_of(
+        r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"*","Resource":"*"}]}"#,
+    );
+    assert_eq!(k, PolicyKind::Resource);
+    let (k, _) = kind_of(
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+        {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
+    assert_eq!(k, PolicyKind::Resource);
+}
+
+#[test]
+fn detect_single_service_rcp_for_a_service_without_resource_policies() {
+    let (k, _) = kind_of(
+        r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":["cognito-idp:DeleteUserPool"],"Resource":"*"}]}"#,
+    );
+    assert_eq!(k, PolicyKind::ResourceControl);
+    // SQS has queue policies that can say exactly this.
+    let (k, _) = kind_of(
+        r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:SendMessage","Resource":"*",
+        "Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-abc"}}}]}"#,
+    );
+    assert_eq!(k, PolicyKind::Resource);
+}
+
+#[test]
+fn services_without_resource_policies_are_rcp_services() {
+    for svc in crate::policy::kind::RCP_SERVICES_WITHOUT_RESOURCE_POLICIES {
+        assert!(
+            crate::policy::is_rcp_service(svc),
+            "{svc} is not an RCP service in the catalog"
+        );
+    }
 }
 
 #[test]

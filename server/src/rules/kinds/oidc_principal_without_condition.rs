@@ -6,10 +6,16 @@
 //! (github-oidc-missing-sub).
 //!
 //! Any provider-specific claim key counts as the guard: Google's `accounts.google.com:sub`,
-//! `:aud` and `:oaud`, CircleCI's `oidc.circleci.com/org/<ID>:sub` and `:aud`, and so on
-//! (keys are `<issuer>:<claim>`, as the IAM User Guide's "Available keys for AWS web identity
-//! federation" section describes them; the page's full text could not be retrieved with the
-//! search tool this session, so the key list was not re-verified against it).
+//! `:aud` and `:oaud`, CircleCI's `oidc.circleci.com/org/<ID>:sub` and `:aud`, an Oracle Cloud
+//! Infrastructure (OCI) identity domain's `<domain host>:sub`, and so on. Keys are
+//! `<issuer>:<claim>`, as the IAM User Guide's "Available keys for AWS OIDC federation" section
+//! describes them, so the rule accepts any claim of the trusted issuer rather than a list of
+//! claim names. STS's February 2026 update (validation of provider-specific claims from Google,
+//! GitHub, CircleCI and OCI, announced at
+//! <https://aws.amazon.com/about-aws/whats-new/2026/01/aws-sts-supports-validation-identity-provider-claims/>)
+//! adds claims of that same form. The individual OCI and Google claim names were not verified
+//! against AWS's pages (the search tool returned third-party summaries only), which is why no
+//! list of them is kept.
 //!
 //! ## Why it matters
 //! The provider signs tokens for every application and user it serves, not only yours. Without
@@ -148,6 +154,27 @@ mod tests {
                 r#", "Condition": {"StringEquals": {"oidc.circleci.com/org/abc:sub": "org/abc/project/p/user/u"}}"#
             ),
             0
+        );
+    }
+
+    #[test]
+    fn oci_identity_domain_claim_keys_are_guards() {
+        let oci = "arn:aws:iam::123456789012:oidc-provider/idcs-0123456789abcdef.identity.oraclecloud.com";
+        assert_eq!(count(oci, ""), 1);
+        assert_eq!(
+            count(
+                oci,
+                r#", "Condition": {"StringEquals": {"idcs-0123456789abcdef.identity.oraclecloud.com:sub": "ocid1.instance.oc1..example"}}"#
+            ),
+            0
+        );
+        // A claim of another issuer is no guard for this one.
+        assert_eq!(
+            count(
+                oci,
+                r#", "Condition": {"StringEquals": {"idcs-ffff.identity.oraclecloud.com:sub": "x"}}"#
+            ),
+            1
         );
     }
 

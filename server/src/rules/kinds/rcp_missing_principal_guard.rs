@@ -12,21 +12,38 @@
 //! it is left alone. The service reference data does not say which principal calls an action,
 //! and forward access sessions (a service acting with your own credentials) carry your
 //! principal keys anyway, so these calls are listed in the rule, each with the services that
-//! make it:
+//! make it under their own service principal and the AWS page that shows the resource or trust
+//! policy granting it (each page was read for this list; the CloudTrail, Config, CloudWatch
+//! Logs, SNS, EventBridge and CodeBuild ones in AWS's `awsdocs` GitHub archive of those guides,
+//! which can be older than the live page):
 //!
-//! | Action | Called by (service principal) |
-//! |---|---|
-//! | `s3:PutObject` | CloudTrail, AWS Config, log delivery (`delivery.logs`: ELB, VPC Flow Logs...), S3 server access logging and inventory |
-//! | `s3:GetBucketAcl` | CloudTrail, AWS Config and log delivery check the bucket before writing |
-//! | `s3:ListBucket` | AWS Config checks the delivery bucket |
-//! | `s3:GetObject` | CloudFront origin access control |
-//! | `sqs:SendMessage` | SNS subscriptions, S3 event notifications, EventBridge targets |
-//! | `sns:Publish` | CloudWatch alarms, S3 event notifications, EventBridge, AWS Budgets |
-//! | `kms:Decrypt`, `kms:Encrypt`, `kms:GenerateDataKey`, `kms:GenerateDataKeyWithoutPlaintext`, `kms:ReEncryptFrom`, `kms:ReEncryptTo`, `kms:DescribeKey`, `kms:CreateGrant` | CloudTrail, CloudWatch Logs, SNS and log delivery encrypting with your key |
-//! | `sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity` | every service that assumes a service role (Lambda, EC2, ECS tasks...) |
-//! | `logs:CreateLogStream`, `logs:PutLogEvents` | log delivery, Route 53 query logging, EventBridge writing to a log group |
-//! | `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability` | Lambda and CodeBuild pulling images |
-//! | `lambda:InvokeFunction` | S3, SNS, EventBridge, API Gateway invoking a function |
+//! | Action | Called by (service principal) | Source |
+//! |---|---|---|
+//! | `s3:PutObject` | CloudTrail, AWS Config, log delivery (`delivery.logs`) | [CloudTrail bucket policy], [Config bucket policy], [Vended logs] |
+//! | `s3:GetBucketAcl` | CloudTrail, AWS Config, log delivery check the bucket before writing | [CloudTrail bucket policy], [Config bucket policy], [Vended logs] |
+//! | `s3:ListBucket` | AWS Config checks that the delivery bucket exists | [Config bucket policy] |
+//! | `s3:GetObject` | CloudFront origin access control (`cloudfront.amazonaws.com`) | [CloudFront S3 origins], [re:Post OAC] |
+//! | `sqs:SendMessage` | SNS subscriptions, EventBridge targets | [SNS to SQS], [EventBridge targets] |
+//! | `sns:Publish` | EventBridge targets | [EventBridge targets] |
+//! | `lambda:InvokeFunction` | EventBridge targets | [EventBridge targets] |
+//! | `logs:CreateLogStream`, `logs:PutLogEvents` | EventBridge, log delivery | [EventBridge targets], [Vended logs] |
+//! | `kms:Encrypt`, `kms:Decrypt`, `kms:ReEncryptFrom`, `kms:ReEncryptTo`, `kms:GenerateDataKey`, `kms:GenerateDataKeyWithoutPlaintext`, `kms:DescribeKey` | CloudWatch Logs (`logs.<region>.amazonaws.com`: `Encrypt*`, `Decrypt*`, `ReEncrypt*`, `GenerateDataKey*`, `Describe*`), log delivery to SSE-KMS buckets | [Logs encryption], [Vended logs] |
+//! | `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability` | CodeBuild pulling a build image | [CodeBuild ECR sample] |
+//! | `sts:AssumeRole`, `sts:TagSession`, `sts:SetSourceIdentity` | IAM Roles Anywhere (all three); EKS Pod Identity (`pods.eks.amazonaws.com`: `AssumeRole`, `TagSession`, as AWS's own RCP example `sts-protect-eks-pod-identity-tags` guards) | [Roles Anywhere trust model] |
+//!
+//! Dropped from an earlier hand list for want of a source: `kms:CreateGrant` (no AWS page found
+//! that grants it to a service principal).
+//!
+//! [CloudTrail bucket policy]: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+//! [Config bucket policy]: https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+//! [Vended logs]: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html
+//! [CloudFront S3 origins]: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+//! [re:Post OAC]: https://repost.aws/knowledge-center/cloudfront-access-to-amazon-s3
+//! [SNS to SQS]: https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html
+//! [EventBridge targets]: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
+//! [Logs encryption]: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+//! [CodeBuild ECR sample]: https://docs.aws.amazon.com/codebuild/latest/userguide/sample-ecr.html
+//! [Roles Anywhere trust model]: https://docs.aws.amazon.com/rolesanywhere/latest/userguide/trust-model.html
 //!
 //! ## Why it matters
 //! AWS services that call your resources on your behalf (CloudTrail writing to a bucket, a
@@ -90,7 +107,7 @@ const PRINCIPAL_KEYS: &[&str] = &[
 ];
 
 /// Actions that AWS services call on customer resources under their own service principal
-/// (the table in the doc comment says which services).
+/// (the table in the doc comment says which services, with an AWS page for each).
 const SERVICE_PRINCIPAL_ACTIONS: &[&str] = &[
     "s3:PutObject",
     "s3:GetBucketAcl",
@@ -105,7 +122,6 @@ const SERVICE_PRINCIPAL_ACTIONS: &[&str] = &[
     "kms:ReEncryptFrom",
     "kms:ReEncryptTo",
     "kms:DescribeKey",
-    "kms:CreateGrant",
     "sts:AssumeRole",
     "sts:TagSession",
     "sts:SetSourceIdentity",
@@ -235,6 +251,19 @@ mod tests {
         );
         assert_eq!(count_actions(r#""secretsmanager:PutResourcePolicy""#), 0);
         assert_eq!(count_actions(r#""kms:PutKeyPolicy""#), 0);
+    }
+
+    #[test]
+    fn every_listed_action_has_a_source_in_the_doc() {
+        let doc = super::RULE.doc();
+        for a in super::SERVICE_PRINCIPAL_ACTIONS {
+            let row = doc
+                .lines()
+                .find(|l| l.starts_with("| ") && l.contains(&format!("`{a}`")))
+                .unwrap_or_else(|| panic!("{a} has no row in the doc's table"));
+            let source = row.rsplit(" | ").next().unwrap_or("");
+            assert!(source.contains("]"), "{a}: no source in {row:?}");
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod redundant_resource;
 pub mod resource_mismatch;
 pub mod resource_star;
 pub mod unsupported_resource_arn_in_policy;
+pub mod wildcard_action_fits_no_resource;
 
 /// The rules of this category.
 pub static RULES: &[&Rule] = &[
@@ -39,6 +40,7 @@ pub static RULES: &[&Rule] = &[
     &resource_star::RULE,
     &redundant_resource::RULE,
     &unsupported_resource_arn_in_policy::RULE,
+    &wildcard_action_fits_no_resource::RULE,
 ];
 
 /// Access Analyzer codes of this area that no rule can decide offline, and why.

@@ -143,7 +143,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
 
 /// Whether resource type `t` is a qualified form of `base` (`function alias` and `function
 /// version` of `function`).
-fn qualifies(t: &str, base: &str) -> bool {
+pub(super) fn qualifies(t: &str, base: &str) -> bool {
     t.len() > base.len()
         && t.as_bytes()[base.len()] == b' '
         && t[..base.len()].eq_ignore_ascii_case(base)

@@ -1,10 +1,46 @@
 //! ## What it does
-//! Flags a policy longer than the size quota of its kind: 6,144 characters for a managed
-//! identity policy or permissions boundary, 2,048 for a role trust policy (the default quota)
-//! and for an inline session policy, 20,480 for a resource policy (the S3 bucket policy limit,
-//! used for every service) or a VPC endpoint policy, 32,768 for a KMS key policy. IAM does not
-//! count white space; the VPC endpoint limit does. Service control and resource control
-//! policies have their own rule, `org-policy-size`. The finding sits on the policy's first brace.
+//! Flags a policy longer than the size quota of its kind, counted the way AWS counts for that
+//! quota. The finding sits on the policy's first brace and names the quota.
+//!
+//! | Kind | Quota | White space | Source |
+//! |---|---|---|---|
+//! | identity (customer managed policy) | 6,144 | not counted | [IAM and AWS STS quotas] |
+//! | permissions boundary (a managed policy) | 6,144 | not counted | [IAM and AWS STS quotas] |
+//! | role trust policy | 2,048 (default; can be raised) | not counted (assumed) | [IAM and AWS STS quotas] |
+//! | session policy (inline) | 2,048 | not counted (assumed) | [IAM and AWS STS quotas] |
+//! | SCP, RCP | 5,120 | see below | [Quotas for AWS Organizations] |
+//! | KMS key policy | 32,768 (32 KB) | not counted (assumed) | [KMS key policy format] |
+//! | VPC endpoint policy | 20,480 | counted | [AWS PrivateLink quotas] |
+//! | S3 bucket policy | 20,480 (20 KB) | not counted (assumed) | [S3 bucket policies] |
+//! | SQS queue policy | 8,192 bytes | not counted (assumed) | [SQS policy quotas] |
+//! | SNS topic policy | 30,720 (30 KB) | not counted (assumed) | [SNS policy quotas] |
+//! | DynamoDB resource policy | 20,480 (20 KB) | counted | [DynamoDB PutResourcePolicy] |
+//!
+//! IAM says it does not count white space for the managed and inline policy quotas. Where a page
+//! does not say, white space is not counted ("assumed"): counting fewer characters can only miss
+//! an overrun, never invent one. A resource policy gets the quota of the service its resource
+//! ARNs name; when they name several services, or one whose documentation gives no figure (no
+//! figure was found for ECR, Secrets Manager or Lambda, among others), the rule stays silent
+//! rather than guess.
+//!
+//! AWS managed policies are not held to the managed policy quota (many are far longer), but a
+//! customer managed copy of one is; iam-ls cannot tell them apart from the text, so it measures
+//! every identity policy against the quota. The inline policies of a user, group or role share
+//! one total per entity (2,048, 5,120 and 10,240 characters) that a single file cannot show.
+//!
+//! For an SCP or RCP, AWS Organizations' console removes the white space outside strings before
+//! counting, while the SDK and the CLI count the text as sent. This rule warns when the policy is
+//! over 5,120 characters only as written (the API would refuse it, the console would not);
+//! `org-policy-size` (IAM041) reports an error when it is over even compacted.
+//!
+//! [IAM and AWS STS quotas]: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+//! [Quotas for AWS Organizations]: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+//! [KMS key policy format]: https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
+//! [AWS PrivateLink quotas]: https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html
+//! [S3 bucket policies]: https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html
+//! [SQS policy quotas]: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html
+//! [SNS policy quotas]: https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html
+//! [DynamoDB PutResourcePolicy]: https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/dynamodb/aws.sdk.kotlin.services.dynamodb.model/-put-resource-policy-request/policy.html
 //!
 //! ## Why it matters
 //! AWS refuses to save a policy over its quota, usually at deployment time, long after it was
@@ -21,7 +57,8 @@
 //! {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}, "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:example-org/service-0??:ref:refs/heads/main"]}}}]}
 //! ```
 
-use crate::policy::{PolicyKind, SizeQuota};
+use crate::policy::kind::MIN_RESOURCE_POLICY_QUOTA;
+use crate::policy::{PolicyKind, SizeQuota, compact_size, resource_policy_quota};
 use crate::rules::structure::{opening, thousands};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
 
@@ -30,28 +67,35 @@ pub static RULE: Rule = Rule {
     name: "policy-size",
     category: Category::Structure,
     severity: Severity::Warning,
-    kinds: Kinds::AllBut(&[PolicyKind::ServiceControl, PolicyKind::ResourceControl]),
+    kinds: Kinds::All,
     since: "0.1.0",
     sources: &[
         "Access Analyzer: POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
         "Access Analyzer: POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA",
         "Access Analyzer: POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",
     ],
-    summary: "The policy is longer than its kind's size quota.",
+    summary: "The policy is longer than its kind's size quota (an SCP or RCP: as written).",
     check,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
-    report_size(cx, out);
-}
-
-/// Pushes a finding on the root's first character when the document is over the kind's quota.
-pub(crate) fn report_size(cx: &Context<'_>, out: &mut Vec<Diag>) {
     let Some(root) = cx.policy.root else { return };
     let Some(body) = cx.text.get(root.span.start..root.span.end) else {
         return;
     };
-    let quota = &cx.kind.facts().size_quota;
+    let quota = match cx.kind {
+        PolicyKind::ServiceControl | PolicyKind::ResourceControl => {
+            report_org_as_written(cx, body, root.span, out);
+            return;
+        }
+        // Within every service's quota: no need to read the ARNs.
+        PolicyKind::Resource if body.len() <= MIN_RESOURCE_POLICY_QUOTA => return,
+        PolicyKind::Resource => match resource_service_quota(cx) {
+            Some(quota) => quota,
+            None => return,
+        },
+        kind => kind.facts().size_quota,
+    };
     // Cheap exits: the byte count bounds the character count, and (when white space does not
     // count) so does the count of bytes that are not ASCII white space.
     if body.len() <= quota.chars {
@@ -61,7 +105,7 @@ pub(crate) fn report_size(cx: &Context<'_>, out: &mut Vec<Diag>) {
     if !quota.counts_whitespace && body.len() - ascii_space <= quota.chars {
         return;
     }
-    let size = size_of(quota, body, ascii_space + vertical_tabs);
+    let size = size_of(&quota, body, ascii_space + vertical_tabs);
     if size <= quota.chars {
         return;
     }
@@ -73,10 +117,68 @@ pub(crate) fn report_size(cx: &Context<'_>, out: &mut Vec<Diag>) {
     out.push(Diag::new(
         opening(root.span),
         format!(
-            "This {} is {} characters long ({counting}), over the {}-character limit, so AWS will refuse it; split it or shorten it",
+            "This {} is {} characters long ({counting}), over the {}-character quota of {}, so AWS will refuse it; split it or shorten it",
             cx.kind.title(),
             thousands(size),
             thousands(quota.chars),
+            quota.what,
+        ),
+    ));
+}
+
+/// The quota of a resource policy whose resource ARNs all name one service with a documented
+/// quota; `None` when they name several, none, or one without a documented figure.
+fn resource_service_quota(cx: &Context<'_>) -> Option<SizeQuota> {
+    let mut service: Option<&str> = None;
+    for st in &cx.policy.statements {
+        for r in st.resources() {
+            let Some(rest) = r.value.strip_prefix("arn:") else {
+                continue;
+            };
+            let Some(s) = rest.split(':').nth(1) else {
+                continue;
+            };
+            match service {
+                None => service = Some(s),
+                Some(seen) if seen == s => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    resource_policy_quota(service?)
+}
+
+/// An SCP or RCP over 5,120 characters as written but not once the white space outside
+/// strings is gone: the API and CLI refuse it, the console accepts it. (Over the quota even
+/// compacted, `org-policy-size` reports it as an error.)
+fn report_org_as_written(
+    cx: &Context<'_>,
+    body: &str,
+    root: crate::syntax::Span,
+    out: &mut Vec<Diag>,
+) {
+    let quota = cx.kind.facts().size_quota;
+    if body.len() <= quota.chars {
+        return;
+    }
+    let as_written = if body.is_ascii() {
+        body.len()
+    } else {
+        body.chars().count()
+    };
+    let compact = compact_size(body);
+    if as_written <= quota.chars || compact > quota.chars {
+        return;
+    }
+    out.push(Diag::new(
+        opening(root),
+        format!(
+            "This {} is {} characters long as written, over the {}-character quota of {}: the Organizations API and CLI count it as sent and will refuse it (the console removes the white space outside strings first, leaving {}); remove that white space before deploying it",
+            cx.kind.title(),
+            thousands(as_written),
+            thousands(quota.chars),
+            quota.what,
+            thousands(compact),
         ),
     ));
 }
@@ -192,5 +294,62 @@ mod tests {
         assert_eq!(run_rule(NAME, &text, Some(PolicyKind::RoleTrust)).len(), 1);
         assert_eq!(run_rule(NAME, &text, Some(PolicyKind::Session)).len(), 1);
         assert!(run_rule(NAME, &text, Some(PolicyKind::ServiceControl)).is_empty());
+    }
+
+    /// A resource policy on `arn` with `n` statements.
+    fn resource_policy(n: usize, arn: &str) -> String {
+        let statements: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "{{\"Sid\": \"S{i:04}\", \"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"arn:aws:iam::111122223333:role/reader-{i:04}\"}}, \"Action\": \"*\", \"Resource\": \"{arn}\"}}"
+                )
+            })
+            .collect();
+        format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}",
+            statements.join(",")
+        )
+    }
+
+    #[test]
+    fn a_resource_policy_gets_its_services_quota() {
+        // About 13,000 characters: over SQS's 8,192, under S3's 20,480 and SNS's 30,720.
+        let sqs = resource_policy(90, "arn:aws:sqs:eu-west-1:111122223333:queue");
+        let f = run_rule(NAME, &sqs, Some(PolicyKind::Resource));
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("SQS queue policy"),
+            "{}",
+            f[0].message
+        );
+        let s3 = resource_policy(90, "arn:aws:s3:::bucket/*");
+        assert!(run_rule(NAME, &s3, Some(PolicyKind::Resource)).is_empty());
+        let sns = resource_policy(90, "arn:aws:sns:eu-west-1:111122223333:topic");
+        assert!(run_rule(NAME, &sns, Some(PolicyKind::Resource)).is_empty());
+        // A service without a documented figure, or several services: no guess.
+        let ecr = resource_policy(400, "arn:aws:ecr:eu-west-1:111122223333:repository/r");
+        assert!(run_rule(NAME, &ecr, Some(PolicyKind::Resource)).is_empty());
+        let mixed = format!(
+            "{}{}",
+            &sqs[..sqs.len() - 2],
+            ",{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"arn:aws:s3:::b\"}]}"
+        );
+        assert!(run_rule(NAME, &mixed, Some(PolicyKind::Resource)).is_empty());
+    }
+
+    #[test]
+    fn the_message_names_the_quota_and_the_counting() {
+        let text = policy(70, "");
+        let f = run_rule(NAME, &text, Some(PolicyKind::Identity));
+        assert!(
+            f[0].message.contains("customer managed policy"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message.contains("not counting white space"),
+            "{}",
+            f[0].message
+        );
     }
 }
