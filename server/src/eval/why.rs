@@ -32,6 +32,10 @@ pub struct DenialQuery {
     pub explicit: Option<bool>,
     /// Request context, when known (a decoded authorization message carries it).
     pub context: Context,
+    /// True when `context` is the request's whole context (a decoded authorization message):
+    /// a key it does not carry was absent from the request, so a `Deny` whose conditions fail
+    /// for want of it does not deny (it is not a "may deny").
+    pub complete_context: bool,
 }
 
 /// One policy of the workspace.
@@ -101,8 +105,23 @@ pub fn policy_type_of(kind: PolicyKind) -> PolicyType {
     }
 }
 
+/// The workspace's answer to a [`DenialQuery`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WhyAnswer {
+    /// The statements and policies that deny the request.
+    pub culprits: Vec<Culprit>,
+    /// Condition keys that workspace statements applying to the request tested and the request
+    /// does not carry (the engine's `depends_on`, over every policy evaluated), sorted.
+    pub depends_on: Vec<String>,
+}
+
 /// The workspace statements and policies that deny the request described by `q`.
 pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit> {
+    answer(q, workspace).culprits
+}
+
+/// [`why_denied`] with the keys the answer depends on.
+pub fn answer(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> WhyAnswer {
     let request = Request {
         principal: q.principal.clone(),
         action: q.action.clone(),
@@ -111,6 +130,7 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
         context: q.context.clone(),
     };
     let mut out = Vec::new();
+    let mut depends_on: Vec<String> = Vec::new();
     for w in workspace {
         let t = policy_type_of(w.kind);
         if q.policy_type.is_some_and(|blamed| blamed != t) {
@@ -118,6 +138,11 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
         }
         let set = alone(t, w);
         let e = evaluate(&request, &set);
+        for k in &e.depends_on {
+            if !depends_on.iter().any(|d| d.eq_ignore_ascii_case(k)) {
+                depends_on.push(k.clone());
+            }
+        }
         let Some(report) = e.policies.iter().find(|p| p.policy_type == t) else {
             continue;
         };
@@ -126,7 +151,7 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
                 if s.effect != Some("Deny") {
                     continue;
                 }
-                if let Some(certain) = may_apply(s) {
+                if let Some(certain) = may_apply(s, q.complete_context) {
                     out.push(Culprit {
                         policy_type: t,
                         file: w.policy.file.clone(),
@@ -161,7 +186,11 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
             });
         }
     }
-    out
+    depends_on.sort();
+    WhyAnswer {
+        culprits: out,
+        depends_on,
+    }
 }
 
 /// A policy set with only `w` in its slot.
@@ -181,12 +210,17 @@ fn alone(t: PolicyType, w: &WorkspacePolicy) -> PolicySet {
 }
 
 /// `Some(true)` when the statement applies, `Some(false)` when it applies unless a condition on
-/// a key the request lacks says otherwise, `None` when it does not apply.
-fn may_apply(s: &StatementReport) -> Option<bool> {
+/// a key the request lacks says otherwise, `None` when it does not apply. With a `complete`
+/// context a missing key is absent for certain: only a statement that applies counts.
+fn may_apply(s: &StatementReport, complete: bool) -> Option<bool> {
     if s.matched {
         return Some(true);
     }
-    if !s.action || s.resource != Some(true) || s.principal == Some(PrincipalOutcome::NotMatched) {
+    if complete
+        || !s.action
+        || s.resource != Some(true)
+        || s.principal == Some(PrincipalOutcome::NotMatched)
+    {
         return None;
     }
     s.conditions
@@ -263,6 +297,7 @@ mod tests {
             policy_type: Some(PolicyType::Scp),
             explicit: Some(true),
             context: Context::new(),
+            complete_context: false,
         };
         let found = why_denied(&q, &workspace());
         assert_eq!(found.len(), 1, "{found:?}");
@@ -296,6 +331,7 @@ mod tests {
             policy_type: Some(PolicyType::Boundary),
             explicit: Some(false),
             context: Context::new(),
+            complete_context: false,
         };
         let found = why_denied(&q, &workspace());
         assert_eq!(found.len(), 1);
@@ -319,6 +355,7 @@ mod tests {
             policy_type: None,
             explicit: Some(true),
             context: Context::new(),
+            complete_context: false,
         };
         let found = why_denied(&q, &w);
         assert_eq!(found.len(), 1);

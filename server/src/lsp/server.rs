@@ -648,12 +648,14 @@ impl LanguageServer for Backend {
         params: ExecuteCommandParams,
     ) -> Result<Option<serde_json::Value>> {
         // Settings as of the request's arrival; the work itself runs on a task of its own.
-        let aws = self.store.env().config.aws();
+        let env = self.store.env();
+        let aws = env.config.aws();
         self.commands.execute(
             &params.command,
             &params.arguments,
             params.work_done_progress_params.work_done_token,
             &aws,
+            env.workspace.clone(),
         )
     }
 
