@@ -60,6 +60,13 @@ pub const OPEN_POLICY_COMMAND: &str = "iamLs.openManagedPolicy";
 /// (offline). Arguments: `[{"code": "IAM101"}]` (a rule code or name).
 pub const SHOW_RULE_DOCS_COMMAND: &str = "iamLs.showRuleDocumentation";
 
+/// `workspace/executeCommand` id that simulates a request for one statement of a policy (the
+/// "Simulate a request" code lens). Arguments: `[{"uri": "<document>", "statement": N}]`.
+pub const SIMULATE_COMMAND: &str = "iamLs.simulateStatement";
+
+/// The title of the "Simulate a request" code lens.
+pub const SIMULATE_TITLE: &str = "Simulate a request";
+
 /// The title of the code action that opens the documentation of rule `code`.
 pub fn rule_doc_title(code: &str) -> String {
     format!("Show documentation for {code}")
@@ -67,7 +74,10 @@ pub fn rule_doc_title(code: &str) -> String {
 
 /// The commands this build can run (the AWS ones only with the `aws` feature).
 pub fn command_ids() -> Vec<String> {
-    let mut ids = vec![SHOW_RULE_DOCS_COMMAND.to_string()];
+    let mut ids = vec![
+        SHOW_RULE_DOCS_COMMAND.to_string(),
+        SIMULATE_COMMAND.to_string(),
+    ];
     if cfg!(feature = "aws") {
         ids.push(DECODE_COMMAND.to_string());
         ids.push(OPEN_POLICY_COMMAND.to_string());
