@@ -12,14 +12,13 @@
 //!
 //! [`lenses`] is cheap (statement spans only); the evaluation runs only in [`simulate`].
 
-use crate::catalog::{catalog, has_wildcards, wildcard_match};
 use crate::document::{DocumentKind, Snapshot};
 use crate::eval::why::policy_type_of;
 use crate::eval::{
-    Decision, EvalPolicy, Evaluation, Names, PolicySet, PolicyType, Principals, Request, evaluate,
-    resource_policy_required,
+    Decision, EvalPolicy, Evaluation, PolicySet, PolicyType, Request, evaluate,
+    resource_policy_required, sample,
 };
-use crate::policy::{Policy, PolicyKind, PrincipalType};
+use crate::policy::{Policy, PolicyKind};
 use crate::syntax::Span;
 
 /// A place for a lens: one statement of the policy.
@@ -79,17 +78,9 @@ pub fn simulate(snapshot: &Snapshot, index: usize) -> Result<Simulation, String>
         .policy_kind()
         .map(|k| k.kind)
         .unwrap_or(PolicyKind::Identity);
-    let action =
-        representative_action(&st.action).ok_or("the statement names no action to simulate")?;
-    let resource = match &st.resource {
-        Names::Any(list) => list.first().map(|r| fill(r)),
-        _ => None,
-    }
-    .unwrap_or_else(|| "*".to_string());
-    let principal = match &st.principal {
-        Principals::Any(list) => list.iter().find_map(|(k, v)| principal_of(*k, v)),
-        _ => None,
-    };
+    let action = sample::action(&st.action).ok_or("the statement names no action to simulate")?;
+    let resource = sample::resource(&st.resource);
+    let principal = sample::principal(&st.principal);
     let request = Request {
         principal,
         action,
@@ -154,49 +145,6 @@ fn put(set: &mut PolicySet, t: PolicyType, p: EvalPolicy) {
         PolicyType::Boundary => set.boundary = Some(p),
         PolicyType::Session => set.session.push(p),
         PolicyType::VpcEndpoint => set.vpc_endpoints.push(p),
-    }
-}
-
-/// The action a statement's `Action`/`NotAction` stands for in the simulation.
-fn representative_action(names: &Names) -> Option<String> {
-    let all = || catalog().actions().map(|a| a.full_name());
-    match names {
-        Names::Any(list) => {
-            let first = list.first()?;
-            if !has_wildcards(first) {
-                return Some(first.clone());
-            }
-            Some(
-                all()
-                    .find(|a| wildcard_match(first, a, true))
-                    .map_or_else(|| first.clone(), str::to_string),
-            )
-        }
-        Names::Not(list) => all()
-            .find(|a| !list.iter().any(|p| wildcard_match(p, a, true)))
-            .map(str::to_string),
-        Names::Absent => None,
-    }
-}
-
-/// A resource pattern made concrete: `*` → `example`, `?` → `x` (`*` alone stays).
-fn fill(pattern: &str) -> String {
-    if pattern == "*" {
-        return pattern.to_string();
-    }
-    pattern.replace('*', "example").replace('?', "x")
-}
-
-/// The request principal for a `Principal` entry: ARNs and service names as written, an account
-/// id as its root ARN; `*` says nothing about the caller.
-fn principal_of(kind: PrincipalType, value: &str) -> Option<String> {
-    match kind {
-        PrincipalType::Aws if value == "*" => None,
-        PrincipalType::Aws if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(format!("arn:aws:iam::{value}:root"))
-        }
-        PrincipalType::CanonicalUser => None,
-        _ => Some(fill(value)),
     }
 }
 
