@@ -122,7 +122,7 @@ pub fn decoded_answer(m: &DecodedMessage, workspace: &[WorkspacePolicy]) -> Vec<
     let is_named = |c: &Culprit| {
         c.sid
             .as_deref()
-            .is_some_and(|sid| named.iter().any(|n| *n == sid))
+            .is_some_and(|sid| named.contains(&sid))
     };
     let mut out: Vec<String> = found
         .culprits
