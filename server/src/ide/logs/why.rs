@@ -119,11 +119,7 @@ pub fn decoded_answer(m: &DecodedMessage, workspace: &[WorkspacePolicy]) -> Vec<
         .filter(|s| q.explicit != Some(true) || s.is_deny())
         .filter_map(|s| s.statement_id.as_deref())
         .collect();
-    let is_named = |c: &Culprit| {
-        c.sid
-            .as_deref()
-            .is_some_and(|sid| named.contains(&sid))
-    };
+    let is_named = |c: &Culprit| c.sid.as_deref().is_some_and(|sid| named.contains(&sid));
     let mut out: Vec<String> = found
         .culprits
         .iter()

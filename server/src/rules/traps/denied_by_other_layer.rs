@@ -55,6 +55,8 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use crate::catalog::{Catalog, Service};
@@ -361,7 +363,7 @@ fn mask(sc: &Scoped<'_>, t: &Target) -> Cov {
 }
 
 /// What the engine says about one action for one layer.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Outcome {
     /// Which of the layer's Deny statements (positions in [`Prepared::denies`]) report it:
     /// each applicable Deny, in layer order, up to the first unconditional one.
@@ -535,9 +537,9 @@ impl Prepared<'_> {
 
     /// The outcome of every action of every target. Actions that every statement of the layer
     /// treats alike get the same answer, so the engine is asked once per such group.
-    fn outcomes(&self, targets: &[Target]) -> Vec<Vec<Outcome>> {
-        let mut seen: std::collections::HashMap<Vec<bool>, Outcome> =
-            std::collections::HashMap::new();
+    fn outcomes(&self, targets: &[Target]) -> Vec<Vec<Rc<Outcome>>> {
+        let mut seen: HashMap<Vec<bool>, Rc<Outcome>> = HashMap::new();
+        let mut key: Vec<bool> = Vec::new();
         targets
             .iter()
             .map(|t| {
@@ -547,14 +549,32 @@ impl Prepared<'_> {
                     .chain(&self.allows)
                     .map(|sc| mask(sc, t))
                     .collect();
+                // Every statement takes the whole target or none of it: one answer for all.
+                if masks.iter().all(|m| !matches!(m, Cov::Some(_))) {
+                    key.clear();
+                    key.extend(masks.iter().map(|m| m.has(0)));
+                    let o = match seen.get(key.as_slice()) {
+                        Some(o) => o.clone(),
+                        None => {
+                            let o = Rc::new(self.outcome(t.actions[0]));
+                            seen.insert(key.clone(), o.clone());
+                            o
+                        }
+                    };
+                    return vec![o; t.actions.len()];
+                }
                 t.actions
                     .iter()
                     .enumerate()
                     .map(|(i, name)| {
-                        let key: Vec<bool> = masks.iter().map(|m| m.has(i)).collect();
-                        seen.entry(key)
-                            .or_insert_with(|| self.outcome(name))
-                            .clone()
+                        key.clear();
+                        key.extend(masks.iter().map(|m| m.has(i)));
+                        if let Some(o) = seen.get(key.as_slice()) {
+                            return o.clone();
+                        }
+                        let o = Rc::new(self.outcome(name));
+                        seen.insert(key.clone(), o.clone());
+                        o
                     })
                     .collect()
             })
@@ -563,8 +583,13 @@ impl Prepared<'_> {
 }
 
 /// The subset of a target's actions for which `f` holds.
-fn cov_of(outcomes: &[Outcome], f: impl Fn(&Outcome) -> bool) -> Cov {
-    let v: Vec<bool> = outcomes.iter().map(f).collect();
+fn cov_of(outcomes: &[Rc<Outcome>], f: impl Fn(&Outcome) -> bool) -> Cov {
+    if let Some(first) = outcomes.first()
+        && outcomes.iter().all(|o| Rc::ptr_eq(o, first))
+    {
+        return if f(first) { Cov::All } else { Cov::None };
+    }
+    let v: Vec<bool> = outcomes.iter().map(|o| f(o)).collect();
     match v.iter().filter(|b| **b).count() {
         0 => Cov::None,
         c if c == v.len() => Cov::All,
