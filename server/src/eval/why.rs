@@ -171,8 +171,11 @@ pub fn answer(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> WhyAnswer {
             t,
             PolicyType::Scp | PolicyType::Boundary | PolicyType::Session | PolicyType::VpcEndpoint
         );
+        // An SCP of denies only stands on FullAWSAccess: it takes nothing away implicitly.
+        let deny_only_scp = t == PolicyType::Scp && !w.policy.has_allow();
         if q.explicit == Some(false)
             && (q.policy_type == Some(t) || limits)
+            && !deny_only_scp
             && !report.allows
             && e.decision != Decision::Allowed
         {
@@ -193,13 +196,18 @@ pub fn answer(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> WhyAnswer {
     }
 }
 
-/// A policy set with only `w` in its slot.
+/// A policy set with only `w` in its slot. An SCP without any `Allow` stands beside the
+/// `FullAWSAccess` AWS attaches by default (a file of denies is not an allow-list).
 fn alone(t: PolicyType, w: &WorkspacePolicy) -> PolicySet {
     let p = w.policy.clone();
     let mut set = PolicySet::default();
     match t {
         PolicyType::Identity => set.identity.push(p),
         PolicyType::Resource => set.resource = Some(p),
+        PolicyType::Scp if !p.has_allow() => {
+            set.scp_levels
+                .push(vec![p, EvalPolicy::full_access("FullAWSAccess")]);
+        }
         PolicyType::Scp => set.scp_levels.push(vec![p]),
         PolicyType::Rcp => set.rcp_levels.push(vec![p]),
         PolicyType::Boundary => set.boundary = Some(p),
@@ -338,6 +346,34 @@ mod tests {
         assert_eq!(
             found[0].sentence("ec2:RunInstances"),
             "boundary.json (boundary): does not allow ec2:RunInstances"
+        );
+    }
+
+    #[test]
+    fn an_scp_of_denies_only_is_no_implicit_deny() {
+        // "No service control policy allows": the deny-only SCPs stand on FullAWSAccess; an
+        // allow-list SCP without the action is the one to name.
+        let mut w = workspace();
+        let q = DenialQuery {
+            principal: None,
+            action: "ec2:RunInstances".into(),
+            resource: None,
+            policy_type: Some(PolicyType::Scp),
+            explicit: Some(false),
+            context: Context::new(),
+            complete_context: false,
+        };
+        assert!(why_denied(&q, &w).is_empty());
+        w.push(ws(
+            PolicyKind::ServiceControl,
+            "org/allow-list.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        ));
+        let found = why_denied(&q, &w);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].sentence("ec2:RunInstances"),
+            "org/allow-list.json (scp): does not allow ec2:RunInstances"
         );
     }
 

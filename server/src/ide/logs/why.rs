@@ -116,7 +116,7 @@ pub fn decoded_answer(m: &DecodedMessage, workspace: &[WorkspacePolicy]) -> Vec<
     let named: Vec<&str> = m
         .matched_statements
         .iter()
-        .filter(|s| q.explicit != Some(true) || s.is_deny())
+        .filter(|s| q.explicit == Some(true) && s.is_deny())
         .filter_map(|s| s.statement_id.as_deref())
         .collect();
     let is_named = |c: &Culprit| c.sid.as_deref().is_some_and(|sid| named.contains(&sid));
@@ -271,6 +271,28 @@ mod tests {
         assert!(
             lines[0].starts_with("org/tags.json, statement NoSecretTag (scp): denies")
                 && lines[0].ends_with("(the statement the message names)"),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn decoded_implicit_deny_names_the_limiting_policy() {
+        let mut w = workspace();
+        w.push(ws(
+            PolicyKind::PermissionsBoundary,
+            "boundary.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        ));
+        let m = message(false, "none", &region("eu-west-1"));
+        assert_eq!(
+            decoded_answer(&m, &w),
+            ["boundary.json (boundary): does not allow ec2:RunInstances"]
+        );
+        // With a boundary that allows it, nothing in the workspace explains the implicit deny.
+        w.pop();
+        let lines = decoded_answer(&m, &w);
+        assert!(
+            lines[0].contains("no SCP, permissions boundary, session or VPC endpoint policy"),
             "{lines:?}"
         );
     }
