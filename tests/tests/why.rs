@@ -104,3 +104,46 @@ fn explain_names_the_workspace_statement_that_denies() {
     let (_, out) = explain(&empty.0, scp);
     assert!(!out.contains("FROM YOUR REPOSITORY"), "{out}");
 }
+
+/// A decoded authorization message (offline, as `aws sts decode-authorization-message` prints
+/// it) given to `explain` is evaluated with its whole context against the workspace.
+#[test]
+fn explain_evaluates_a_decoded_message_against_the_workspace() {
+    let d =
+        TempDir(std::env::temp_dir().join(format!("iam-ls-why-decoded-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&d.0);
+    std::fs::create_dir_all(&d.0).unwrap();
+    d.write(
+        "iam-ls.toml",
+        "[[groups]]\nname = \"dev\"\nscps = [\"org/*.json\"]\n",
+    );
+    d.write(
+        "org/region-lock.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideEU","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1","eu-central-1"]}}}]}"#,
+    );
+    let decoded = |region: &str| {
+        let inner = format!(
+            r#"{{"allowed":false,"explicitDeny":true,"matchedStatements":{{"items":[{{"statementId":"DenyOutsideEU","effect":"DENY"}}]}},"context":{{"principal":{{"id":"AROAEXAMPLE:alice","arn":"arn:aws:sts::123456789012:assumed-role/Dev/alice"}},"action":"s3:GetObject","resource":"arn:aws:s3:::bucket/key","conditions":{{"items":[{{"key":"aws:RequestedRegion","values":{{"items":[{{"value":"{region}"}}]}}}}]}}}}}}"#
+        );
+        // The CLI's `{"DecodedMessage": "..."}` form.
+        serde_json::json!({ "DecodedMessage": inner }).to_string()
+    };
+    let (code, out) = explain(&d.0, &decoded("us-west-2"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("FROM YOUR REPOSITORY"), "{out}");
+    assert!(
+        out.contains(
+            "org/region-lock.json, statement DenyOutsideEU (scp): denies s3:GetObject unless \
+             aws:RequestedRegion is one of eu-west-1, eu-central-1 (the statement the message \
+             names)"
+        ),
+        "{out}"
+    );
+    // Had the request been made in eu-west-1, the workspace would not deny it: said so.
+    let (_, out) = explain(&d.0, &decoded("eu-west-1"));
+    assert!(
+        out.contains("The workspace does not reproduce this decision"),
+        "{out}"
+    );
+    assert!(!out.contains("region-lock.json, statement"), "{out}");
+}

@@ -6,7 +6,9 @@
 //! `--profile`, `--endpoint-url`, `--region` and `--timeout` on top; credentials come from the
 //! usual AWS sources. Decoding, pretty-printing and the summary
 //! are the editor's ([`crate::decode`]): the output is the decoded JSON (key order kept), a blank
-//! line, then the summary in words. AWS errors are the same classified messages as in the
+//! line, then the summary in words. Run inside a workspace with an `iam-ls.toml`, the summary
+//! ends with "From your repository": the decoded request evaluated against the workspace's
+//! policies ([`crate::ide::logs::why::decoded_answer`]). AWS errors are the same classified messages as in the
 //! editor; they exit with status 1.
 
 use super::{DecodeArgs, EXIT_ERROR, Io};
@@ -114,7 +116,13 @@ pub fn run(
         }
     };
     super::warn_config(io, &loaded);
-    imp::decode_all(args, io, &loaded.config, &blobs, runtime)
+    // With an `iam-ls.toml`, each decoded message is also evaluated against the workspace.
+    let workspace = if loaded.file.is_some() {
+        super::why::workspace_at(&loaded.root, &loaded.config)
+    } else {
+        Vec::new()
+    };
+    imp::decode_all(args, io, &loaded.config, &workspace, &blobs, runtime)
 }
 
 #[cfg(feature = "aws")]
@@ -124,6 +132,7 @@ mod imp {
     use crate::aws::AwsSettings;
     use crate::config::Config;
     use crate::decode::{self, DecodeCache};
+    use crate::eval::why::WorkspacePolicy;
     use crate::logs::BlobCheck;
     use std::time::Duration;
 
@@ -150,6 +159,7 @@ mod imp {
         args: &DecodeArgs,
         io: &mut Io<'_>,
         config: &Config,
+        workspace: &[WorkspacePolicy],
         blobs: &[(String, BlobCheck)],
         runtime: fn() -> std::io::Result<tokio::runtime::Runtime>,
     ) -> u8 {
@@ -178,7 +188,11 @@ mod imp {
             match result {
                 Ok(outcome) => {
                     let d = &outcome.decoded;
-                    let _ = write!(io.out, "{}\n{}", d.pretty_json, d.summary.to_text());
+                    let mut summary = d.summary.clone();
+                    if let Some(m) = &d.message {
+                        crate::ide::logs::why::add_to_summary(&mut summary, m, workspace);
+                    }
+                    let _ = write!(io.out, "{}\n{}", d.pretty_json, summary.to_text());
                 }
                 Err(e) => {
                     io.error(e);
@@ -202,6 +216,7 @@ mod imp {
         _args: &DecodeArgs,
         io: &mut Io<'_>,
         _config: &Config,
+        _workspace: &[crate::eval::why::WorkspacePolicy],
         _blobs: &[(String, BlobCheck)],
         _runtime: fn() -> std::io::Result<tokio::runtime::Runtime>,
     ) -> u8 {

@@ -2,7 +2,8 @@
 //!
 //! The argument is one message (quoted, or as several words that are joined with spaces); `-`
 //! reads a whole log from stdin and explains every message in it, in order. A decoded
-//! authorization message (the JSON `iam-ls decode` prints) is summarised instead. When nothing
+//! authorization message (the JSON `iam-ls decode` prints) is summarised instead, and in a
+//! workspace with an `iam-ls.toml` evaluated against its policies ("From your repository"). When nothing
 //! is found, the exit status is 1 and stderr says so (and points to `iam-ls decode` when the
 //! text holds an encoded message).
 //!
@@ -86,7 +87,13 @@ pub fn run(args: &ExplainArgs, io: &mut Io<'_>) -> u8 {
     } else {
         args.message.join(" ")
     };
-    let result = match explain_text(&text) {
+    let explained = match explain_text(&text) {
+        Explained::Decoded(summary) => {
+            Explained::Decoded(super::why::decoded_summary(&text, &io.cwd).unwrap_or(summary))
+        }
+        other => other,
+    };
+    let result = match explained {
         Explained::Decoded(summary) if args.format == ExplainFormat::Json => writeln!(
             io.out,
             "{}",

@@ -3,6 +3,9 @@
 //! `iam-ls.toml` found from the current directory, with their configured or detected kinds) by
 //! [`crate::eval::why`], and the statements that deny it are added to its explanation.
 //!
+//! A decoded authorization message given to `explain` is evaluated against the workspace too
+//! ([`decoded_summary`]).
+//!
 //! Without an `iam-ls.toml` nothing is added: the workspace is the configured project, never an
 //! arbitrary directory tree.
 
@@ -10,8 +13,8 @@ use super::{input, load_config};
 use crate::config::Config;
 use crate::eval::EvalPolicy;
 use crate::eval::why::WorkspacePolicy;
-use crate::ide::logs::why::add_to_report;
-use crate::logs::{self, Denial, DenialReport};
+use crate::ide::logs::why::{add_to_report, add_to_summary};
+use crate::logs::{self, DecodedMessage, Denial, DenialReport};
 use crate::policy::{Policy, detect_kind};
 use std::path::Path;
 
@@ -80,4 +83,18 @@ pub fn append(text: &str, cwd: &Path, list: &mut [DenialReport]) {
         };
         add_to_report(report, d, &ws);
     }
+}
+
+/// The summary of the decoded authorization message `text` with the workspace's answer ("From
+/// your repository", [`crate::ide::logs::why::decoded_answer`]); `None` when `text` is not a
+/// decoded message or there is no configured workspace.
+pub fn decoded_summary(text: &str, cwd: &Path) -> Option<String> {
+    let m = DecodedMessage::parse_strict(text.trim())?;
+    let ws = workspace(cwd);
+    if ws.is_empty() {
+        return None;
+    }
+    let mut summary = logs::summarize(&m);
+    add_to_summary(&mut summary, &m, &ws);
+    Some(summary.to_text())
 }

@@ -25,7 +25,8 @@
 //! 6. Cross account: both the identity side (identity ∩ boundary ∩ session) and the resource
 //!    policy must allow.
 //!
-//! Modules: [`policy`] (the owned policy form), [`request`] (request and context),
+//! Modules: [`policy`] (the owned policy form), [`request`] (request and context), [`sample`]
+//! (a representative request for a statement),
 //! `matching` (actions, ARNs, principals, variables), `condition` (operators), `decide` (the
 //! layers).
 
@@ -34,6 +35,7 @@ mod decide;
 mod matching;
 pub mod policy;
 pub mod request;
+pub mod sample;
 pub mod why;
 
 pub use decide::evaluate;

@@ -32,6 +32,10 @@ pub struct DenialQuery {
     pub explicit: Option<bool>,
     /// Request context, when known (a decoded authorization message carries it).
     pub context: Context,
+    /// True when `context` is the request's whole context (a decoded authorization message):
+    /// a key it does not carry was absent from the request, so a `Deny` whose conditions fail
+    /// for want of it does not deny (it is not a "may deny").
+    pub complete_context: bool,
 }
 
 /// One policy of the workspace.
@@ -101,8 +105,23 @@ pub fn policy_type_of(kind: PolicyKind) -> PolicyType {
     }
 }
 
+/// The workspace's answer to a [`DenialQuery`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WhyAnswer {
+    /// The statements and policies that deny the request.
+    pub culprits: Vec<Culprit>,
+    /// Condition keys that workspace statements applying to the request tested and the request
+    /// does not carry (the engine's `depends_on`, over every policy evaluated), sorted.
+    pub depends_on: Vec<String>,
+}
+
 /// The workspace statements and policies that deny the request described by `q`.
 pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit> {
+    answer(q, workspace).culprits
+}
+
+/// [`why_denied`] with the keys the answer depends on.
+pub fn answer(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> WhyAnswer {
     let request = Request {
         principal: q.principal.clone(),
         action: q.action.clone(),
@@ -111,6 +130,7 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
         context: q.context.clone(),
     };
     let mut out = Vec::new();
+    let mut depends_on: Vec<String> = Vec::new();
     for w in workspace {
         let t = policy_type_of(w.kind);
         if q.policy_type.is_some_and(|blamed| blamed != t) {
@@ -118,6 +138,11 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
         }
         let set = alone(t, w);
         let e = evaluate(&request, &set);
+        for k in &e.depends_on {
+            if !depends_on.iter().any(|d| d.eq_ignore_ascii_case(k)) {
+                depends_on.push(k.clone());
+            }
+        }
         let Some(report) = e.policies.iter().find(|p| p.policy_type == t) else {
             continue;
         };
@@ -126,7 +151,7 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
                 if s.effect != Some("Deny") {
                     continue;
                 }
-                if let Some(certain) = may_apply(s) {
+                if let Some(certain) = may_apply(s, q.complete_context) {
                     out.push(Culprit {
                         policy_type: t,
                         file: w.policy.file.clone(),
@@ -146,8 +171,11 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
             t,
             PolicyType::Scp | PolicyType::Boundary | PolicyType::Session | PolicyType::VpcEndpoint
         );
+        // An SCP of denies only stands on FullAWSAccess: it takes nothing away implicitly.
+        let deny_only_scp = t == PolicyType::Scp && !w.policy.has_allow();
         if q.explicit == Some(false)
             && (q.policy_type == Some(t) || limits)
+            && !deny_only_scp
             && !report.allows
             && e.decision != Decision::Allowed
         {
@@ -161,16 +189,25 @@ pub fn why_denied(q: &DenialQuery, workspace: &[WorkspacePolicy]) -> Vec<Culprit
             });
         }
     }
-    out
+    depends_on.sort();
+    WhyAnswer {
+        culprits: out,
+        depends_on,
+    }
 }
 
-/// A policy set with only `w` in its slot.
+/// A policy set with only `w` in its slot. An SCP without any `Allow` stands beside the
+/// `FullAWSAccess` AWS attaches by default (a file of denies is not an allow-list).
 fn alone(t: PolicyType, w: &WorkspacePolicy) -> PolicySet {
     let p = w.policy.clone();
     let mut set = PolicySet::default();
     match t {
         PolicyType::Identity => set.identity.push(p),
         PolicyType::Resource => set.resource = Some(p),
+        PolicyType::Scp if !p.has_allow() => {
+            set.scp_levels
+                .push(vec![p, EvalPolicy::full_access("FullAWSAccess")]);
+        }
         PolicyType::Scp => set.scp_levels.push(vec![p]),
         PolicyType::Rcp => set.rcp_levels.push(vec![p]),
         PolicyType::Boundary => set.boundary = Some(p),
@@ -181,12 +218,17 @@ fn alone(t: PolicyType, w: &WorkspacePolicy) -> PolicySet {
 }
 
 /// `Some(true)` when the statement applies, `Some(false)` when it applies unless a condition on
-/// a key the request lacks says otherwise, `None` when it does not apply.
-fn may_apply(s: &StatementReport) -> Option<bool> {
+/// a key the request lacks says otherwise, `None` when it does not apply. With a `complete`
+/// context a missing key is absent for certain: only a statement that applies counts.
+fn may_apply(s: &StatementReport, complete: bool) -> Option<bool> {
     if s.matched {
         return Some(true);
     }
-    if !s.action || s.resource != Some(true) || s.principal == Some(PrincipalOutcome::NotMatched) {
+    if complete
+        || !s.action
+        || s.resource != Some(true)
+        || s.principal == Some(PrincipalOutcome::NotMatched)
+    {
         return None;
     }
     s.conditions
@@ -263,6 +305,7 @@ mod tests {
             policy_type: Some(PolicyType::Scp),
             explicit: Some(true),
             context: Context::new(),
+            complete_context: false,
         };
         let found = why_denied(&q, &workspace());
         assert_eq!(found.len(), 1, "{found:?}");
@@ -296,12 +339,41 @@ mod tests {
             policy_type: Some(PolicyType::Boundary),
             explicit: Some(false),
             context: Context::new(),
+            complete_context: false,
         };
         let found = why_denied(&q, &workspace());
         assert_eq!(found.len(), 1);
         assert_eq!(
             found[0].sentence("ec2:RunInstances"),
             "boundary.json (boundary): does not allow ec2:RunInstances"
+        );
+    }
+
+    #[test]
+    fn an_scp_of_denies_only_is_no_implicit_deny() {
+        // "No service control policy allows": the deny-only SCPs stand on FullAWSAccess; an
+        // allow-list SCP without the action is the one to name.
+        let mut w = workspace();
+        let q = DenialQuery {
+            principal: None,
+            action: "ec2:RunInstances".into(),
+            resource: None,
+            policy_type: Some(PolicyType::Scp),
+            explicit: Some(false),
+            context: Context::new(),
+            complete_context: false,
+        };
+        assert!(why_denied(&q, &w).is_empty());
+        w.push(ws(
+            PolicyKind::ServiceControl,
+            "org/allow-list.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        ));
+        let found = why_denied(&q, &w);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].sentence("ec2:RunInstances"),
+            "org/allow-list.json (scp): does not allow ec2:RunInstances"
         );
     }
 
@@ -319,6 +391,7 @@ mod tests {
             policy_type: None,
             explicit: Some(true),
             context: Context::new(),
+            complete_context: false,
         };
         let found = why_denied(&q, &w);
         assert_eq!(found.len(), 1);

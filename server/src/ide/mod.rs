@@ -6,6 +6,7 @@
 
 pub mod logs;
 pub mod policy;
+pub mod simulate;
 
 use crate::document::{DocumentKind, Snapshot};
 use crate::syntax::Span;

@@ -30,6 +30,7 @@ use super::convert;
 use super::store::DocumentView;
 use crate::decode::DecodeCache;
 use crate::document::DocumentKind;
+use crate::eval::why::WorkspacePolicy;
 use crate::ide::logs::{BLOB_NOTE_CODE, DECODE_TITLE, LogAction, NoteLevel, OPEN_POLICY_TITLE};
 use crate::ide::{self, Hover};
 use crate::logs::Summary;
@@ -59,6 +60,13 @@ pub const OPEN_POLICY_COMMAND: &str = "iamLs.openManagedPolicy";
 /// (offline). Arguments: `[{"code": "IAM101"}]` (a rule code or name).
 pub const SHOW_RULE_DOCS_COMMAND: &str = "iamLs.showRuleDocumentation";
 
+/// `workspace/executeCommand` id that simulates a request for one statement of a policy (the
+/// "Simulate a request" code lens). Arguments: `[{"uri": "<document>", "statement": N}]`.
+pub const SIMULATE_COMMAND: &str = "iamLs.simulateStatement";
+
+/// The title of the "Simulate a request" code lens.
+pub const SIMULATE_TITLE: &str = "Simulate a request";
+
 /// The title of the code action that opens the documentation of rule `code`.
 pub fn rule_doc_title(code: &str) -> String {
     format!("Show documentation for {code}")
@@ -66,7 +74,10 @@ pub fn rule_doc_title(code: &str) -> String {
 
 /// The commands this build can run (the AWS ones only with the `aws` feature).
 pub fn command_ids() -> Vec<String> {
-    let mut ids = vec![SHOW_RULE_DOCS_COMMAND.to_string()];
+    let mut ids = vec![
+        SHOW_RULE_DOCS_COMMAND.to_string(),
+        SIMULATE_COMMAND.to_string(),
+    ];
     if cfg!(feature = "aws") {
         ids.push(DECODE_COMMAND.to_string());
         ids.push(OPEN_POLICY_COMMAND.to_string());
@@ -155,8 +166,9 @@ impl Commands {
         self.files.remove();
     }
 
-    /// `workspace/executeCommand`. `aws` holds the project's `[aws]` settings, captured when the
-    /// request arrived. Returns at once: the work runs on a task of its own and reports to the
+    /// `workspace/executeCommand`. `aws` holds the project's `[aws]` settings and `workspace`
+    /// the workspace's policies (for the decoded message's "From your repository" answer), both
+    /// captured when the request arrived. Returns at once: the work runs on a task of its own and reports to the
     /// user through progress, `window/showDocument` and `window/showMessage`.
     pub fn execute(
         &self,
@@ -164,6 +176,7 @@ impl Commands {
         arguments: &[serde_json::Value],
         work_done_token: Option<NumberOrString>,
         aws: &crate::config::AwsSettings,
+        workspace: Arc<Vec<WorkspacePolicy>>,
     ) -> tower_lsp_server::jsonrpc::Result<Option<serde_json::Value>> {
         let arg = |name: &str| -> tower_lsp_server::jsonrpc::Result<String> {
             arguments
@@ -180,12 +193,12 @@ impl Commands {
         match command {
             DECODE_COMMAND => {
                 let blob = arg("blob")?;
-                self.spawn(Job::Decode { blob }, work_done_token, aws);
+                self.spawn(Job::Decode { blob }, work_done_token, aws, workspace);
                 Ok(None)
             }
             OPEN_POLICY_COMMAND => {
                 let arn = arg("arn")?;
-                self.spawn(Job::OpenPolicy { arn }, work_done_token, aws);
+                self.spawn(Job::OpenPolicy { arn }, work_done_token, aws, workspace);
                 Ok(None)
             }
             SHOW_RULE_DOCS_COMMAND => self.show_rule_docs(&arg("code")?),
@@ -249,7 +262,13 @@ impl Commands {
     }
 
     #[cfg(not(feature = "aws"))]
-    fn spawn(&self, _job: Job, _token: Option<NumberOrString>, _aws: &crate::config::AwsSettings) {
+    fn spawn(
+        &self,
+        _job: Job,
+        _token: Option<NumberOrString>,
+        _aws: &crate::config::AwsSettings,
+        _workspace: Arc<Vec<WorkspacePolicy>>,
+    ) {
         let client = self.client.clone();
         tokio::spawn(async move {
             client
@@ -263,7 +282,13 @@ impl Commands {
     }
 
     #[cfg(feature = "aws")]
-    fn spawn(&self, job: Job, token: Option<NumberOrString>, aws: &crate::config::AwsSettings) {
+    fn spawn(
+        &self,
+        job: Job,
+        token: Option<NumberOrString>,
+        aws: &crate::config::AwsSettings,
+        workspace: Arc<Vec<WorkspacePolicy>>,
+    ) {
         let client_token = token.is_some();
         let task = Task {
             client: self.client.clone(),
@@ -272,6 +297,7 @@ impl Commands {
             support: self.support.clone(),
             api: self.api.get_or_init(crate::decode::default_api).clone(),
             settings: crate::decode::aws_settings(aws),
+            workspace,
             token: token.unwrap_or_else(|| {
                 NumberOrString::String(format!(
                     "iam-ls/aws/{}",
@@ -301,6 +327,8 @@ struct Task {
     support: Arc<ClientSupport>,
     api: Arc<dyn crate::aws::AwsApi>,
     settings: crate::aws::AwsSettings,
+    /// The workspace's policies, for the decoded message's "From your repository" answer.
+    workspace: Arc<Vec<WorkspacePolicy>>,
     token: NumberOrString,
     /// True when the token came with the request (the client created it).
     client_token: bool,
@@ -388,7 +416,11 @@ mod run {
                     false
                 }
             };
-            let mut text = decoded.summary.to_text();
+            let mut summary = decoded.summary.clone();
+            if let Some(m) = &decoded.message {
+                crate::ide::logs::why::add_to_summary(&mut summary, m, &self.workspace);
+            }
+            let mut text = summary.to_text();
             if !opened {
                 match &written {
                     Ok(path) => {
@@ -694,7 +726,17 @@ fn write_private_file(path: &Path, contents: &str) -> io::Result<()> {
 /// policy hover.
 pub fn hover(commands: &Commands, view: &DocumentView, offset: usize) -> Option<Hover> {
     let snapshot = &view.snapshot;
-    let lookup = |blob: &str| commands.summary(blob);
+    let workspace = &snapshot.env().workspace;
+    // A message decoded earlier: its summary with the workspace's answer.
+    let lookup = |blob: &str| {
+        commands.cache.get(blob).map(|d| {
+            let mut summary = d.summary.clone();
+            if let Some(m) = &d.message {
+                ide::logs::why::add_to_summary(&mut summary, m, workspace);
+            }
+            summary
+        })
+    };
     match snapshot.kind() {
         DocumentKind::Policy => ide::logs::blob_hover(snapshot.text(), offset, &lookup)
             .or_else(|| ide::hover(snapshot, offset)),

@@ -38,16 +38,16 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, CodeActionResponse, CompletionOptions, CompletionParams,
-    CompletionResponse, Diagnostic, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentSymbolParams, DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams,
-    FileSystemWatcher, FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability,
-    GlobPattern, Hover, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
-    InitializedParams, MessageType, OneOf, Registration, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri,
+    CodeActionProviderCapability, CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams,
+    Command, CompletionOptions, CompletionParams, CompletionResponse, Diagnostic,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher,
+    FoldingRange, FoldingRangeParams, FoldingRangeProviderCapability, GlobPattern, Hover,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    MessageType, OneOf, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
 use tracing::{debug, error, info, warn};
@@ -130,6 +130,11 @@ pub fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()
         })),
+        // "Simulate a request" on each statement: listed cheaply, titled on resolve, evaluated
+        // only when run (`iamLs.simulateStatement`).
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(true),
+        }),
         execute_command_provider: {
             let commands = commands::command_ids();
             (!commands.is_empty()).then(|| ExecuteCommandOptions {
@@ -472,6 +477,54 @@ impl Backend {
         })
     }
 
+    /// `iamLs.simulateStatement` with `[{"uri": ..., "statement": N}]`: evaluates a
+    /// representative request for the statement ([`crate::ide::simulate`]), shows the decision
+    /// and its explanation (`window/showMessage`, info) and returns them as
+    /// `{"decision", "action", "resource", "principal", "deciding", "dependsOn", "text"}`.
+    async fn simulate_statement(
+        &self,
+        arguments: &[serde_json::Value],
+    ) -> Result<Option<serde_json::Value>> {
+        let arg = arguments.first();
+        let uri = arg
+            .and_then(|a| a.get("uri"))
+            .and_then(serde_json::Value::as_str)
+            .and_then(|u| u.parse::<Uri>().ok());
+        let statement = arg
+            .and_then(|a| a.get("statement"))
+            .and_then(serde_json::Value::as_u64);
+        let (Some(uri), Some(statement)) = (uri, statement) else {
+            return Err(Error::invalid_params(format!(
+                "{} expects one argument object with a string `uri` and a number `statement`",
+                commands::SIMULATE_COMMAND
+            )));
+        };
+        let simulated = self
+            .with_view("simulate", &uri, |view| {
+                crate::ide::simulate::simulate(&view.snapshot, statement as usize)
+            })
+            .await?;
+        let simulated = simulated
+            .ok_or_else(|| Error::invalid_params("the document is not open"))?
+            .map_err(Error::invalid_params)?;
+        let e = &simulated.evaluation;
+        let result = serde_json::json!({
+            "decision": e.decision,
+            "action": simulated.request.action,
+            "resource": simulated.request.resource,
+            "principal": simulated.request.principal,
+            "deciding": e.deciding,
+            "dependsOn": e.depends_on,
+            "text": simulated.text,
+        });
+        let client = self.client.clone();
+        let text = format!("Simulated request. {}", simulated.text);
+        tokio::spawn(async move {
+            client.show_message(MessageType::INFO, text).await;
+        });
+        Ok(Some(result))
+    }
+
     /// `iamLs/testPanic` (test builds of the environment only): panics inside the guard.
     async fn test_panic(&self) -> Result<()> {
         guard_request(ext::TEST_PANIC, || {
@@ -647,17 +700,51 @@ impl LanguageServer for Backend {
         self.quick_fixes(params).await
     }
 
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let key = uri.as_str().to_string();
+        self.with_view("codeLens", &uri, |view| {
+            crate::ide::simulate::lenses(&view.snapshot)
+                .into_iter()
+                .map(|l| CodeLens {
+                    range: view.range(crate::syntax::Span {
+                        start: l.span.start,
+                        end: l.span.start,
+                    }),
+                    command: None,
+                    data: Some(serde_json::json!({"uri": key, "statement": l.statement})),
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn code_lens_resolve(&self, mut lens: CodeLens) -> Result<CodeLens> {
+        let data = lens.data.take().unwrap_or_default();
+        lens.command = Some(Command {
+            title: commands::SIMULATE_TITLE.to_string(),
+            command: commands::SIMULATE_COMMAND.to_string(),
+            arguments: Some(vec![data]),
+        });
+        Ok(lens)
+    }
+
     async fn execute_command(
         &self,
         params: ExecuteCommandParams,
     ) -> Result<Option<serde_json::Value>> {
+        if params.command == commands::SIMULATE_COMMAND {
+            return self.simulate_statement(&params.arguments).await;
+        }
         // Settings as of the request's arrival; the work itself runs on a task of its own.
-        let aws = self.store.env().config.aws();
+        let env = self.store.env();
+        let aws = env.config.aws();
         self.commands.execute(
             &params.command,
             &params.arguments,
             params.work_done_progress_params.work_done_token,
             &aws,
+            env.workspace.clone(),
         )
     }
 

@@ -58,6 +58,17 @@ pub fn editor_capabilities() -> Value {
 /// nothing else from the environment, and initializes it with `options` as
 /// `initializationOptions`.
 pub fn start(stub: &AwsStub, home: &TempHome, keys: bool, options: Value) -> LspClient {
+    start_at(stub, home, keys, options, None)
+}
+
+/// [`start`] with `root` as the workspace root (`rootUri`).
+pub fn start_at(
+    stub: &AwsStub,
+    home: &TempHome,
+    keys: bool,
+    options: Value,
+    root: Option<&Path>,
+) -> LspClient {
     let url = stub.url();
     let home_dir = home.path.to_string_lossy().into_owned();
     let config = home.file("config");
@@ -78,7 +89,9 @@ pub fn start(stub: &AwsStub, home: &TempHome, keys: bool, options: Value) -> Lsp
     let mut client = LspClient::spawn_aws_isolated(&envs);
     client.call_ok(
         "initialize",
-        json!({"processId": null, "rootUri": null, "capabilities": editor_capabilities(),
+        json!({"processId": null,
+               "rootUri": root.map(|r| format!("file://{}", r.display())),
+               "capabilities": editor_capabilities(),
                "initializationOptions": options}),
     );
     client.notify("initialized", json!({}));

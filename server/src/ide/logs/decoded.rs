@@ -18,7 +18,8 @@ pub fn hover(snapshot: &Snapshot, offset: usize) -> Option<Hover> {
     let root = parse.root.as_ref()?;
     let located = parse.locate(offset)?;
     let message = DecodedMessage::parse(snapshot.text())?;
-    let summary = summarize(&message);
+    let mut summary = summarize(&message);
+    super::why::add_to_summary(&mut summary, &message, &snapshot.env().workspace);
     let span = target_span(root, &located.path, located.on_key)
         .or_else(|| located.node.map(|n| n.span))
         .unwrap_or(root.span);

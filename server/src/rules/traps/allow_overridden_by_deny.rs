@@ -34,6 +34,8 @@
 //! ```
 
 use crate::catalog::Catalog;
+use crate::eval::why::policy_type_of;
+use crate::eval::{Decision, EvalPolicy, PolicySet, PolicyType, Request, evaluate, sample};
 use crate::policy::{Effect, Statement};
 use crate::rules::traps::{
     ActionScope, all_principals, all_resources, has_condition, label, subsumes,
@@ -74,6 +76,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             actions_covered(cx.catalog, st, *scope)
                 && resources_covered(st, d)
                 && principals_covered(cx.text, st, d)
+                && engine_overrides(cx, st.index, d.index)
         }) else {
             continue;
         };
@@ -142,5 +145,92 @@ fn principals_covered(text: &str, allow: &Statement<'_>, deny: &Statement<'_>) -
                 == text.get(d.value_span.start..d.value_span.end)
         }
         _ => false,
+    }
+}
+
+/// The evaluation engine's word on the pair: on the request the Allow stands for (its first
+/// action and resource, its principal), evaluated against the Allow and the Deny together in
+/// the policy's place, the Deny decides with an explicit deny. The coverage checks above say
+/// the Deny matches every request the Allow does (a question about patterns, which the engine,
+/// deciding one request, does not answer); the engine says what happens on such a request.
+/// Policy variables are compared as written (both statements name the same text).
+fn engine_overrides(cx: &Context<'_>, allow: usize, deny: usize) -> bool {
+    let mut policy = EvalPolicy::from_policy("policy", cx.policy);
+    policy.variables = false;
+    policy
+        .statements
+        .retain(|s| s.index == allow || s.index == deny);
+    let Some(a) = policy.statements.iter().find(|s| s.index == allow) else {
+        return false;
+    };
+    let Some(action) = sample::action(&a.action) else {
+        return false;
+    };
+    let request = Request {
+        principal: sample::principal(&a.principal),
+        action,
+        resource: sample::resource(&a.resource),
+        ..Request::default()
+    };
+    let t = policy_type_of(cx.kind);
+    let mut set = PolicySet::default();
+    match t {
+        PolicyType::Identity => set.identity.push(policy),
+        PolicyType::Resource => set.resource = Some(policy),
+        PolicyType::Scp => set.scp_levels.push(vec![policy]),
+        PolicyType::Rcp => set.rcp_levels.push(vec![policy]),
+        PolicyType::Boundary => set.boundary = Some(policy),
+        PolicyType::Session => set.session.push(policy),
+        PolicyType::VpcEndpoint => set.vpc_endpoints.push(policy),
+    }
+    let e = evaluate(&request, &set);
+    e.decision == Decision::ExplicitDeny
+        && e.deciding
+            .iter()
+            .any(|d| d.policy_type == t && d.statement == Some(deny))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::policy::{Policy, PolicyKind};
+
+    /// `engine_overrides` for statements `allow` and `deny` of `text` as a `kind` policy.
+    fn overrides(text: &str, kind: PolicyKind, allow: usize, deny: usize) -> bool {
+        let parse = crate::syntax::parse(text);
+        let policy = Policy::from_parse(&parse);
+        let config = Config::default();
+        let cx = Context {
+            text,
+            parse: &parse,
+            policy: &policy,
+            kind,
+            catalog: crate::catalog::catalog(),
+            today: 0,
+            related: &[],
+            config: &config,
+        };
+        engine_overrides(&cx, allow, deny)
+    }
+
+    #[test]
+    fn the_engine_decides_whether_the_deny_wins() {
+        let text = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::reports/*"},
+            {"Effect":"Deny","Action":"s3:*","Resource":"*"},
+            {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+            {"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#;
+        assert!(overrides(text, PolicyKind::Identity, 0, 1));
+        // A condition the request does not meet, another service: the Allow stands.
+        assert!(!overrides(text, PolicyKind::Identity, 0, 2));
+        assert!(!overrides(text, PolicyKind::Identity, 0, 3));
+        // Trust policies: no Resource, a service principal against `*`.
+        let trust = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},
+            {"Effect":"Deny","Principal":"*","Action":"sts:*"},
+            {"Effect":"Deny","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:*"}]}"#;
+        assert!(overrides(trust, PolicyKind::RoleTrust, 0, 1));
+        assert!(!overrides(trust, PolicyKind::RoleTrust, 0, 2));
     }
 }

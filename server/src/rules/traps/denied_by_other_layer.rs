@@ -55,10 +55,15 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use crate::catalog::{Catalog, Service};
-use crate::policy::{Effect, PolicyKind, Scalar, Statement, Str};
+use crate::eval::{
+    Decision, EvalPolicy, Names, PolicySet, PolicyType, Principals, Request, evaluate,
+};
+use crate::policy::{Effect, PolicyKind, PrincipalType, Scalar, Statement, Str};
 use crate::rules::traps::{
     ActionScope, all_resources, conditions, has_condition, has_wildcards, label, subsumes,
     truncated_list, wildcard_match,
@@ -157,6 +162,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         return;
     }
     let layers = layers(cx.related);
+    let prepared: Vec<Prepared<'_>> = layers.iter().map(prepare).collect();
     for st in &cx.policy.statements {
         if st.effect() != Some(Effect::Allow) {
             continue;
@@ -166,8 +172,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
             if targets.is_empty() {
                 continue;
             }
-            for layer in &layers {
-                judge(a, &targets, layer, st.index, out);
+            for (layer, prepared) in layers.iter().zip(&prepared) {
+                judge(a, &targets, layer, prepared, st.index, out);
             }
         }
     }
@@ -283,19 +289,6 @@ impl Cov {
             }
         }
     }
-
-    /// `self \ other`.
-    fn minus(&self, other: &Cov, n: usize) -> Cov {
-        match (self, other) {
-            (Cov::None, _) | (_, Cov::All) => Cov::None,
-            (c, Cov::None) => c.clone(),
-            (c, Cov::Some(o)) => Cov::Some(
-                (0..n)
-                    .map(|i| c.has(i) && !o.get(i).copied().unwrap_or(false))
-                    .collect(),
-            ),
-        }
-    }
 }
 
 /// A statement of a layer with its action patterns read once.
@@ -369,25 +362,260 @@ fn mask(sc: &Scoped<'_>, t: &Target) -> Cov {
     }
 }
 
-/// One verdict of a layer on one identity action string.
-fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: &mut Vec<Diag>) {
-    // Explicit Deny statements; unconditional ones make the later implicit verdict moot.
-    let mut definite: Vec<Cov> = vec![Cov::None; targets.len()];
-    for sc in statements(layer, Effect::Deny) {
-        let (doc, d) = (sc.doc, sc.st);
-        let unconditional = !has_condition(d) && all_resources(d);
-        let hits: Vec<Cov> = targets
+/// What the engine says about one action for one layer.
+#[derive(Debug)]
+struct Outcome {
+    /// Which of the layer's Deny statements (positions in [`Prepared::denies`]) report it:
+    /// each applicable Deny, in layer order, up to the first unconditional one.
+    deny_hits: Vec<usize>,
+    /// An unconditional Deny that covers every resource applies.
+    definite: bool,
+    /// The layer lets the action through with its unconditional statements (or a definite
+    /// Deny already settles it).
+    plain: bool,
+    /// Some Allow of the layer applies when its conditions are left out.
+    loose: bool,
+}
+
+/// A layer ready for the engine: the policy sets it is asked through, and its statements.
+///
+/// The rule decides on actions only (see the module docs), so every statement is evaluated
+/// with `Resource: "*"` and, in the loose sets, without its conditions; RCP statements keep
+/// `Principal: "*"`. The engine then decides, for one action, whether the layer lets it
+/// through: the boundary, the session policies (read together), the SCPs (one level), with the
+/// layer alone beside an identity policy that allows everything.
+struct Prepared<'c> {
+    denies: Vec<Scoped<'c>>,
+    allows: Vec<Scoped<'c>>,
+    /// Unconditional Allows, and Denies without condition or resource limit.
+    strict: PolicySet,
+    /// Every Allow, conditions left out.
+    loose_allows: PolicySet,
+    /// Every Deny, conditions left out.
+    loose_denies: PolicySet,
+    policy_type: PolicyType,
+}
+
+/// The engine's form of a layer document: resources widened, conditions left out unless
+/// `keep_conditions`, statements filtered by `keep`.
+fn eval_doc(
+    doc: &Related<'_>,
+    keep: impl Fn(&Statement<'_>) -> bool,
+    keep_conditions: bool,
+) -> EvalPolicy {
+    let mut p = EvalPolicy::from_policy(doc.path, &doc.policy);
+    let kept: Vec<usize> = doc
+        .policy
+        .statements
+        .iter()
+        .filter(|s| keep(s))
+        .map(|s| s.index)
+        .collect();
+    p.statements.retain(|s| kept.contains(&s.index));
+    for s in &mut p.statements {
+        s.resource = Names::Any(vec!["*".to_string()]);
+        s.principal = if doc.kind == PolicyKind::ResourceControl {
+            Principals::Any(vec![(PrincipalType::Aws, "*".to_string())])
+        } else {
+            Principals::Absent
+        };
+        if !keep_conditions {
+            s.conditions.clear();
+        }
+    }
+    p
+}
+
+/// The engine's policy type for a layer's documents.
+fn layer_type(layer: &Layer<'_>) -> PolicyType {
+    match layer.docs.first().map(|d| d.kind) {
+        Some(PolicyKind::PermissionsBoundary) => PolicyType::Boundary,
+        Some(PolicyKind::Session) => PolicyType::Session,
+        Some(PolicyKind::ServiceControl) => PolicyType::Scp,
+        Some(PolicyKind::ResourceControl) => PolicyType::Rcp,
+        _ => PolicyType::Identity,
+    }
+}
+
+/// A policy set with `docs` in the slot of `t`, beside an identity policy that allows
+/// everything (so only the layer decides). SCPs that only deny stand on the `FullAWSAccess`
+/// AWS attaches by default.
+fn layer_set(t: PolicyType, docs: Vec<EvalPolicy>, must_allow: bool) -> PolicySet {
+    let mut set = PolicySet {
+        identity: vec![EvalPolicy::full_access("(the identity policy)")],
+        ..PolicySet::default()
+    };
+    match t {
+        PolicyType::Boundary => set.boundary = docs.into_iter().next(),
+        PolicyType::Session => set.session = docs,
+        PolicyType::Scp => {
+            let mut level = docs;
+            if !must_allow {
+                level.push(EvalPolicy::full_access("FullAWSAccess"));
+            }
+            set.scp_levels.push(level);
+        }
+        PolicyType::Rcp => set.rcp_levels.push(docs),
+        _ => set.identity.extend(docs),
+    }
+    set
+}
+
+fn unconditional_deny(st: &Statement<'_>) -> bool {
+    !has_condition(st) && all_resources(st)
+}
+
+fn prepare<'c>(layer: &Layer<'c>) -> Prepared<'c> {
+    let t = layer_type(layer);
+    let build = |keep: &dyn Fn(&Statement<'_>) -> bool, keep_conditions: bool| {
+        layer_set(
+            t,
+            layer
+                .docs
+                .iter()
+                .map(|d| eval_doc(d, keep, keep_conditions))
+                .collect(),
+            layer.must_allow,
+        )
+    };
+    let is = |s: &Statement<'_>, e: Effect| s.effect() == Some(e);
+    Prepared {
+        denies: statements(layer, Effect::Deny),
+        allows: statements(layer, Effect::Allow),
+        strict: build(
+            &|s| {
+                (is(s, Effect::Allow) && !has_condition(s))
+                    || (is(s, Effect::Deny) && unconditional_deny(s))
+            },
+            true,
+        ),
+        loose_allows: build(&|s| is(s, Effect::Allow), false),
+        loose_denies: build(&|s| is(s, Effect::Deny), false),
+        policy_type: t,
+    }
+}
+
+impl Prepared<'_> {
+    /// Asks the engine about `action`.
+    fn outcome(&self, action: &str) -> Outcome {
+        let request = Request {
+            action: action.to_string(),
+            resource: "*".to_string(),
+            ..Request::default()
+        };
+        let denying = evaluate(&request, &self.loose_denies);
+        let mut deny_hits = Vec::new();
+        let mut definite = false;
+        for (file, index) in denying
+            .deciding
             .iter()
-            .zip(&definite)
-            .map(|(t, done)| mask(&sc, t).minus(done, t.actions.len()))
+            .filter(|d| d.policy_type == self.policy_type)
+            .filter_map(|d| Some((d.file.as_deref()?, d.statement?)))
+        {
+            let Some(pos) = self
+                .denies
+                .iter()
+                .position(|sc| sc.doc.path == file && sc.st.index == index)
+            else {
+                continue;
+            };
+            deny_hits.push(pos);
+            if unconditional_deny(self.denies[pos].st) {
+                definite = true;
+                break;
+            }
+        }
+        let plain = evaluate(&request, &self.strict).decision != Decision::ImplicitDeny;
+        let loose = evaluate(&request, &self.loose_allows).decision == Decision::Allowed;
+        Outcome {
+            deny_hits,
+            definite,
+            plain: plain || definite,
+            loose,
+        }
+    }
+
+    /// The outcome of every action of every target. Actions that every statement of the layer
+    /// treats alike get the same answer, so the engine is asked once per such group.
+    fn outcomes(&self, targets: &[Target]) -> Vec<Vec<Rc<Outcome>>> {
+        let mut seen: HashMap<Vec<bool>, Rc<Outcome>> = HashMap::new();
+        let mut key: Vec<bool> = Vec::new();
+        targets
+            .iter()
+            .map(|t| {
+                let masks: Vec<Cov> = self
+                    .denies
+                    .iter()
+                    .chain(&self.allows)
+                    .map(|sc| mask(sc, t))
+                    .collect();
+                // Every statement takes the whole target or none of it: one answer for all.
+                if masks.iter().all(|m| !matches!(m, Cov::Some(_))) {
+                    key.clear();
+                    key.extend(masks.iter().map(|m| m.has(0)));
+                    let o = match seen.get(key.as_slice()) {
+                        Some(o) => o.clone(),
+                        None => {
+                            let o = Rc::new(self.outcome(t.actions[0]));
+                            seen.insert(key.clone(), o.clone());
+                            o
+                        }
+                    };
+                    return vec![o; t.actions.len()];
+                }
+                t.actions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| {
+                        key.clear();
+                        key.extend(masks.iter().map(|m| m.has(i)));
+                        if let Some(o) = seen.get(key.as_slice()) {
+                            return o.clone();
+                        }
+                        let o = Rc::new(self.outcome(name));
+                        seen.insert(key.clone(), o.clone());
+                        o
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The subset of a target's actions for which `f` holds.
+fn cov_of(outcomes: &[Rc<Outcome>], f: impl Fn(&Outcome) -> bool) -> Cov {
+    if let Some(first) = outcomes.first()
+        && outcomes.iter().all(|o| Rc::ptr_eq(o, first))
+    {
+        return if f(first) { Cov::All } else { Cov::None };
+    }
+    let v: Vec<bool> = outcomes.iter().map(|o| f(o)).collect();
+    match v.iter().filter(|b| **b).count() {
+        0 => Cov::None,
+        c if c == v.len() => Cov::All,
+        _ => Cov::Some(v),
+    }
+}
+
+/// One verdict of a layer on one identity action string, from the engine's answers.
+fn judge(
+    a: &Str<'_>,
+    targets: &[Target],
+    layer: &Layer<'_>,
+    prepared: &Prepared<'_>,
+    index: usize,
+    out: &mut Vec<Diag>,
+) {
+    let outcomes = prepared.outcomes(targets);
+    // Explicit Deny statements, in layer order; an unconditional one takes its actions out of
+    // the later ones and of the implicit verdict.
+    for (pos, sc) in prepared.denies.iter().enumerate() {
+        let hits: Vec<Cov> = outcomes
+            .iter()
+            .map(|o| cov_of(o, |x| x.deny_hits.contains(&pos)))
             .collect();
         if hits.iter().all(Cov::is_empty) {
             continue;
-        }
-        if unconditional {
-            for ((def, hit), t) in definite.iter_mut().zip(&hits).zip(targets) {
-                def.union(hit, t.actions.len());
-            }
         }
         let (noun, plural) = subject(a, targets, &hits);
         let verb = if plural { "are" } else { "is" };
@@ -396,9 +624,9 @@ fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: 
                 a.span,
                 format!(
                     "{noun} {verb} explicitly denied by {} {}{}.",
-                    doc_title(doc),
-                    label(d),
-                    scope_words(d)
+                    doc_title(sc.doc),
+                    label(sc.st),
+                    scope_words(sc.st)
                 ),
             )
             .in_statement(index),
@@ -407,19 +635,26 @@ fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: 
     if !layer.must_allow {
         return;
     }
-    // Implicit deny: actions no Allow of the layer covers; covered only by conditional Allows:
-    // "may be".
-    let mut none: Vec<Cov> = Vec::with_capacity(targets.len());
-    let mut limited_only: Vec<Cov> = Vec::with_capacity(targets.len());
+    // Implicit deny: actions the layer does not let through; let through only by conditional
+    // Allows: "may be".
+    let none: Vec<Cov> = outcomes
+        .iter()
+        .map(|o| cov_of(o, |x| !x.plain && !x.loose))
+        .collect();
+    let limited_only: Vec<Cov> = outcomes
+        .iter()
+        .map(|o| cov_of(o, |x| !x.plain && x.loose))
+        .collect();
+    let allows = &prepared.allows;
+    // The conditional Allow to name: the first (in layer order) that reaches an action the
+    // unconditional statements have not settled.
     let mut limited_by: Option<String> = None;
-    let allows = statements(layer, Effect::Allow);
-    for (t, def) in targets.iter().zip(&definite) {
+    for (t, o) in targets.iter().zip(&outcomes) {
         let n = t.actions.len();
-        let mut plain = def.clone();
-        let mut limited = Cov::None;
-        for sc in &allows {
+        let mut plain = cov_of(o, |x| x.definite);
+        for sc in allows {
             let (doc, s) = (sc.doc, sc.st);
-            if matches!(plain, Cov::All) {
+            if matches!(plain, Cov::All) || limited_by.is_some() {
                 break;
             }
             let m = mask(sc, t);
@@ -427,22 +662,16 @@ fn judge(a: &Str<'_>, targets: &[Target], layer: &Layer<'_>, index: usize, out: 
                 continue;
             }
             if has_condition(s) {
-                limited.union(&m, n);
-                limited_by.get_or_insert_with(|| {
-                    let of = if layer.docs.len() > 1 {
-                        format!(" of {}", doc.path)
-                    } else {
-                        String::new()
-                    };
-                    format!("{}{of} allows it{}", label(s), scope_words(s))
-                });
+                let of = if layer.docs.len() > 1 {
+                    format!(" of {}", doc.path)
+                } else {
+                    String::new()
+                };
+                limited_by = Some(format!("{}{of} allows it{}", label(s), scope_words(s)));
             } else {
                 plain.union(&m, n);
             }
         }
-        let uncovered = Cov::All.minus(&plain, n);
-        limited_only.push(limited.minus(&plain, n));
-        none.push(uncovered.minus(&limited, n));
     }
     if !none.iter().all(Cov::is_empty) {
         let (noun, plural) = subject(a, targets, &none);
