@@ -13,6 +13,7 @@
 
 pub mod cfn;
 pub mod hcl;
+pub mod json_string;
 pub mod render;
 pub mod value;
 pub mod yaml;
@@ -109,7 +110,13 @@ pub fn analyze(
     }
     let policies = cfn::policies(&root)
         .into_iter()
-        .map(|found| embed(found.kind, found.label, found.value, path, env))
+        .map(|found| {
+            // A policy written as a JSON string is read through the string's escapes.
+            match json_string::policy(text, found.value) {
+                Some(parsed) => embed(found.kind, found.label, &parsed, path, env),
+                None => embed(found.kind, found.label, found.value, path, env),
+            }
+        })
         .collect();
     Some(Host { format, policies })
 }

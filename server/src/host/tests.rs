@@ -500,3 +500,82 @@ data "aws_iam_policy_document" "d" {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// A template whose bucket policy is the given YAML value text (after `PolicyDocument:`).
+fn bucket_policy_template(value: &str) -> String {
+    format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument: {value}\n"
+    )
+}
+
+#[test]
+fn cfn_policies_written_as_json_strings() {
+    // Each form holds the same mistake (`s3:GetObjet`) and one hole; the finding lands on the
+    // action's own bytes in the template, and the reference gives nothing.
+    let forms = [
+        r#"'{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObjet", "Resource": "arn:aws:s3:::b/*"}]}'"#.to_string(),
+        r#""{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:aws:s3:::b/*\"}]}""#.to_string(),
+        "|\n        {\n          \"Version\": \"2012-10-17\",\n          \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",\n            \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:aws:s3:::b/*\"}]\n        }".to_string(),
+        "!Sub |\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",\n          \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:${AWS::Partition}:s3:::${Bucket}/*\"}]}".to_string(),
+        "\n        Fn::Sub: '{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:aws:s3:::${Bucket}/*\"}]}'".to_string(),
+    ];
+    for form in forms {
+        let text = bucket_policy_template(&form);
+        let snap = Snapshot::new(text.as_str(), 1);
+        let host = snap.host().expect("a template");
+        assert_eq!(host.policies.len(), 1, "{text}");
+        assert_eq!(host.policies[0].kind, PolicyKind::Resource);
+        let found = codes_and_text(&text, snap.findings());
+        let typo = ["s3:GetObjet", "\"s3:GetObjet\"", "\\\"s3:GetObjet\\\""];
+        assert!(
+            found
+                .iter()
+                .any(|(c, t)| c == "IAM102" && typo.contains(&t.as_str())),
+            "{text}\n{found:?}"
+        );
+        // Nothing else: the rest is a valid bucket policy and the reference is unknown.
+        assert_eq!(found.len(), 1, "{text}\n{found:?}");
+    }
+}
+
+#[test]
+fn json_string_policy_in_a_json_template() {
+    let text = r#"{"Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [],
+  "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, \"Action\": \"sqs:SendMesage\", \"Resource\": \"*\"}]}"}}}}"#;
+    let snap = Snapshot::new(text, 1);
+    let host = snap.host().expect("a JSON template");
+    assert_eq!(host.policies.len(), 1);
+    let found = codes_and_text(text, snap.findings());
+    assert!(
+        found
+            .iter()
+            .any(|(c, t)| c == "IAM102" && t == r#"\"sqs:SendMesage\""#),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn json_string_offsets_read_back_through_escapes() {
+    // Every byte of the value comes from the host byte that wrote it.
+    let text = "k: \"a\\\"b\\u00e9\\\n   c\"\n";
+    let root = yaml::parse(text).unwrap();
+    let v = root.get("k").unwrap();
+    let map = json_string::offsets(text, v).expect("read back");
+    assert_eq!(v.as_str(), Some("a\"b\u{e9}c"));
+    let at: Vec<char> = map[..map.len() - 1]
+        .iter()
+        .map(|&o| text.as_bytes()[o] as char)
+        .collect();
+    assert_eq!(at, vec!['a', '\\', 'b', '\\', '\\', 'c']);
+    // A string that does not read back exactly gives nothing rather than wrong spans.
+    let odd = Value {
+        span: Span::new(3, 6),
+        kind: value::Kind::Scalar(value::Scalar {
+            value: "zzz".into(),
+            content: Span::new(4, 5),
+            linear: false,
+            plain: false,
+        }),
+    };
+    assert!(json_string::offsets(text, &odd).is_none());
+}
