@@ -159,3 +159,85 @@ fn check_takes_templates_and_folders_of_them() {
         "{text}"
     );
 }
+
+/// The UTF-16 column of byte `offset` on its line.
+fn utf16_col(text: &str, offset: usize) -> (u64, u64) {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..offset].matches('\n').count() as u64;
+    (line, text[line_start..offset].encode_utf16().count() as u64)
+}
+
+#[test]
+fn completion_symbols_and_folding_inside_templates() {
+    let mut client = LspClient::spawn();
+    client.initialize(json!({}));
+    // A .tf file indented with tabs, with a character outside the BMP before the cursor on its
+    // line: positions are UTF-16 columns of the host text.
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n\tpolicy = jsonencode({\n\t\tVersion = \"2012-10-17\"\n\t\tStatement = [{ Sid = \"x\" /* \u{1F600} */, Effect = \"Allow\", Action = [\"s3:GetObjec\"], Resource = \"*\" }]\n\t})\n}\n";
+    let uri = iam_ls_e2e::file_uri("main.tf");
+    client.open(&uri, "terraform", 1, tf);
+    let typed = tf.find("s3:GetObjec").unwrap();
+    let (line, start) = utf16_col(tf, typed);
+    let (_, end) = utf16_col(tf, typed + "s3:GetObjec".len());
+    let list = client.call_ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": end}}),
+    );
+    let items = list["items"].as_array().or(list.as_array()).expect("items");
+    let item = items
+        .iter()
+        .find(|i| i["label"] == "s3:GetObject")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(item["textEdit"]["newText"], "s3:GetObject", "{item}");
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}}),
+        "{item}"
+    );
+
+    // The YAML template's outline and folding ranges.
+    let yaml = iam_ls_e2e::file_uri("template.yaml");
+    client.open(&yaml, "yaml", 1, YAML);
+    let symbols = client.call_ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": yaml}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "Role: AssumeRolePolicyDocument",
+            "Role: Policies[0].PolicyDocument"
+        ],
+        "{symbols}"
+    );
+    let statements = &symbols[1]["children"];
+    let second = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"].as_str().unwrap().starts_with("Statement"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{statements}"));
+    // `- Effect: Allow` (0-based line 21) to the `!GetAtt` line (23).
+    assert_eq!(second["range"]["start"]["line"], 21, "{second}");
+    assert_eq!(second["range"]["end"]["line"], 23, "{second}");
+    let folds = client.call_ok(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": yaml}}),
+    );
+    assert!(
+        folds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["startLine"] == 21 && f["endLine"] == 23),
+        "{folds}"
+    );
+    client.shutdown_and_exit();
+}

@@ -80,18 +80,42 @@ pub fn analyze(
     path: Option<&str>,
     env: &Arc<Env>,
 ) -> Option<Host> {
+    let (format, policies) = discover(text, parse, path, |kind, label, value| {
+        embed(kind, label, value, path, env)
+    })?;
+    Some(Host { format, policies })
+}
+
+/// The policies of a template rendered as JSON, without analysing them: their kind, label,
+/// host span and rendering (for completion on an edited copy of the text).
+pub fn render_all(
+    text: &str,
+    parse: Option<&syntax::Parse>,
+    path: Option<&str>,
+) -> Vec<(PolicyKind, Span, Rendered)> {
+    discover(text, parse, path, |kind, _, value| {
+        (kind, value.span, render::render(value))
+    })
+    .map(|(_, all)| all)
+    .unwrap_or_default()
+}
+
+/// Finds a template's policies and hands each (kind, label, value) to `each`.
+fn discover<R>(
+    text: &str,
+    parse: Option<&syntax::Parse>,
+    path: Option<&str>,
+    mut each: impl FnMut(PolicyKind, String, &Value) -> R,
+) -> Option<(Format, Vec<R>)> {
     if path.is_some_and(|p| p.ends_with(".tf"))
         || (parse.is_none() && text.contains("resource \"aws_"))
     {
         let found = hcl::policies(text);
         let policies = found
             .into_iter()
-            .map(|f| embed(f.kind, f.label, &f.value, path, env))
+            .map(|f| each(f.kind, f.label, &f.value))
             .collect();
-        return Some(Host {
-            format: Format::Terraform,
-            policies,
-        });
+        return Some((Format::Terraform, policies));
     }
     let (format, root) = match parse {
         Some(p) => (
@@ -113,12 +137,12 @@ pub fn analyze(
         .map(|found| {
             // A policy written as a JSON string is read through the string's escapes.
             match json_string::policy(text, found.value) {
-                Some(parsed) => embed(found.kind, found.label, &parsed, path, env),
-                None => embed(found.kind, found.label, found.value, path, env),
+                Some(parsed) => each(found.kind, found.label, &parsed),
+                None => each(found.kind, found.label, found.value),
             }
         })
         .collect();
-    Some(Host { format, policies })
+    Some((format, policies))
 }
 
 /// Renders one policy and analyses it as a standalone policy of `kind`.

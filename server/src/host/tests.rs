@@ -579,3 +579,172 @@ fn json_string_offsets_read_back_through_escapes() {
     };
     assert!(json_string::offsets(text, &odd).is_none());
 }
+
+/// The completion labels at the first `|` of `marked` (removed), with the edited text of each.
+fn complete_at(marked: &str, path: Option<&str>) -> (String, Vec<crate::ide::Completion>) {
+    let offset = marked.find('|').expect("a cursor");
+    let text = marked.replacen('|', "", 1);
+    let snap = Snapshot::with_env(
+        text.as_str(),
+        1,
+        path.map(str::to_string),
+        Default::default(),
+    );
+    assert!(snap.host().is_some(), "{text}");
+    let items = crate::ide::completion(&snap, offset).items;
+    (text, items)
+}
+
+/// `text` with completion `label` applied.
+fn apply_completion(text: &str, items: &[crate::ide::Completion], label: &str) -> String {
+    let c = items.iter().find(|c| c.label == label).unwrap_or_else(|| {
+        panic!(
+            "{label} not offered: {:?}",
+            items.iter().map(|c| &c.label).collect::<Vec<_>>()
+        )
+    });
+    let mut out = text.to_string();
+    out.replace_range(c.edit_span.start..c.edit_span.end, &c.insert);
+    out
+}
+
+/// The codes of a host text's findings.
+fn codes(text: &str, path: Option<&str>) -> Vec<&'static str> {
+    let snap = Snapshot::with_env(text, 1, path.map(str::to_string), Default::default());
+    snap.findings().iter().map(|f| f.rule.code).collect()
+}
+
+const STATEMENT_TEMPLATE: &str = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: Read\n            Effect: Allow\n            Action: %ACTION%\n            Resource: '*'\n%MORE%";
+
+fn statement_template(action: &str, more: &str) -> String {
+    STATEMENT_TEMPLATE
+        .replace("%ACTION%", action)
+        .replace("%MORE%", more)
+}
+
+#[test]
+fn completion_inside_yaml_scalars_keeps_the_yaml_valid() {
+    for (action, expect) in [
+        ("s3:GetObjec|", "Action: s3:GetObject\n"),
+        ("'s3:GetObjec|'", "Action: 's3:GetObject'\n"),
+        (
+            "[sqs:SendMessage, \"s3:GetObjec|\"]",
+            "[sqs:SendMessage, \"s3:GetObject\"]",
+        ),
+    ] {
+        let (text, items) = complete_at(&statement_template(action, ""), None);
+        let done = apply_completion(&text, &items, "s3:GetObject");
+        assert!(done.contains(expect), "{done}");
+        assert!(!codes(&done, None).contains(&"IAM102"), "{done}");
+    }
+}
+
+#[test]
+fn completion_of_yaml_keys_and_empty_values() {
+    // A key being typed (no colon yet) in a statement.
+    let (text, items) = complete_at(
+        &statement_template("s3:GetObject", "            Condi|\n"),
+        None,
+    );
+    let done = apply_completion(&text, &items, "Condition");
+    assert!(done.contains("            Condition: \n"), "{done}");
+    // A condition key being typed under an operator.
+    let (text, items) = complete_at(
+        &statement_template(
+            "s3:GetObject",
+            "            Condition:\n              StringEquals:\n                aws:PrincipalOrgI|\n",
+        ),
+        None,
+    );
+    let done = apply_completion(&text, &items, "aws:PrincipalOrgID");
+    assert!(
+        done.contains("                aws:PrincipalOrgID: \n"),
+        "{done}"
+    );
+    // An empty value after `Effect:` and after `- `.
+    let marked = statement_template("s3:GetObject", "").replace("Effect: Allow", "Effect: |");
+    let (text, items) = complete_at(&marked, None);
+    let done = apply_completion(&text, &items, "Deny");
+    assert_eq!(
+        done,
+        statement_template("s3:GetObject", "").replace("Effect: Allow", "Effect: Deny")
+    );
+    let (text, items) = complete_at(
+        &statement_template("\n              - s3:ListBucket\n              - |", ""),
+        None,
+    );
+    let done = apply_completion(&text, &items, "s3");
+    assert!(done.contains("              - s3:$0\n"), "{done}");
+    assert!(items.iter().any(|c| c.label == "s3" && c.snippet));
+}
+
+#[test]
+fn completion_never_inserts_what_the_host_cannot_hold() {
+    // `*` cannot start a YAML plain scalar (it would be an alias): not offered there.
+    let marked = statement_template("s3:GetObject", "").replace("Resource: '*'", "Resource: |");
+    let (_, items) = complete_at(&marked, None);
+    assert!(
+        items
+            .iter()
+            .all(|c| !c.insert.trim_start().starts_with('*')),
+        "{items:?}"
+    );
+    for c in &items {
+        assert!(!c.insert.contains(['"', '{', '[', ',']), "{c:?}");
+    }
+}
+
+#[test]
+fn completion_in_terraform_strings() {
+    let tf = "# caf\u{e9}\nresource \"aws_iam_policy\" \"p\" {\n\tpolicy = jsonencode({\n\t\tVersion = \"2012-10-17\"\n\t\tStatement = [{ Effect = \"Allow\", Action = [\"s3:GetObjec|\"], Resource = \"*\" }]\n\t})\n}\n\ndata \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"sqs:SendMessag\"]\n    resources = [\"*\"]\n  }\n}\n";
+    let (text, items) = complete_at(tf, Some("main.tf"));
+    let done = apply_completion(&text, &items, "s3:GetObject");
+    assert!(done.contains("Action = [\"s3:GetObject\"]"), "{done}");
+    let marked = done.replace("sqs:SendMessag\"", "sqs:SendMessag|\"");
+    let (text, items) = complete_at(&marked, Some("main.tf"));
+    let done = apply_completion(&text, &items, "sqs:SendMessage");
+    assert!(done.contains("[\"sqs:SendMessage\"]"), "{done}");
+    assert!(!codes(&done, Some("main.tf")).contains(&"IAM102"), "{done}");
+}
+
+#[test]
+fn outline_and_folding_of_a_template() {
+    let snap = Snapshot::new(TEMPLATE, 1);
+    let symbols = crate::ide::symbols(&snap);
+    let names: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "Role: AssumeRolePolicyDocument",
+            "Role: Policies[0].PolicyDocument"
+        ]
+    );
+    let statements: Vec<&crate::ide::Symbol> = symbols[1]
+        .children
+        .iter()
+        .filter(|c| c.kind == crate::ide::SymbolKind::Statement)
+        .collect();
+    assert_eq!(statements.len(), 2);
+    // The second statement's outline entry covers its YAML lines, and its Action child the
+    // flow list.
+    let second = &TEMPLATE[statements[1].span.start..statements[1].span.end];
+    assert!(second.starts_with("Effect: Allow\n"), "{second}");
+    assert!(second.ends_with("!GetAtt Queue.Arn"), "{second}");
+    for s in &symbols {
+        assert!(s.span.start <= s.selection.start && s.selection.end <= s.span.end);
+        for c in &s.children {
+            assert!(
+                s.span.start <= c.span.start && c.span.end <= s.span.end,
+                "{c:?}"
+            );
+            assert!(c.span.start <= c.selection.start && c.selection.end <= c.span.end);
+        }
+    }
+    let folds = crate::ide::folding_ranges(&snap);
+    for st in &statements {
+        assert!(folds.contains(&st.span), "{folds:?}");
+    }
+    for f in &folds {
+        assert!(TEMPLATE[f.start..f.end].contains('\n'));
+    }
+}
