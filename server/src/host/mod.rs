@@ -8,10 +8,13 @@
 //! template. Nothing here knows LSP.
 //!
 //! Quick fixes are kept only when every edit falls inside one host scalar that maps byte for
-//! byte and inserts plain text (an action name, a key, an operator): other edits would write
-//! JSON syntax into YAML, so those fixes are dropped rather than offered wrong.
+//! byte and inserts plain text (an action name, a key, an operator), or when the fix removes one
+//! list item or mapping entry and [`fixes`] can write that removal in the host syntax (checked
+//! by rendering the edited template): other edits would write JSON syntax into YAML, so those
+//! fixes are dropped rather than offered wrong.
 
 pub mod cfn;
+pub mod fixes;
 pub mod hcl;
 pub mod json_string;
 pub mod render;
@@ -221,9 +224,10 @@ fn plain_text(s: &str) -> bool {
 }
 
 impl Embedded {
-    /// The findings of this policy in host coordinates: those touching an unknown value
-    /// dropped, fixes kept only when they edit the host text exactly.
-    pub fn findings(&self) -> Vec<Finding> {
+    /// The findings of this policy in host coordinates (the host text is `text`, in `format`, at
+    /// `path`): those touching an unknown value dropped, fixes kept only when they edit the host
+    /// text exactly or remove one list item or entry in the host syntax ([`fixes`]).
+    pub fn findings(&self, text: &str, format: Format, path: Option<&str>) -> Vec<Finding> {
         let map = &self.map;
         self.snapshot
             .findings()
@@ -240,6 +244,11 @@ impl Embedded {
                     .fixes
                     .iter()
                     .filter_map(|fix| {
+                        if let Some(removal) =
+                            fixes::removal(text, format, path, self.snapshot.text(), map, fix)
+                        {
+                            return Some(removal);
+                        }
                         let edits = fix
                             .edits
                             .iter()
@@ -264,9 +273,14 @@ impl Embedded {
 }
 
 impl Host {
-    /// Every policy's findings in host coordinates, sorted by position.
-    pub fn findings(&self) -> Vec<Finding> {
-        let mut all: Vec<Finding> = self.policies.iter().flat_map(|p| p.findings()).collect();
+    /// Every policy's findings in host coordinates (the host text is `text`, at `path`), sorted
+    /// by position.
+    pub fn findings(&self, text: &str, path: Option<&str>) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self
+            .policies
+            .iter()
+            .flat_map(|p| p.findings(text, self.format, path))
+            .collect();
         crate::rules::sort_findings(&mut all);
         all
     }

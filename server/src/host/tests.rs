@@ -748,3 +748,104 @@ fn outline_and_folding_of_a_template() {
         assert!(TEMPLATE[f.start..f.end].contains('\n'));
     }
 }
+
+/// Applies the only fix of the first `code` finding of `text` and returns the edited text,
+/// after checking that the finding is gone and that no other finding appeared.
+fn apply_host_fix(text: &str, path: Option<&str>, code: &str) -> String {
+    let snap = Snapshot::with_env(text, 1, path.map(str::to_string), Default::default());
+    let host = snap.host().expect("a template");
+    let before = host.policies.len();
+    let found: Vec<&Finding> = snap
+        .findings()
+        .iter()
+        .filter(|f| f.rule.code == code)
+        .collect();
+    assert!(!found.is_empty(), "{code} in {text}: {:?}", snap.findings());
+    assert_eq!(found[0].fixes.len(), 1, "{text}: {:?}", found[0]);
+    let fixed = found[0].fixes[0].apply(text);
+    let after = Snapshot::with_env(
+        fixed.as_str(),
+        2,
+        path.map(str::to_string),
+        Default::default(),
+    );
+    assert_eq!(
+        after.host().expect("still a template").policies.len(),
+        before,
+        "{fixed}"
+    );
+    let count = |s: &Snapshot| s.findings().iter().filter(|f| f.rule.code == code).count();
+    assert_eq!(count(&after), found.len() - 1, "{fixed}");
+    let messages = |s: &Snapshot| -> Vec<String> {
+        s.findings()
+            .iter()
+            .filter(|f| f.rule.code != code)
+            .map(|f| f.rule.code.to_string())
+            .collect()
+    };
+    let mut old = messages(&snap);
+    for m in messages(&after) {
+        let i = old.iter().position(|o| *o == m);
+        assert!(i.is_some(), "{m} appeared in {fixed}");
+        old.remove(i.unwrap_or_default());
+    }
+    fixed
+}
+
+#[test]
+fn removal_fixes_edit_yaml_lists() {
+    // A block sequence: the item's whole line goes.
+    let text = statement_template(
+        "\n              - s3:*\n              - s3:GetObject # again",
+        "",
+    );
+    let fixed = apply_host_fix(&text, None, "IAM103");
+    assert!(
+        fixed.contains("            Action: \n              - s3:*\n            Resource"),
+        "{fixed}"
+    );
+    // A flow list, first, middle and last item.
+    for (list, expect) in [
+        ("[s3:GetObject, s3:*]", "[s3:*]"),
+        (
+            "[s3:*, s3:GetObject, sqs:SendMessage]",
+            "[s3:*, sqs:SendMessage]",
+        ),
+        (
+            "[sqs:SendMessage, s3:*, 's3:GetObject']",
+            "[sqs:SendMessage, s3:*]",
+        ),
+    ] {
+        let fixed = apply_host_fix(&statement_template(list, ""), None, "IAM103");
+        assert!(fixed.contains(&format!("Action: {expect}\n")), "{fixed}");
+    }
+    // A mapping item of a block sequence (the list of statements is not what the rule edits,
+    // but a statement's own list inside it is).
+    let two = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action:\n              - Fn::If: [C, s3:GetObject, !Ref AWS::NoValue]\n              - s3:*\n            Resource: '*'\n";
+    let snap = Snapshot::new(two, 1);
+    // The item comes from `Fn::If`: the YAML cannot express that removal safely, so none is
+    // offered.
+    let f = snap
+        .findings()
+        .iter()
+        .find(|f| f.rule.code == "IAM103")
+        .expect("the redundant action is found");
+    assert!(f.fixes.is_empty(), "{:?}", f.fixes);
+}
+
+#[test]
+fn removal_fixes_edit_hcl_and_json_lists() {
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect = \"Allow\"\n      Action = [\n        \"s3:GetObject\",\n        \"s3:*\",\n      ]\n      Resource = \"*\"\n    }]\n  })\n}\n\ndata \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"sqs:*\", \"sqs:SendMessage\"]\n    resources = [\"*\"]\n  }\n}\n";
+    let fixed = apply_host_fix(tf, Some("main.tf"), "IAM103");
+    assert!(
+        fixed.contains("Action = [\n        \"s3:*\",\n      ]"),
+        "{fixed}"
+    );
+    let fixed = apply_host_fix(&fixed, Some("main.tf"), "IAM103");
+    assert!(fixed.contains("actions   = [\"sqs:*\"]"), "{fixed}");
+    let json = r#"{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": ["s3:*", "s3:GetObject"], "Resource": "*"}]}}}}}"#;
+    let fixed = apply_host_fix(json, None, "IAM103");
+    assert!(fixed.contains(r#""Action": ["s3:*"]"#), "{fixed}");
+}

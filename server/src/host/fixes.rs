@@ -1,0 +1,130 @@
+//! Quick fixes in host syntax: a rule's fix that removes one item of a JSON array (or one
+//! member of an object) becomes the matching removal in the template, in the template's own
+//! syntax.
+//!
+//! - a YAML block sequence item (`- x`, with its continuation lines) or block mapping entry:
+//!   its whole lines;
+//! - an item of a YAML flow list, an HCL list or a JSON template array (`[a, b]`): the item and
+//!   the comma that separates it from a neighbour.
+//!
+//! Every translated fix is checked before it is offered: the template with the host edit applied
+//! is read again, and the policy it renders must be exactly the rule's own fix applied to the
+//! rendered JSON. Anything else (an item produced by `Fn::If`, a list built by an intrinsic, a
+//! compact `- Key:` entry whose dash would go too) is not offered.
+
+use super::Format;
+use super::render::SpanMap;
+use crate::rules::{Edit, Fix};
+use crate::syntax::{self, Node, NodeKind, Span};
+
+/// The host version of `fix` (one deletion in the rendered JSON `json` of a policy), or `None`.
+pub fn removal(
+    text: &str,
+    format: Format,
+    path: Option<&str>,
+    json: &str,
+    map: &SpanMap,
+    fix: &Fix,
+) -> Option<Fix> {
+    let [edit] = fix.edits.as_slice() else {
+        return None;
+    };
+    if !edit.text.is_empty() {
+        return None;
+    }
+    let parse = syntax::parse(json);
+    let (container, removed, member) = removed_node(json, parse.root.as_ref()?, edit.span)?;
+    if map.touches_hole(removed) {
+        return None;
+    }
+    let host_container = map.span(container);
+    let host_item = map.span(removed);
+    if host_item.is_empty()
+        || host_item.start < host_container.start
+        || host_item.end > host_container.end
+    {
+        return None;
+    }
+    let cut = match text.as_bytes().get(host_container.start) {
+        Some(b'[' | b'{') => crate::rules::structure::removal_span(text, host_item),
+        _ => block_lines(text, host_item, member)?,
+    };
+    let host_fix = Fix {
+        title: fix.title.clone(),
+        edits: vec![Edit {
+            span: cut,
+            text: String::new(),
+        }],
+    };
+    // The check: the edited template renders the policy the rule's fix would give.
+    let expected: serde_json::Value = serde_json::from_str(&fix.apply(json)).ok()?;
+    let edited = host_fix.apply(text);
+    let parse = (format == Format::CloudFormationJson).then(|| syntax::parse(&edited));
+    let (_, _, rendered) = super::render_all(&edited, parse.as_ref(), path)
+        .into_iter()
+        .filter(|(_, span, _)| span.touches(cut.start))
+        .min_by_key(|(_, span, _)| span.len())?;
+    let got: serde_json::Value = serde_json::from_str(&rendered.json).ok()?;
+    (got == expected).then_some(host_fix)
+}
+
+/// The array or object holding the one item or member that `cut` removes (nothing else in the
+/// cut but commas and white space): (container span, removed span, whether it is a member).
+fn removed_node(json: &str, node: &Node, cut: Span) -> Option<(Span, Span, bool)> {
+    if !(node.span.start <= cut.start && cut.end <= node.span.end) {
+        return None;
+    }
+    let parts: Vec<(Span, Option<&Node>)> = match &node.kind {
+        NodeKind::Array { items, .. } => items.iter().map(|n| (n.span, Some(n))).collect(),
+        NodeKind::Object { members, .. } => {
+            members.iter().map(|m| (m.span, m.value.as_ref())).collect()
+        }
+        _ => return None,
+    };
+    let inside: Vec<Span> = parts
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|s| cut.start <= s.start && s.end <= cut.end)
+        .collect();
+    if let [one] = inside.as_slice() {
+        let rest_is_separators = json[cut.start..one.start]
+            .chars()
+            .chain(json[one.end..cut.end].chars())
+            .all(|c| c == ',' || c.is_whitespace());
+        let member = matches!(node.kind, NodeKind::Object { .. });
+        return rest_is_separators.then_some((node.span, *one, member));
+    }
+    if !inside.is_empty() {
+        return None;
+    }
+    parts
+        .iter()
+        .filter_map(|(_, child)| *child)
+        .find(|c| c.span.start <= cut.start && cut.end <= c.span.end)
+        .and_then(|c| removed_node(json, c, cut))
+}
+
+/// The whole lines of a block item or entry at `item`: from the start of its line (where only
+/// indentation precedes an entry, and indentation and its `- ` an item) through the end of its
+/// last line.
+fn block_lines(text: &str, item: Span, member: bool) -> Option<Span> {
+    let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = text[line_start..item.start].trim_start_matches([' ', '\t']);
+    let fits = if member {
+        prefix.is_empty()
+    } else {
+        prefix.trim_end() == "-" && prefix.len() > 1
+    };
+    if !fits {
+        return None;
+    }
+    let end = text[item.end..]
+        .find('\n')
+        .map_or(text.len(), |i| item.end + i + 1);
+    // Nothing but a comment may follow the item on its last line.
+    let tail = text[item.end..end].trim();
+    if !(tail.is_empty() || tail.starts_with('#')) {
+        return None;
+    }
+    Some(Span::new(line_start, end))
+}
