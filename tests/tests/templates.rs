@@ -241,3 +241,82 @@ fn completion_symbols_and_folding_inside_templates() {
     );
     client.shutdown_and_exit();
 }
+
+/// The SARIF region of bytes `start..end` of `text`: 1-based lines and code-point columns.
+fn sarif_region(text: &str, start: usize, end: usize) -> Value {
+    let pos = |o: usize| {
+        let line_start = text[..o].rfind('\n').map_or(0, |i| i + 1);
+        (
+            text[..o].matches('\n').count() + 1,
+            text[line_start..o].chars().count() + 1,
+        )
+    };
+    let (sl, sc) = pos(start);
+    let (el, ec) = pos(end);
+    json!({"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec})
+}
+
+#[test]
+fn sarif_regions_point_at_the_template_bytes() {
+    // A YAML template with a multi-byte character before the mistake on its line, a redundant
+    // block-list item, and a .tf file indented with tabs.
+    let yaml = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: Read\n            Effect: Allow\n            Action: [\"s3:ListBucket\", \"caf\u{e9}:x\", s3:GetObjet]\n            Resource: !Sub 'arn:${AWS::Partition}:s3:::${Bucket}/*'\n          - Effect: Allow\n            Action:\n              - sqs:*\n              - sqs:SendMessage\n            Resource: '*'\n";
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n\tpolicy = jsonencode({\n\t\tVersion = \"2012-10-17\"\n\t\tStatement = [{ Effect = \"Allow\", Action = [/* caf\u{e9} */ \"s3:GetObjet\"], Resource = \"*\" }]\n\t})\n}\n";
+    let dir = std::env::temp_dir().join(format!("iam-ls-sarif-templates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("template.yaml"), yaml).unwrap();
+    std::fs::write(dir.join("main.tf"), tf).unwrap();
+    let out = Command::new(server_binary())
+        .current_dir(&dir)
+        .args(["check", "--format", "sarif", "template.yaml", "main.tf"])
+        .output()
+        .expect("iam-ls runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let find = |file: &str, code: &str| -> &Value {
+        results
+            .iter()
+            .find(|r| {
+                r["ruleId"] == code
+                    && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .is_some_and(|u| u.ends_with(file))
+            })
+            .unwrap_or_else(|| panic!("{code} in {file}: {sarif:#}"))
+    };
+    let region = |r: &Value| r["locations"][0]["physicalLocation"]["region"].clone();
+    // The typo in the YAML flow list (plain scalar, after `café:x` on the same line).
+    let at = yaml.find("s3:GetObjet").unwrap();
+    assert_eq!(
+        region(find("template.yaml", "IAM102")),
+        sarif_region(yaml, at, at + "s3:GetObjet".len())
+    );
+    // The redundant item's fix deletes its whole YAML line.
+    let redundant = find("template.yaml", "IAM103");
+    let item = yaml.find("              - sqs:SendMessage\n").unwrap();
+    let fix = &redundant["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(
+        fix["deletedRegion"],
+        sarif_region(yaml, item, item + "              - sqs:SendMessage\n".len()),
+        "{redundant:#}"
+    );
+    // The quoted typo in the .tf file, after tabs and a comment with `é` on its line.
+    let at = tf.find("\"s3:GetObjet\"").unwrap();
+    assert_eq!(
+        region(find("main.tf", "IAM102")),
+        sarif_region(tf, at, at + "\"s3:GetObjet\"".len())
+    );
+    // Nothing on the `!Sub` references.
+    assert!(
+        results.iter().all(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"] != 12
+                || !r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .ends_with("template.yaml")
+        }),
+        "{sarif:#}"
+    );
+}
