@@ -849,3 +849,25 @@ fn removal_fixes_edit_hcl_and_json_lists() {
     let fixed = apply_host_fix(json, None, "IAM103");
     assert!(fixed.contains(r#""Action": ["s3:*"]"#), "{fixed}");
 }
+
+#[test]
+fn inline_policies_behind_fn_if_are_found() {
+    let text = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}\n      Policies: !If\n        - C\n        - - PolicyName: a\n            PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: s3:GetObjet, Resource: '*'}]}\n          - !If [D, {PolicyName: b, PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: '*'}]}}, !Ref AWS::NoValue]\n        - !Ref AWS::NoValue\n";
+    let snap = Snapshot::new(text, 1);
+    let labels: Vec<&str> = snap
+        .host()
+        .expect("a template")
+        .policies
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            "Resources.R.Properties.AssumeRolePolicyDocument",
+            "Resources.R.Properties.Policies[0].PolicyDocument",
+            "Resources.R.Properties.Policies[1].PolicyDocument",
+        ]
+    );
+    assert!(codes(text, None).contains(&"IAM102"));
+}
