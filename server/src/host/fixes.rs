@@ -12,20 +12,24 @@
 //! rendered JSON. Anything else (an item produced by `Fn::If`, a list built by an intrinsic, a
 //! compact `- Key:` entry whose dash would go too) is not offered.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use super::Format;
 use super::render::SpanMap;
 use crate::rules::{Edit, Fix};
 use crate::syntax::{self, Node, NodeKind, Span};
 
-/// The host version of `fix` (one deletion in the rendered JSON `json` of a policy), or `None`.
+/// The host version of `fix` (one deletion in the rendered JSON of a policy: `policy` is that
+/// JSON, its map and the policy's host span), or `None`.
 pub fn removal(
     text: &str,
     format: Format,
     path: Option<&str>,
-    json: &str,
-    map: &SpanMap,
+    policy: (&str, &SpanMap, Span),
     fix: &Fix,
 ) -> Option<Fix> {
+    let (json, map, policy_span) = policy;
     let [edit] = fix.edits.as_slice() else {
         return None;
     };
@@ -56,16 +60,69 @@ pub fn removal(
             text: String::new(),
         }],
     };
-    // The check: the edited template renders the policy the rule's fix would give.
-    let expected: serde_json::Value = serde_json::from_str(&fix.apply(json)).ok()?;
+    // The check: the edited template renders the policy the rule's fix would give. Its answer
+    // is remembered by the policy's own lines and the edit, so a keystroke re-checks only the
+    // fixes of the policy it changed.
+    let window = text[..policy_span.start].rfind('\n').map_or(0, |i| i + 1);
+    let key = (
+        format as u8,
+        text.get(window..policy_span.end.max(cut.end))?.to_string(),
+        cut.start.checked_sub(window)?,
+        cut.end - window,
+        edit.span.start,
+        edit.span.end,
+    );
+    let known = cache().lock().ok().and_then(|c| c.get(&key).copied());
+    let fits = match known {
+        Some(fits) => fits,
+        None => {
+            let fits = renders_as_fixed(text, format, path, json, fix, &host_fix, cut);
+            if let Ok(mut c) = cache().lock() {
+                if c.len() >= CACHE_ENTRIES {
+                    c.clear();
+                }
+                c.insert(key, fits);
+            }
+            fits
+        }
+    };
+    fits.then_some(host_fix)
+}
+
+/// (format, the policy's lines, the cut in them, the rule's edit in the JSON).
+type CacheKey = (u8, String, usize, usize, usize, usize);
+
+/// At most this many answers are kept; the cache is emptied when it is full.
+const CACHE_ENTRIES: usize = 4096;
+
+fn cache() -> &'static Mutex<HashMap<CacheKey, bool>> {
+    static CACHE: OnceLock<Mutex<HashMap<CacheKey, bool>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// True when `text` with `host_fix` applied renders, at the cut, exactly the policy `json` with
+/// the rule's `fix` applied.
+fn renders_as_fixed(
+    text: &str,
+    format: Format,
+    path: Option<&str>,
+    json: &str,
+    fix: &Fix,
+    host_fix: &Fix,
+    cut: Span,
+) -> bool {
+    let Ok(expected) = serde_json::from_str::<serde_json::Value>(&fix.apply(json)) else {
+        return false;
+    };
     let edited = host_fix.apply(text);
     let parse = (format == Format::CloudFormationJson).then(|| syntax::parse(&edited));
-    let (_, _, rendered) = super::render_all(&edited, parse.as_ref(), path)
+    let Some((_, _, rendered)) = super::render_at(&edited, parse.as_ref(), path, cut.start)
         .into_iter()
-        .filter(|(_, span, _)| span.touches(cut.start))
-        .min_by_key(|(_, span, _)| span.len())?;
-    let got: serde_json::Value = serde_json::from_str(&rendered.json).ok()?;
-    (got == expected).then_some(host_fix)
+        .min_by_key(|(_, span, _)| span.len())
+    else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(&rendered.json).is_ok_and(|got| got == expected)
 }
 
 /// The array or object holding the one item or member that `cut` removes (nothing else in the

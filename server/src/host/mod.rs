@@ -89,17 +89,22 @@ pub fn analyze(
     Some(Host { format, policies })
 }
 
-/// The policies of a template rendered as JSON, without analysing them: their kind, label,
-/// host span and rendering (for completion on an edited copy of the text).
-pub fn render_all(
+/// The policies of a template whose span touches host offset `at`, rendered as JSON without
+/// analysing them: their kind, host span and rendering (for completion and quick-fix checks on
+/// an edited copy of the text).
+pub fn render_at(
     text: &str,
     parse: Option<&syntax::Parse>,
     path: Option<&str>,
+    at: usize,
 ) -> Vec<(PolicyKind, Span, Rendered)> {
     discover(text, parse, path, |kind, _, value| {
-        (kind, value.span, render::render(value))
+        value
+            .span
+            .touches(at)
+            .then(|| (kind, value.span, render::render(value)))
     })
-    .map(|(_, all)| all)
+    .map(|(_, all)| all.into_iter().flatten().collect())
     .unwrap_or_default()
 }
 
@@ -244,9 +249,13 @@ impl Embedded {
                     .fixes
                     .iter()
                     .filter_map(|fix| {
-                        if let Some(removal) =
-                            fixes::removal(text, format, path, self.snapshot.text(), map, fix)
-                        {
+                        if let Some(removal) = fixes::removal(
+                            text,
+                            format,
+                            path,
+                            (self.snapshot.text(), map, self.span),
+                            fix,
+                        ) {
                             return Some(removal);
                         }
                         let edits = fix

@@ -148,7 +148,7 @@ fn yaml_patched(snapshot: &Snapshot, offset: usize) -> Option<Completions> {
     patched.push_str(&text[at..]);
     // The offset of the completion in the copy: inside the empty quotes for a value.
     let at_patched = if value { at + patch.len() - 1 } else { at };
-    let rendered = crate::host::render_all(&patched, None, snapshot.path());
+    let rendered = crate::host::render_at(&patched, None, snapshot.path(), at_patched);
     let (kind, _, r) = rendered
         .into_iter()
         .filter(|(_, span, _)| span.touches(at_patched))
