@@ -871,3 +871,31 @@ fn inline_policies_behind_fn_if_are_found() {
     );
     assert!(codes(text, None).contains(&"IAM102"));
 }
+
+#[test]
+fn hover_and_fixes_inside_json_string_policies() {
+    // A `|` block of JSON in YAML and an escaped string in a JSON template: the hover on an
+    // action maps to its bytes, the typo's fix edits them in place, and a redundant item's
+    // removal keeps the JSON inside the string valid.
+    let yaml = bucket_policy_template(
+        "|\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",\n          \"Action\": [\"s3:*\", \"s3:GetObject\", \"s3:GetObjet\"], \"Resource\": \"arn:aws:s3:::b/*\"}]}",
+    );
+    let snap = Snapshot::new(yaml.as_str(), 1);
+    let at = yaml.find("s3:GetObjet").unwrap() + 4;
+    let hover = crate::ide::hover(&snap, at).expect("a hover");
+    assert_eq!(&yaml[hover.span.start..hover.span.end], "\"s3:GetObjet\"");
+    let fixed = apply_host_fix(&yaml, None, "IAM102");
+    assert!(
+        fixed.contains("[\"s3:*\", \"s3:GetObject\", \"s3:GetObject\"]"),
+        "{fixed}"
+    );
+    let fixed = apply_host_fix(&yaml, None, "IAM103");
+    assert!(fixed.contains("[\"s3:*\", \"s3:GetObjet\"]"), "{fixed}");
+    let json = r#"{"Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [],
+  "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, \"Action\": \"sqs:SendMesage\", \"Resource\": \"*\"}]}"}}}}"#;
+    let fixed = apply_host_fix(json, None, "IAM102");
+    assert!(
+        fixed.contains(r#"\"Action\": \"sqs:SendMessage\""#),
+        "{fixed}"
+    );
+}
