@@ -63,7 +63,10 @@ pub fn removal(
     // The check: the edited template renders the policy the rule's fix would give. Its answer
     // is remembered by the policy's own lines and the edit, so a keystroke re-checks only the
     // fixes of the policy it changed.
-    let window = text[..policy_span.start].rfind('\n').map_or(0, |i| i + 1);
+    let window = text
+        .get(..policy_span.start)?
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let key = (
         format as u8,
         text.get(window..policy_span.end.max(cut.end))?.to_string(),
@@ -144,9 +147,10 @@ fn removed_node(json: &str, node: &Node, cut: Span) -> Option<(Span, Span, bool)
         .filter(|s| cut.start <= s.start && s.end <= cut.end)
         .collect();
     if let [one] = inside.as_slice() {
-        let rest_is_separators = json[cut.start..one.start]
+        let rest_is_separators = json
+            .get(cut.start..one.start)?
             .chars()
-            .chain(json[one.end..cut.end].chars())
+            .chain(json.get(one.end..cut.end)?.chars())
             .all(|c| c == ',' || c.is_whitespace());
         let member = matches!(node.kind, NodeKind::Object { .. });
         return rest_is_separators.then_some((node.span, *one, member));
@@ -165,8 +169,10 @@ fn removed_node(json: &str, node: &Node, cut: Span) -> Option<(Span, Span, bool)
 /// indentation precedes an entry, and indentation and its `- ` an item) through the end of its
 /// last line.
 fn block_lines(text: &str, item: Span, member: bool) -> Option<Span> {
-    let line_start = text[..item.start].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = text[line_start..item.start].trim_start_matches([' ', '\t']);
+    let line_start = text.get(..item.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let prefix = text
+        .get(line_start..item.start)?
+        .trim_start_matches([' ', '\t']);
     let fits = if member {
         prefix.is_empty()
     } else {
@@ -175,11 +181,12 @@ fn block_lines(text: &str, item: Span, member: bool) -> Option<Span> {
     if !fits {
         return None;
     }
-    let end = text[item.end..]
+    let end = text
+        .get(item.end..)?
         .find('\n')
         .map_or(text.len(), |i| item.end + i + 1);
     // Nothing but a comment may follow the item on its last line.
-    let tail = text[item.end..end].trim();
+    let tail = text.get(item.end..end)?.trim();
     if !(tail.is_empty() || tail.starts_with('#')) {
         return None;
     }

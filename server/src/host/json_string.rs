@@ -131,10 +131,10 @@ fn double_quoted(text: &str, start: usize, end: usize) -> Option<(String, Vec<us
     let mut map = Vec::new();
     let mut i = start;
     while i < end {
-        let c = text[i..].chars().next()?;
+        let c = text.get(i..)?.chars().next()?;
         match c {
             '\\' => {
-                let e = text[i + 1..].chars().next()?;
+                let e = text.get(i + 1..)?.chars().next()?;
                 let mut next = i + 1 + e.len_utf8();
                 let simple = match e {
                     'n' => Some('\n'),
@@ -195,11 +195,15 @@ fn single_quoted(text: &str, start: usize, end: usize) -> Option<(String, Vec<us
     let mut map = Vec::new();
     let mut i = start;
     while i < end {
-        let c = text[i..].chars().next()?;
+        let c = text.get(i..)?.chars().next()?;
         match c {
             '\'' => {
                 push(&mut out, &mut map, '\'', i);
-                i += 2;
+                i += if text.as_bytes().get(i + 1) == Some(&b'\'') {
+                    2
+                } else {
+                    1
+                };
             }
             '\n' | '\r' => i = fold(text, &mut out, &mut map, i),
             c => {
@@ -258,7 +262,7 @@ fn block(text: &str, s: &Scalar, folded: bool) -> Option<(String, Vec<usize>)> {
                 prev_end,
             );
         }
-        for (i, c) in text[a..z].char_indices() {
+        for (i, c) in text.get(a..z)?.char_indices() {
             push(&mut out, &mut map, c, a + i);
         }
     }

@@ -899,3 +899,35 @@ fn hover_and_fixes_inside_json_string_policies() {
         "{fixed}"
     );
 }
+
+#[test]
+fn half_typed_json_string_policies_never_panic() {
+    // Every prefix of a template whose policies are JSON strings with escapes and multi-byte
+    // characters, in each quoting style: analysis, completion, outline and folding answer.
+    let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      PolicyDocument: '{\"Statement\": [{\"Sid\": \"caf\u{e9}''s\", \"Action\": \"s3:G\u{e9}t\"}]}'\n  Q:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      PolicyDocument: \"{\\\"Statement\\\": [{\\\"Action\\\": \\\"sqs:\\u00e9\\\", \\\"Resource\\\": \\\"\u{1F600}\\\"}]}\"\n  R:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy: !Sub |\n        {\"Statement\": [{\"Action\": [\"kms:*\", \"kms:Decrypt\"], \"Resource\": \"${K}\u{e9}\"}]}\n";
+    for (end, _) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let prefix = &text[..end];
+        let snap = Snapshot::new(prefix, 1);
+        let _ = snap.findings();
+        for (at, _) in prefix.char_indices().step_by(7) {
+            let _ = crate::ide::completion(&snap, at);
+            let _ = crate::ide::hover(&snap, at);
+        }
+        let _ = crate::ide::symbols(&snap);
+        let _ = crate::ide::folding_ranges(&snap);
+    }
+    // The whole text: three policies, each read from its string.
+    let snap = Snapshot::new(text, 1);
+    let host = snap.host().expect("a template");
+    assert_eq!(host.policies.len(), 3);
+    for p in &host.policies {
+        assert!(
+            p.snapshot.text().starts_with("{\"Statement\": [{"),
+            "{}",
+            p.snapshot.text()
+        );
+    }
+}

@@ -116,6 +116,9 @@ fn yaml_plain(s: &str) -> bool {
 /// gets `: x` after it, an empty value (`Key:` or `- `) gets `''`.
 fn yaml_patched(snapshot: &Snapshot, offset: usize) -> Option<Completions> {
     let text = snapshot.text();
+    if offset > text.len() || !text.is_char_boundary(offset) {
+        return None;
+    }
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let before = &text[line_start..offset];
