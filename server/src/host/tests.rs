@@ -931,3 +931,29 @@ fn half_typed_json_string_policies_never_panic() {
         );
     }
 }
+
+#[test]
+fn completion_of_condition_parts_in_terraform_and_new_yaml_statements() {
+    // In a policy document block, `test` is the operator and `variable` the key.
+    let tf = "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [\"*\"]\n    condition {\n      test     = \"StringEqu|\"\n      variable = \"aws:PrincipalOrgI\"\n      values   = [\"o-123\"]\n    }\n  }\n}\n";
+    let (text, items) = complete_at(tf, Some("main.tf"));
+    let done = apply_completion(&text, &items, "StringEquals");
+    assert!(done.contains("test     = \"StringEquals\""), "{done}");
+    let marked = done.replace("aws:PrincipalOrgI\"", "aws:PrincipalOrgI|\"");
+    let (text, items) = complete_at(&marked, Some("main.tf"));
+    let done = apply_completion(&text, &items, "aws:PrincipalOrgID");
+    assert!(done.contains("variable = \"aws:PrincipalOrgID\""), "{done}");
+    // In jsonencode, a quoted condition key.
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect = \"Allow\"\n      Action = \"s3:GetObject\"\n      Resource = \"*\"\n      Condition = { StringEquals = { \"aws:PrincipalOrgI|\" = \"o-123\" } }\n    }]\n  })\n}\n";
+    let (text, items) = complete_at(tf, Some("main.tf"));
+    let done = apply_completion(&text, &items, "aws:PrincipalOrgID");
+    assert!(
+        done.contains("{ \"aws:PrincipalOrgID\" = \"o-123\" }"),
+        "{done}"
+    );
+    // A new YAML statement's first key, after its dash.
+    let marked = statement_template("s3:GetObject", "          - Eff|\n");
+    let (text, items) = complete_at(&marked, None);
+    let done = apply_completion(&text, &items, "Effect");
+    assert!(done.contains("          - Effect: \n"), "{done}");
+}
