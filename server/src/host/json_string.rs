@@ -9,11 +9,18 @@
 //! string is not treated as a policy (no guessed spans).
 
 use super::value::{Entry, Kind, Scalar, Value};
-use crate::syntax;
+use crate::syntax::{self, Span};
+
+/// A policy read from a JSON string: its tree (spans are offsets in the host text) and the
+/// JSON syntax errors of the string (message, host span).
+pub struct Parsed {
+    pub value: Value,
+    pub errors: Vec<(String, Span)>,
+}
 
 /// The policy held in `v` when it is a string (or a `Sub` of a string) whose text is a JSON
 /// object; its spans are offsets in `text`. `None` otherwise.
-pub fn policy(text: &str, v: &Value) -> Option<Value> {
+pub fn policy(text: &str, v: &Value) -> Option<Parsed> {
     let (scalar_value, sub) = match &v.kind {
         Kind::Scalar(_) => (v, false),
         Kind::Tagged { tag, value } if tag == "Sub" || tag == "Fn::Sub" => {
@@ -33,10 +40,22 @@ pub fn policy(text: &str, v: &Value) -> Option<Value> {
     let offsets = offsets(text, scalar_value)?;
     let parse = syntax::parse(&s.value);
     let end = *offsets.last()?;
-    let root = Value::from_json_mapped(parse.root.as_ref()?, &|o| {
-        offsets.get(o).copied().unwrap_or(end)
-    });
-    Some(if sub { substituted(root) } else { root })
+    let at = |o: usize| offsets.get(o).copied().unwrap_or(end);
+    let root = Value::from_json_mapped(parse.root.as_ref()?, &at);
+    let errors = parse
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.message.clone(),
+                Span::new(at(e.span.start), at(e.span.end)),
+            )
+        })
+        .collect();
+    Some(Parsed {
+        value: if sub { substituted(root) } else { root },
+        errors,
+    })
 }
 
 /// The template string of a `Sub` argument (the string, or the first item of the list form).

@@ -66,6 +66,9 @@ pub struct Embedded {
     /// The rendered JSON analysed as a policy of `kind` (shared with the snapshots of earlier
     /// versions whose policy rendered to the same JSON, see [`analysed`]).
     pub snapshot: Arc<Snapshot>,
+    /// For a policy written as a JSON string: the string's JSON syntax errors (message, host
+    /// span), reported as the JSON syntax rule would report them in a standalone file.
+    pub syntax: Vec<(String, Span)>,
 }
 
 /// A host document's policies.
@@ -83,8 +86,10 @@ pub fn analyze(
     path: Option<&str>,
     env: &Arc<Env>,
 ) -> Option<Host> {
-    let (format, policies) = discover(text, parse, path, |kind, label, value| {
-        embed(kind, label, value, path, env)
+    let (format, policies) = discover(text, parse, path, |kind, label, value, syntax| {
+        let mut e = embed(kind, label, value, path, env);
+        e.syntax = syntax;
+        e
     })?;
     Some(Host { format, policies })
 }
@@ -98,7 +103,7 @@ pub fn render_at(
     path: Option<&str>,
     at: usize,
 ) -> Vec<(PolicyKind, Span, Rendered)> {
-    discover(text, parse, path, |kind, _, value| {
+    discover(text, parse, path, |kind, _, value, _| {
         value
             .span
             .touches(at)
@@ -108,12 +113,13 @@ pub fn render_at(
     .unwrap_or_default()
 }
 
-/// Finds a template's policies and hands each (kind, label, value) to `each`.
+/// Finds a template's policies and hands each (kind, label, value, JSON syntax errors of a
+/// policy written as a JSON string) to `each`.
 fn discover<R>(
     text: &str,
     parse: Option<&syntax::Parse>,
     path: Option<&str>,
-    mut each: impl FnMut(PolicyKind, String, &Value) -> R,
+    mut each: impl FnMut(PolicyKind, String, &Value, Vec<(String, Span)>) -> R,
 ) -> Option<(Format, Vec<R>)> {
     if path.is_some_and(|p| p.ends_with(".tf"))
         || (parse.is_none() && text.contains("resource \"aws_"))
@@ -121,7 +127,7 @@ fn discover<R>(
         let found = hcl::policies(text);
         let policies = found
             .into_iter()
-            .map(|f| each(f.kind, f.label, &f.value))
+            .map(|f| each(f.kind, f.label, &f.value, Vec::new()))
             .collect();
         return Some((Format::Terraform, policies));
     }
@@ -145,8 +151,8 @@ fn discover<R>(
         .map(|found| {
             // A policy written as a JSON string is read through the string's escapes.
             match json_string::policy(text, found.value) {
-                Some(parsed) => each(found.kind, found.label, &parsed),
-                None => each(found.kind, found.label, found.value),
+                Some(parsed) => each(found.kind, found.label, &parsed.value, parsed.errors),
+                None => each(found.kind, found.label, found.value, Vec::new()),
             }
         })
         .collect();
@@ -169,6 +175,7 @@ fn embed(
         span: value.span,
         map,
         snapshot,
+        syntax: Vec::new(),
     }
 }
 
@@ -234,7 +241,9 @@ impl Embedded {
     /// text exactly or remove one list item or entry in the host syntax ([`fixes`]).
     pub fn findings(&self, text: &str, format: Format, path: Option<&str>) -> Vec<Finding> {
         let map = &self.map;
-        self.snapshot
+        let mut out = self.syntax_findings();
+        let mapped = self
+            .snapshot
             .findings()
             .iter()
             .filter(|f| !map.touches_hole(f.span))
@@ -275,7 +284,44 @@ impl Embedded {
                         })
                     })
                     .collect();
+                if !self.syntax.is_empty() {
+                    // The string is not valid JSON: the tree is a guess, so no fix acts on it.
+                    f.fixes.clear();
+                }
                 f
+            });
+        out.extend(mapped);
+        out
+    }
+
+    /// The JSON syntax errors of a policy written as a JSON string, as findings of the JSON
+    /// syntax rule (its level and silencing from the configuration).
+    fn syntax_findings(&self) -> Vec<Finding> {
+        use crate::config::RuleLevel;
+        use crate::rules::Level;
+        let rule = &crate::rules::structure::json_syntax::RULE;
+        let config = &self.snapshot.env().config;
+        let path = self.snapshot.path();
+        let level = match config.rule_level_for(rule.code, rule.name) {
+            Some(RuleLevel::Off) => return Vec::new(),
+            None | Some(RuleLevel::On) => rule.severity.default_level(),
+            Some(RuleLevel::Error) => Level::Error,
+            Some(RuleLevel::Warning) => Level::Warning,
+            Some(RuleLevel::Info) => Level::Information,
+            Some(RuleLevel::Hint) => Level::Hint,
+        };
+        if config.is_ignored_for(rule.code, rule.name, None, path) {
+            return Vec::new();
+        }
+        self.syntax
+            .iter()
+            .map(|(message, span)| Finding {
+                rule,
+                level,
+                span: *span,
+                message: message.clone(),
+                statement: None,
+                fixes: Vec::new(),
             })
             .collect()
     }

@@ -957,3 +957,37 @@ fn completion_of_condition_parts_in_terraform_and_new_yaml_statements() {
     let done = apply_completion(&text, &items, "Effect");
     assert!(done.contains("          - Effect: \n"), "{done}");
 }
+
+#[test]
+fn json_syntax_errors_inside_json_string_policies() {
+    // A trailing comma inside a single-quoted JSON string and a missing comma in a `|` block:
+    // the JSON syntax rule reports each on the template's own bytes, as for a standalone file.
+    let text = bucket_policy_template(
+        r#"'{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",}]}'"#,
+    );
+    let found = codes_and_text(&text, Snapshot::new(text.as_str(), 1).findings());
+    assert!(
+        found.contains(&("IAM001".to_string(), ",".to_string())),
+        "{found:?}"
+    );
+    let text = bucket_policy_template(
+        "|\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Principal\": \"*\",\n          \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}",
+    );
+    let snap = Snapshot::new(text.as_str(), 1);
+    let syntax: Vec<&Finding> = snap
+        .findings()
+        .iter()
+        .filter(|f| f.rule.code == "IAM001")
+        .collect();
+    assert_eq!(syntax.len(), 1, "{:?}", snap.findings());
+    let line = text[..syntax[0].span.start].matches('\n').count();
+    assert_eq!(
+        text.lines().nth(line).map(str::trim_start),
+        Some(
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Principal\": \"*\","
+        )
+    );
+    // The same policy written validly has no syntax finding.
+    let valid = text.replace("\"Allow\" \"Principal\"", "\"Allow\", \"Principal\"");
+    assert!(codes(&valid, None).iter().all(|c| *c != "IAM001"));
+}
