@@ -101,6 +101,7 @@ fn corpus_templates_give_exactly_the_reviewed_errors() {
         ("checkov_ecr_policy.tf", 203, "IAM014"),
         ("checkov_iam_public_actions_policy.tf", 24, "IAM501"),
         ("checkov_iam_public_actions_policy.tf", 38, "IAM501"),
+        ("checkov_kms_key_wildcard_principal_fail.tf", 22, "IAM001"),
         ("checkov_kms_key_wildcard_principal_fail.tf", 36, "IAM002"),
         ("checkov_kms_key_wildcard_principal_fail.tf", 70, "IAM002"),
         (

@@ -42,16 +42,22 @@ pub fn policy(text: &str, v: &Value) -> Option<Parsed> {
     let end = *offsets.last()?;
     let at = |o: usize| offsets.get(o).copied().unwrap_or(end);
     let root = Value::from_json_mapped(parse.root.as_ref()?, &at);
-    let errors = parse
-        .errors
-        .iter()
-        .map(|e| {
-            (
-                e.message.clone(),
-                Span::new(at(e.span.start), at(e.span.end)),
-            )
-        })
-        .collect();
+    // A `Sub` reference outside a JSON string (`"Resource": ${Arns}`) is filled in before the
+    // text is JSON: its syntax cannot be judged here.
+    let errors = if sub && interpolation_outside_strings(&s.value) {
+        Vec::new()
+    } else {
+        parse
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.message.clone(),
+                    Span::new(at(e.span.start), at(e.span.end)),
+                )
+            })
+            .collect()
+    };
     Some(Parsed {
         value: if sub { substituted(root) } else { root },
         errors,
@@ -290,4 +296,22 @@ fn block(text: &str, s: &Scalar, folded: bool) -> Option<(String, Vec<usize>)> {
     }
     map.push(s.content.end);
     Some((out, map))
+}
+
+/// True when `json` has a `${` or `%{` interpolation outside its string tokens (where it
+/// stands for JSON text that is only known once substituted).
+pub fn interpolation_outside_strings(json: &str) -> bool {
+    let b = json.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'$' | b'%' if !in_string && b.get(i + 1) == Some(&b'{') => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }

@@ -66,8 +66,9 @@ pub struct Embedded {
     /// The rendered JSON analysed as a policy of `kind` (shared with the snapshots of earlier
     /// versions whose policy rendered to the same JSON, see [`analysed`]).
     pub snapshot: Arc<Snapshot>,
-    /// For a policy written as a JSON string: the string's JSON syntax errors (message, host
-    /// span), reported as the JSON syntax rule would report them in a standalone file.
+    /// For a policy written as JSON text (a CloudFormation JSON string, a Terraform heredoc or
+    /// quoted string): its JSON syntax errors (message, host span), reported as the JSON syntax
+    /// rule reports them in a standalone file.
     pub syntax: Vec<(String, Span)>,
 }
 
@@ -114,7 +115,7 @@ pub fn render_at(
 }
 
 /// Finds a template's policies and hands each (kind, label, value, JSON syntax errors of a
-/// policy written as a JSON string) to `each`.
+/// policy written as JSON text) to `each`.
 fn discover<R>(
     text: &str,
     parse: Option<&syntax::Parse>,
@@ -127,7 +128,7 @@ fn discover<R>(
         let found = hcl::policies(text);
         let policies = found
             .into_iter()
-            .map(|f| each(f.kind, f.label, &f.value, Vec::new()))
+            .map(|f| each(f.kind, f.label, &f.value, f.errors))
             .collect();
         return Some((Format::Terraform, policies));
     }
@@ -294,8 +295,8 @@ impl Embedded {
         out
     }
 
-    /// The JSON syntax errors of a policy written as a JSON string, as findings of the JSON
-    /// syntax rule (its level and silencing from the configuration).
+    /// The JSON syntax errors of a policy written as JSON text, as findings of the JSON syntax
+    /// rule (its level and silencing from the configuration).
     fn syntax_findings(&self) -> Vec<Finding> {
         use crate::config::RuleLevel;
         use crate::rules::Level;

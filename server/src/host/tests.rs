@@ -991,3 +991,25 @@ fn json_syntax_errors_inside_json_string_policies() {
     let valid = text.replace("\"Allow\" \"Principal\"", "\"Allow\", \"Principal\"");
     assert!(codes(&valid, None).iter().all(|c| *c != "IAM001"));
 }
+
+#[test]
+fn json_syntax_errors_in_terraform_strings_and_not_around_interpolations() {
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\",}]}\nEOF\n}\nresource \"aws_iam_role_policy\" \"q\" {\n  role   = \"r\"\n  policy = \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": [{\\\"Effect\\\": \\\"Allow\\\" \\\"Action\\\": \\\"s3:GetObject\\\", \\\"Resource\\\": \\\"*\\\"}]}\"\n}\n";
+    let snap = Snapshot::with_env(tf, 1, Some("main.tf".into()), Default::default());
+    let found = codes_and_text(tf, snap.findings());
+    let syntax: Vec<&(String, String)> = found.iter().filter(|(c, _)| c == "IAM001").collect();
+    assert_eq!(syntax.len(), 2, "{found:?}");
+    assert_eq!(syntax[0].1, ",", "{found:?}");
+    // An interpolation outside a string is JSON only once Terraform fills it in: no syntax
+    // finding for it, in a heredoc or in a CloudFormation `!Sub`.
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": ${jsonencode(var.arns)}}]}\nEOF\n}\n";
+    assert!(codes(tf, Some("main.tf")).iter().all(|c| *c != "IAM001"));
+    let cfn = bucket_policy_template(
+        "!Sub '{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": ${Arns}}]}'",
+    );
+    assert!(
+        codes(&cfn, None).iter().all(|c| *c != "IAM001"),
+        "{:?}",
+        codes(&cfn, None)
+    );
+}
