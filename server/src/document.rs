@@ -395,7 +395,7 @@ fn related(members: &[Arc<Member>]) -> Vec<RelatedDocument<'_>> {
 
 fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
     if let Some(host) = &snapshot.host {
-        return host.findings();
+        return host.findings(&snapshot.text, snapshot.path.as_deref());
     }
     let (DocumentKind::Policy, Some(parse)) = (snapshot.kind, &snapshot.parse) else {
         return Vec::new();

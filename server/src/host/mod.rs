@@ -8,11 +8,15 @@
 //! template. Nothing here knows LSP.
 //!
 //! Quick fixes are kept only when every edit falls inside one host scalar that maps byte for
-//! byte and inserts plain text (an action name, a key, an operator): other edits would write
-//! JSON syntax into YAML, so those fixes are dropped rather than offered wrong.
+//! byte and inserts plain text (an action name, a key, an operator), or when the fix removes one
+//! list item or mapping entry and [`fixes`] can write that removal in the host syntax (checked
+//! by rendering the edited template): other edits would write JSON syntax into YAML, so those
+//! fixes are dropped rather than offered wrong.
 
 pub mod cfn;
+pub mod fixes;
 pub mod hcl;
+pub mod json_string;
 pub mod render;
 pub mod value;
 pub mod yaml;
@@ -62,6 +66,10 @@ pub struct Embedded {
     /// The rendered JSON analysed as a policy of `kind` (shared with the snapshots of earlier
     /// versions whose policy rendered to the same JSON, see [`analysed`]).
     pub snapshot: Arc<Snapshot>,
+    /// For a policy written as JSON text (a CloudFormation JSON string, a Terraform heredoc or
+    /// quoted string): its JSON syntax errors (message, host span), reported as the JSON syntax
+    /// rule reports them in a standalone file.
+    pub syntax: Vec<(String, Span)>,
 }
 
 /// A host document's policies.
@@ -79,18 +87,50 @@ pub fn analyze(
     path: Option<&str>,
     env: &Arc<Env>,
 ) -> Option<Host> {
+    let (format, policies) = discover(text, parse, path, |kind, label, value, syntax| {
+        let mut e = embed(kind, label, value, path, env);
+        e.syntax = syntax;
+        e
+    })?;
+    Some(Host { format, policies })
+}
+
+/// The policies of a template whose span touches host offset `at`, rendered as JSON without
+/// analysing them: their kind, host span and rendering (for completion and quick-fix checks on
+/// an edited copy of the text).
+pub fn render_at(
+    text: &str,
+    parse: Option<&syntax::Parse>,
+    path: Option<&str>,
+    at: usize,
+) -> Vec<(PolicyKind, Span, Rendered)> {
+    discover(text, parse, path, |kind, _, value, _| {
+        value
+            .span
+            .touches(at)
+            .then(|| (kind, value.span, render::render(value)))
+    })
+    .map(|(_, all)| all.into_iter().flatten().collect())
+    .unwrap_or_default()
+}
+
+/// Finds a template's policies and hands each (kind, label, value, JSON syntax errors of a
+/// policy written as JSON text) to `each`.
+fn discover<R>(
+    text: &str,
+    parse: Option<&syntax::Parse>,
+    path: Option<&str>,
+    mut each: impl FnMut(PolicyKind, String, &Value, Vec<(String, Span)>) -> R,
+) -> Option<(Format, Vec<R>)> {
     if path.is_some_and(|p| p.ends_with(".tf"))
         || (parse.is_none() && text.contains("resource \"aws_"))
     {
         let found = hcl::policies(text);
         let policies = found
             .into_iter()
-            .map(|f| embed(f.kind, f.label, &f.value, path, env))
+            .map(|f| each(f.kind, f.label, &f.value, f.errors))
             .collect();
-        return Some(Host {
-            format: Format::Terraform,
-            policies,
-        });
+        return Some((Format::Terraform, policies));
     }
     let (format, root) = match parse {
         Some(p) => (
@@ -109,9 +149,15 @@ pub fn analyze(
     }
     let policies = cfn::policies(&root)
         .into_iter()
-        .map(|found| embed(found.kind, found.label, found.value, path, env))
+        .map(|found| {
+            // A policy written as a JSON string is read through the string's escapes.
+            match json_string::policy(text, found.value) {
+                Some(parsed) => each(found.kind, found.label, &parsed.value, parsed.errors),
+                None => each(found.kind, found.label, found.value, Vec::new()),
+            }
+        })
         .collect();
-    Some(Host { format, policies })
+    Some((format, policies))
 }
 
 /// Renders one policy and analyses it as a standalone policy of `kind`.
@@ -130,6 +176,7 @@ fn embed(
         span: value.span,
         map,
         snapshot,
+        syntax: Vec::new(),
     }
 }
 
@@ -190,11 +237,14 @@ fn plain_text(s: &str) -> bool {
 }
 
 impl Embedded {
-    /// The findings of this policy in host coordinates: those touching an unknown value
-    /// dropped, fixes kept only when they edit the host text exactly.
-    pub fn findings(&self) -> Vec<Finding> {
+    /// The findings of this policy in host coordinates (the host text is `text`, in `format`, at
+    /// `path`): those touching an unknown value dropped, fixes kept only when they edit the host
+    /// text exactly or remove one list item or entry in the host syntax ([`fixes`]).
+    pub fn findings(&self, text: &str, format: Format, path: Option<&str>) -> Vec<Finding> {
         let map = &self.map;
-        self.snapshot
+        let mut out = self.syntax_findings();
+        let mapped = self
+            .snapshot
             .findings()
             .iter()
             .filter(|f| !map.touches_hole(f.span))
@@ -209,6 +259,15 @@ impl Embedded {
                     .fixes
                     .iter()
                     .filter_map(|fix| {
+                        if let Some(removal) = fixes::removal(
+                            text,
+                            format,
+                            path,
+                            (self.snapshot.text(), map, self.span),
+                            fix,
+                        ) {
+                            return Some(removal);
+                        }
                         let edits = fix
                             .edits
                             .iter()
@@ -226,16 +285,58 @@ impl Embedded {
                         })
                     })
                     .collect();
+                if !self.syntax.is_empty() {
+                    // The string is not valid JSON: the tree is a guess, so no fix acts on it.
+                    f.fixes.clear();
+                }
                 f
+            });
+        out.extend(mapped);
+        out
+    }
+
+    /// The JSON syntax errors of a policy written as JSON text, as findings of the JSON syntax
+    /// rule (its level and silencing from the configuration).
+    fn syntax_findings(&self) -> Vec<Finding> {
+        use crate::config::RuleLevel;
+        use crate::rules::Level;
+        let rule = &crate::rules::structure::json_syntax::RULE;
+        let config = &self.snapshot.env().config;
+        let path = self.snapshot.path();
+        let level = match config.rule_level_for(rule.code, rule.name) {
+            Some(RuleLevel::Off) => return Vec::new(),
+            None | Some(RuleLevel::On) => rule.severity.default_level(),
+            Some(RuleLevel::Error) => Level::Error,
+            Some(RuleLevel::Warning) => Level::Warning,
+            Some(RuleLevel::Info) => Level::Information,
+            Some(RuleLevel::Hint) => Level::Hint,
+        };
+        if config.is_ignored_for(rule.code, rule.name, None, path) {
+            return Vec::new();
+        }
+        self.syntax
+            .iter()
+            .map(|(message, span)| Finding {
+                rule,
+                level,
+                span: *span,
+                message: message.clone(),
+                statement: None,
+                fixes: Vec::new(),
             })
             .collect()
     }
 }
 
 impl Host {
-    /// Every policy's findings in host coordinates, sorted by position.
-    pub fn findings(&self) -> Vec<Finding> {
-        let mut all: Vec<Finding> = self.policies.iter().flat_map(|p| p.findings()).collect();
+    /// Every policy's findings in host coordinates (the host text is `text`, at `path`), sorted
+    /// by position.
+    pub fn findings(&self, text: &str, path: Option<&str>) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self
+            .policies
+            .iter()
+            .flat_map(|p| p.findings(text, self.format, path))
+            .collect();
         crate::rules::sort_findings(&mut all);
         all
     }

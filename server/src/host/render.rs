@@ -117,11 +117,14 @@ impl SpanMap {
     }
 
     /// The JSON offset of a host offset, when it falls inside a linear segment (for hover and
-    /// completion), else the start of the innermost segment holding it.
+    /// completion), else the start of the innermost segment holding it. Of two segments over the
+    /// same host bytes (a Terraform `condition` block's `test` string stands for both the
+    /// `Condition` key and the operator), the one rendered last, the deeper, wins.
     pub fn to_json(&self, host: usize) -> Option<usize> {
         let s = self
             .segments
             .iter()
+            .rev()
             .filter(|s| s.host.start <= host && host <= s.host.end)
             .min_by_key(|s| (s.host.len(), !s.linear))?;
         Some(if s.linear {

@@ -500,3 +500,516 @@ data "aws_iam_policy_document" "d" {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// A template whose bucket policy is the given YAML value text (after `PolicyDocument:`).
+fn bucket_policy_template(value: &str) -> String {
+    format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Policy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument: {value}\n"
+    )
+}
+
+#[test]
+fn cfn_policies_written_as_json_strings() {
+    // Each form holds the same mistake (`s3:GetObjet`) and one hole; the finding lands on the
+    // action's own bytes in the template, and the reference gives nothing.
+    let forms = [
+        r#"'{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObjet", "Resource": "arn:aws:s3:::b/*"}]}'"#.to_string(),
+        r#""{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:aws:s3:::b/*\"}]}""#.to_string(),
+        "|\n        {\n          \"Version\": \"2012-10-17\",\n          \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",\n            \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:aws:s3:::b/*\"}]\n        }".to_string(),
+        "!Sub |\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",\n          \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:${AWS::Partition}:s3:::${Bucket}/*\"}]}".to_string(),
+        "\n        Fn::Sub: '{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObjet\", \"Resource\": \"arn:aws:s3:::${Bucket}/*\"}]}'".to_string(),
+    ];
+    for form in forms {
+        let text = bucket_policy_template(&form);
+        let snap = Snapshot::new(text.as_str(), 1);
+        let host = snap.host().expect("a template");
+        assert_eq!(host.policies.len(), 1, "{text}");
+        assert_eq!(host.policies[0].kind, PolicyKind::Resource);
+        let found = codes_and_text(&text, snap.findings());
+        let typo = ["s3:GetObjet", "\"s3:GetObjet\"", "\\\"s3:GetObjet\\\""];
+        assert!(
+            found
+                .iter()
+                .any(|(c, t)| c == "IAM102" && typo.contains(&t.as_str())),
+            "{text}\n{found:?}"
+        );
+        // Nothing else: the rest is a valid bucket policy and the reference is unknown.
+        assert_eq!(found.len(), 1, "{text}\n{found:?}");
+    }
+}
+
+#[test]
+fn json_string_policy_in_a_json_template() {
+    let text = r#"{"Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [],
+  "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, \"Action\": \"sqs:SendMesage\", \"Resource\": \"*\"}]}"}}}}"#;
+    let snap = Snapshot::new(text, 1);
+    let host = snap.host().expect("a JSON template");
+    assert_eq!(host.policies.len(), 1);
+    let found = codes_and_text(text, snap.findings());
+    assert!(
+        found
+            .iter()
+            .any(|(c, t)| c == "IAM102" && t == r#"\"sqs:SendMesage\""#),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn json_string_offsets_read_back_through_escapes() {
+    // Every byte of the value comes from the host byte that wrote it.
+    let text = "k: \"a\\\"b\\u00e9\\\n   c\"\n";
+    let root = yaml::parse(text).unwrap();
+    let v = root.get("k").unwrap();
+    let map = json_string::offsets(text, v).expect("read back");
+    assert_eq!(v.as_str(), Some("a\"b\u{e9}c"));
+    let at: Vec<char> = map[..map.len() - 1]
+        .iter()
+        .map(|&o| text.as_bytes()[o] as char)
+        .collect();
+    assert_eq!(at, vec!['a', '\\', 'b', '\\', '\\', 'c']);
+    // A string that does not read back exactly gives nothing rather than wrong spans.
+    let odd = Value {
+        span: Span::new(3, 6),
+        kind: value::Kind::Scalar(value::Scalar {
+            value: "zzz".into(),
+            content: Span::new(4, 5),
+            linear: false,
+            plain: false,
+        }),
+    };
+    assert!(json_string::offsets(text, &odd).is_none());
+}
+
+/// The completion labels at the first `|` of `marked` (removed), with the edited text of each.
+fn complete_at(marked: &str, path: Option<&str>) -> (String, Vec<crate::ide::Completion>) {
+    let offset = marked.find('|').expect("a cursor");
+    let text = marked.replacen('|', "", 1);
+    let snap = Snapshot::with_env(
+        text.as_str(),
+        1,
+        path.map(str::to_string),
+        Default::default(),
+    );
+    assert!(snap.host().is_some(), "{text}");
+    let items = crate::ide::completion(&snap, offset).items;
+    (text, items)
+}
+
+/// `text` with completion `label` applied.
+fn apply_completion(text: &str, items: &[crate::ide::Completion], label: &str) -> String {
+    let c = items.iter().find(|c| c.label == label).unwrap_or_else(|| {
+        panic!(
+            "{label} not offered: {:?}",
+            items.iter().map(|c| &c.label).collect::<Vec<_>>()
+        )
+    });
+    let mut out = text.to_string();
+    out.replace_range(c.edit_span.start..c.edit_span.end, &c.insert);
+    out
+}
+
+/// The codes of a host text's findings.
+fn codes(text: &str, path: Option<&str>) -> Vec<&'static str> {
+    let snap = Snapshot::with_env(text, 1, path.map(str::to_string), Default::default());
+    snap.findings().iter().map(|f| f.rule.code).collect()
+}
+
+const STATEMENT_TEMPLATE: &str = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: Read\n            Effect: Allow\n            Action: %ACTION%\n            Resource: '*'\n%MORE%";
+
+fn statement_template(action: &str, more: &str) -> String {
+    STATEMENT_TEMPLATE
+        .replace("%ACTION%", action)
+        .replace("%MORE%", more)
+}
+
+#[test]
+fn completion_inside_yaml_scalars_keeps_the_yaml_valid() {
+    for (action, expect) in [
+        ("s3:GetObjec|", "Action: s3:GetObject\n"),
+        ("'s3:GetObjec|'", "Action: 's3:GetObject'\n"),
+        (
+            "[sqs:SendMessage, \"s3:GetObjec|\"]",
+            "[sqs:SendMessage, \"s3:GetObject\"]",
+        ),
+    ] {
+        let (text, items) = complete_at(&statement_template(action, ""), None);
+        let done = apply_completion(&text, &items, "s3:GetObject");
+        assert!(done.contains(expect), "{done}");
+        assert!(!codes(&done, None).contains(&"IAM102"), "{done}");
+    }
+}
+
+#[test]
+fn completion_of_yaml_keys_and_empty_values() {
+    // A key being typed (no colon yet) in a statement.
+    let (text, items) = complete_at(
+        &statement_template("s3:GetObject", "            Condi|\n"),
+        None,
+    );
+    let done = apply_completion(&text, &items, "Condition");
+    assert!(done.contains("            Condition: \n"), "{done}");
+    // A condition key being typed under an operator.
+    let (text, items) = complete_at(
+        &statement_template(
+            "s3:GetObject",
+            "            Condition:\n              StringEquals:\n                aws:PrincipalOrgI|\n",
+        ),
+        None,
+    );
+    let done = apply_completion(&text, &items, "aws:PrincipalOrgID");
+    assert!(
+        done.contains("                aws:PrincipalOrgID: \n"),
+        "{done}"
+    );
+    // An empty value after `Effect:` and after `- `.
+    let marked = statement_template("s3:GetObject", "").replace("Effect: Allow", "Effect: |");
+    let (text, items) = complete_at(&marked, None);
+    let done = apply_completion(&text, &items, "Deny");
+    assert_eq!(
+        done,
+        statement_template("s3:GetObject", "").replace("Effect: Allow", "Effect: Deny")
+    );
+    let (text, items) = complete_at(
+        &statement_template("\n              - s3:ListBucket\n              - |", ""),
+        None,
+    );
+    let done = apply_completion(&text, &items, "s3");
+    assert!(done.contains("              - s3:$0\n"), "{done}");
+    assert!(items.iter().any(|c| c.label == "s3" && c.snippet));
+}
+
+#[test]
+fn completion_never_inserts_what_the_host_cannot_hold() {
+    // `*` cannot start a YAML plain scalar (it would be an alias): not offered there.
+    let marked = statement_template("s3:GetObject", "").replace("Resource: '*'", "Resource: |");
+    let (_, items) = complete_at(&marked, None);
+    assert!(
+        items
+            .iter()
+            .all(|c| !c.insert.trim_start().starts_with('*')),
+        "{items:?}"
+    );
+    for c in &items {
+        assert!(!c.insert.contains(['"', '{', '[', ',']), "{c:?}");
+    }
+}
+
+#[test]
+fn completion_in_terraform_strings() {
+    let tf = "# caf\u{e9}\nresource \"aws_iam_policy\" \"p\" {\n\tpolicy = jsonencode({\n\t\tVersion = \"2012-10-17\"\n\t\tStatement = [{ Effect = \"Allow\", Action = [\"s3:GetObjec|\"], Resource = \"*\" }]\n\t})\n}\n\ndata \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"sqs:SendMessag\"]\n    resources = [\"*\"]\n  }\n}\n";
+    let (text, items) = complete_at(tf, Some("main.tf"));
+    let done = apply_completion(&text, &items, "s3:GetObject");
+    assert!(done.contains("Action = [\"s3:GetObject\"]"), "{done}");
+    let marked = done.replace("sqs:SendMessag\"", "sqs:SendMessag|\"");
+    let (text, items) = complete_at(&marked, Some("main.tf"));
+    let done = apply_completion(&text, &items, "sqs:SendMessage");
+    assert!(done.contains("[\"sqs:SendMessage\"]"), "{done}");
+    assert!(!codes(&done, Some("main.tf")).contains(&"IAM102"), "{done}");
+}
+
+#[test]
+fn outline_and_folding_of_a_template() {
+    let snap = Snapshot::new(TEMPLATE, 1);
+    let symbols = crate::ide::symbols(&snap);
+    let names: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "Role: AssumeRolePolicyDocument",
+            "Role: Policies[0].PolicyDocument"
+        ]
+    );
+    let statements: Vec<&crate::ide::Symbol> = symbols[1]
+        .children
+        .iter()
+        .filter(|c| c.kind == crate::ide::SymbolKind::Statement)
+        .collect();
+    assert_eq!(statements.len(), 2);
+    // The second statement's outline entry covers its YAML lines, and its Action child the
+    // flow list.
+    let second = &TEMPLATE[statements[1].span.start..statements[1].span.end];
+    assert!(second.starts_with("Effect: Allow\n"), "{second}");
+    assert!(second.ends_with("!GetAtt Queue.Arn"), "{second}");
+    for s in &symbols {
+        assert!(s.span.start <= s.selection.start && s.selection.end <= s.span.end);
+        for c in &s.children {
+            assert!(
+                s.span.start <= c.span.start && c.span.end <= s.span.end,
+                "{c:?}"
+            );
+            assert!(c.span.start <= c.selection.start && c.selection.end <= c.span.end);
+        }
+    }
+    let folds = crate::ide::folding_ranges(&snap);
+    for st in &statements {
+        assert!(folds.contains(&st.span), "{folds:?}");
+    }
+    for f in &folds {
+        assert!(TEMPLATE[f.start..f.end].contains('\n'));
+    }
+}
+
+/// Applies the only fix of the first `code` finding of `text` and returns the edited text,
+/// after checking that the finding is gone and that no other finding appeared.
+fn apply_host_fix(text: &str, path: Option<&str>, code: &str) -> String {
+    let snap = Snapshot::with_env(text, 1, path.map(str::to_string), Default::default());
+    let host = snap.host().expect("a template");
+    let before = host.policies.len();
+    let found: Vec<&Finding> = snap
+        .findings()
+        .iter()
+        .filter(|f| f.rule.code == code)
+        .collect();
+    assert!(!found.is_empty(), "{code} in {text}: {:?}", snap.findings());
+    assert_eq!(found[0].fixes.len(), 1, "{text}: {:?}", found[0]);
+    let fixed = found[0].fixes[0].apply(text);
+    let after = Snapshot::with_env(
+        fixed.as_str(),
+        2,
+        path.map(str::to_string),
+        Default::default(),
+    );
+    assert_eq!(
+        after.host().expect("still a template").policies.len(),
+        before,
+        "{fixed}"
+    );
+    let count = |s: &Snapshot| s.findings().iter().filter(|f| f.rule.code == code).count();
+    assert_eq!(count(&after), found.len() - 1, "{fixed}");
+    let messages = |s: &Snapshot| -> Vec<String> {
+        s.findings()
+            .iter()
+            .filter(|f| f.rule.code != code)
+            .map(|f| f.rule.code.to_string())
+            .collect()
+    };
+    let mut old = messages(&snap);
+    for m in messages(&after) {
+        let i = old.iter().position(|o| *o == m);
+        assert!(i.is_some(), "{m} appeared in {fixed}");
+        old.remove(i.unwrap_or_default());
+    }
+    fixed
+}
+
+#[test]
+fn removal_fixes_edit_yaml_lists() {
+    // A block sequence: the item's whole line goes.
+    let text = statement_template(
+        "\n              - s3:*\n              - s3:GetObject # again",
+        "",
+    );
+    let fixed = apply_host_fix(&text, None, "IAM103");
+    assert!(
+        fixed.contains("            Action: \n              - s3:*\n            Resource"),
+        "{fixed}"
+    );
+    // A flow list, first, middle and last item.
+    for (list, expect) in [
+        ("[s3:GetObject, s3:*]", "[s3:*]"),
+        (
+            "[s3:*, s3:GetObject, sqs:SendMessage]",
+            "[s3:*, sqs:SendMessage]",
+        ),
+        (
+            "[sqs:SendMessage, s3:*, 's3:GetObject']",
+            "[sqs:SendMessage, s3:*]",
+        ),
+    ] {
+        let fixed = apply_host_fix(&statement_template(list, ""), None, "IAM103");
+        assert!(fixed.contains(&format!("Action: {expect}\n")), "{fixed}");
+    }
+    // A mapping item of a block sequence (the list of statements is not what the rule edits,
+    // but a statement's own list inside it is).
+    let two = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action:\n              - Fn::If: [C, s3:GetObject, !Ref AWS::NoValue]\n              - s3:*\n            Resource: '*'\n";
+    let snap = Snapshot::new(two, 1);
+    // The item comes from `Fn::If`: the YAML cannot express that removal safely, so none is
+    // offered.
+    let f = snap
+        .findings()
+        .iter()
+        .find(|f| f.rule.code == "IAM103")
+        .expect("the redundant action is found");
+    assert!(f.fixes.is_empty(), "{:?}", f.fixes);
+}
+
+#[test]
+fn removal_fixes_edit_hcl_and_json_lists() {
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect = \"Allow\"\n      Action = [\n        \"s3:GetObject\",\n        \"s3:*\",\n      ]\n      Resource = \"*\"\n    }]\n  })\n}\n\ndata \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"sqs:*\", \"sqs:SendMessage\"]\n    resources = [\"*\"]\n  }\n}\n";
+    let fixed = apply_host_fix(tf, Some("main.tf"), "IAM103");
+    assert!(
+        fixed.contains("Action = [\n        \"s3:*\",\n      ]"),
+        "{fixed}"
+    );
+    let fixed = apply_host_fix(&fixed, Some("main.tf"), "IAM103");
+    assert!(fixed.contains("actions   = [\"sqs:*\"]"), "{fixed}");
+    let json = r#"{"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": ["s3:*", "s3:GetObject"], "Resource": "*"}]}}}}}"#;
+    let fixed = apply_host_fix(json, None, "IAM103");
+    assert!(fixed.contains(r#""Action": ["s3:*"]"#), "{fixed}");
+}
+
+#[test]
+fn inline_policies_behind_fn_if_are_found() {
+    let text = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}\n      Policies: !If\n        - C\n        - - PolicyName: a\n            PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: s3:GetObjet, Resource: '*'}]}\n          - !If [D, {PolicyName: b, PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: '*'}]}}, !Ref AWS::NoValue]\n        - !Ref AWS::NoValue\n";
+    let snap = Snapshot::new(text, 1);
+    let labels: Vec<&str> = snap
+        .host()
+        .expect("a template")
+        .policies
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            "Resources.R.Properties.AssumeRolePolicyDocument",
+            "Resources.R.Properties.Policies[0].PolicyDocument",
+            "Resources.R.Properties.Policies[1].PolicyDocument",
+        ]
+    );
+    assert!(codes(text, None).contains(&"IAM102"));
+}
+
+#[test]
+fn hover_and_fixes_inside_json_string_policies() {
+    // A `|` block of JSON in YAML and an escaped string in a JSON template: the hover on an
+    // action maps to its bytes, the typo's fix edits them in place, and a redundant item's
+    // removal keeps the JSON inside the string valid.
+    let yaml = bucket_policy_template(
+        "|\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\",\n          \"Action\": [\"s3:*\", \"s3:GetObject\", \"s3:GetObjet\"], \"Resource\": \"arn:aws:s3:::b/*\"}]}",
+    );
+    let snap = Snapshot::new(yaml.as_str(), 1);
+    let at = yaml.find("s3:GetObjet").unwrap() + 4;
+    let hover = crate::ide::hover(&snap, at).expect("a hover");
+    assert_eq!(&yaml[hover.span.start..hover.span.end], "\"s3:GetObjet\"");
+    let fixed = apply_host_fix(&yaml, None, "IAM102");
+    assert!(
+        fixed.contains("[\"s3:*\", \"s3:GetObject\", \"s3:GetObject\"]"),
+        "{fixed}"
+    );
+    let fixed = apply_host_fix(&yaml, None, "IAM103");
+    assert!(fixed.contains("[\"s3:*\", \"s3:GetObjet\"]"), "{fixed}");
+    let json = r#"{"Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [],
+  "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, \"Action\": \"sqs:SendMesage\", \"Resource\": \"*\"}]}"}}}}"#;
+    let fixed = apply_host_fix(json, None, "IAM102");
+    assert!(
+        fixed.contains(r#"\"Action\": \"sqs:SendMessage\""#),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn half_typed_json_string_policies_never_panic() {
+    // Every prefix of a template whose policies are JSON strings with escapes and multi-byte
+    // characters, in each quoting style: analysis, completion, outline and folding answer.
+    let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      PolicyDocument: '{\"Statement\": [{\"Sid\": \"caf\u{e9}''s\", \"Action\": \"s3:G\u{e9}t\"}]}'\n  Q:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      PolicyDocument: \"{\\\"Statement\\\": [{\\\"Action\\\": \\\"sqs:\\u00e9\\\", \\\"Resource\\\": \\\"\u{1F600}\\\"}]}\"\n  R:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy: !Sub |\n        {\"Statement\": [{\"Action\": [\"kms:*\", \"kms:Decrypt\"], \"Resource\": \"${K}\u{e9}\"}]}\n";
+    for (end, _) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let prefix = &text[..end];
+        let snap = Snapshot::new(prefix, 1);
+        let _ = snap.findings();
+        for (at, _) in prefix.char_indices().step_by(7) {
+            let _ = crate::ide::completion(&snap, at);
+            let _ = crate::ide::hover(&snap, at);
+        }
+        let _ = crate::ide::symbols(&snap);
+        let _ = crate::ide::folding_ranges(&snap);
+    }
+    // The whole text: three policies, each read from its string.
+    let snap = Snapshot::new(text, 1);
+    let host = snap.host().expect("a template");
+    assert_eq!(host.policies.len(), 3);
+    for p in &host.policies {
+        assert!(
+            p.snapshot.text().starts_with("{\"Statement\": [{"),
+            "{}",
+            p.snapshot.text()
+        );
+    }
+}
+
+#[test]
+fn completion_of_condition_parts_in_terraform_and_new_yaml_statements() {
+    // In a policy document block, `test` is the operator and `variable` the key.
+    let tf = "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [\"*\"]\n    condition {\n      test     = \"StringEqu|\"\n      variable = \"aws:PrincipalOrgI\"\n      values   = [\"o-123\"]\n    }\n  }\n}\n";
+    let (text, items) = complete_at(tf, Some("main.tf"));
+    let done = apply_completion(&text, &items, "StringEquals");
+    assert!(done.contains("test     = \"StringEquals\""), "{done}");
+    let marked = done.replace("aws:PrincipalOrgI\"", "aws:PrincipalOrgI|\"");
+    let (text, items) = complete_at(&marked, Some("main.tf"));
+    let done = apply_completion(&text, &items, "aws:PrincipalOrgID");
+    assert!(done.contains("variable = \"aws:PrincipalOrgID\""), "{done}");
+    // In jsonencode, a quoted condition key.
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect = \"Allow\"\n      Action = \"s3:GetObject\"\n      Resource = \"*\"\n      Condition = { StringEquals = { \"aws:PrincipalOrgI|\" = \"o-123\" } }\n    }]\n  })\n}\n";
+    let (text, items) = complete_at(tf, Some("main.tf"));
+    let done = apply_completion(&text, &items, "aws:PrincipalOrgID");
+    assert!(
+        done.contains("{ \"aws:PrincipalOrgID\" = \"o-123\" }"),
+        "{done}"
+    );
+    // A new YAML statement's first key, after its dash.
+    let marked = statement_template("s3:GetObject", "          - Eff|\n");
+    let (text, items) = complete_at(&marked, None);
+    let done = apply_completion(&text, &items, "Effect");
+    assert!(done.contains("          - Effect: \n"), "{done}");
+}
+
+#[test]
+fn json_syntax_errors_inside_json_string_policies() {
+    // A trailing comma inside a single-quoted JSON string and a missing comma in a `|` block:
+    // the JSON syntax rule reports each on the template's own bytes, as for a standalone file.
+    let text = bucket_policy_template(
+        r#"'{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",}]}'"#,
+    );
+    let found = codes_and_text(&text, Snapshot::new(text.as_str(), 1).findings());
+    assert!(
+        found.contains(&("IAM001".to_string(), ",".to_string())),
+        "{found:?}"
+    );
+    let text = bucket_policy_template(
+        "|\n        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Principal\": \"*\",\n          \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}",
+    );
+    let snap = Snapshot::new(text.as_str(), 1);
+    let syntax: Vec<&Finding> = snap
+        .findings()
+        .iter()
+        .filter(|f| f.rule.code == "IAM001")
+        .collect();
+    assert_eq!(syntax.len(), 1, "{:?}", snap.findings());
+    let line = text[..syntax[0].span.start].matches('\n').count();
+    assert_eq!(
+        text.lines().nth(line).map(str::trim_start),
+        Some(
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\" \"Principal\": \"*\","
+        )
+    );
+    // The same policy written validly has no syntax finding.
+    let valid = text.replace("\"Allow\" \"Principal\"", "\"Allow\", \"Principal\"");
+    assert!(codes(&valid, None).iter().all(|c| *c != "IAM001"));
+}
+
+#[test]
+fn json_syntax_errors_in_terraform_strings_and_not_around_interpolations() {
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\",}]}\nEOF\n}\nresource \"aws_iam_role_policy\" \"q\" {\n  role   = \"r\"\n  policy = \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": [{\\\"Effect\\\": \\\"Allow\\\" \\\"Action\\\": \\\"s3:GetObject\\\", \\\"Resource\\\": \\\"*\\\"}]}\"\n}\n";
+    let snap = Snapshot::with_env(tf, 1, Some("main.tf".into()), Default::default());
+    let found = codes_and_text(tf, snap.findings());
+    let syntax: Vec<&(String, String)> = found.iter().filter(|(c, _)| c == "IAM001").collect();
+    assert_eq!(syntax.len(), 2, "{found:?}");
+    assert_eq!(syntax[0].1, ",", "{found:?}");
+    // An interpolation outside a string is JSON only once Terraform fills it in: no syntax
+    // finding for it, in a heredoc or in a CloudFormation `!Sub`.
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": ${jsonencode(var.arns)}}]}\nEOF\n}\n";
+    assert!(codes(tf, Some("main.tf")).iter().all(|c| *c != "IAM001"));
+    let cfn = bucket_policy_template(
+        "!Sub '{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": ${Arns}}]}'",
+    );
+    assert!(
+        codes(&cfn, None).iter().all(|c| *c != "IAM001"),
+        "{:?}",
+        codes(&cfn, None)
+    );
+}

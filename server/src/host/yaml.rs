@@ -701,7 +701,12 @@ fn unquote(raw: &str) -> (String, bool) {
                     Some('x') => push_hex(&mut out, &mut chars, 2),
                     Some('u') => push_hex(&mut out, &mut chars, 4),
                     Some('U') => push_hex(&mut out, &mut chars, 8),
-                    Some('\n') => {}
+                    Some('\n') => {
+                        // An escaped line break: the lines join without a space.
+                        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+                            chars.next();
+                        }
+                    }
                     Some(other) => out.push(other),
                     None => {}
                 }

@@ -2,8 +2,10 @@
 //!
 //! Everything here works on a [`Snapshot`] and byte offsets and returns plain structs (markdown,
 //! byte spans); `lsp/` converts them to protocol types. Policies are handled by [`policy`],
-//! decoded authorization messages and log text by [`logs`].
+//! policies embedded in templates by [`host`](mod@host), decoded authorization messages and log
+//! text by [`logs`].
 
+pub mod host;
 pub mod logs;
 pub mod policy;
 pub mod simulate;
@@ -64,6 +66,8 @@ pub struct Completions {
 /// What a document symbol is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
+    /// A policy embedded in a template.
+    Policy,
     /// A policy statement.
     Statement,
     /// A policy element inside a statement.
@@ -90,7 +94,7 @@ pub struct Symbol {
 /// Hover at byte `offset`.
 pub fn hover(snapshot: &Snapshot, offset: usize) -> Option<Hover> {
     if let Some(host) = snapshot.host() {
-        return host_hover(host, offset);
+        return host::hover(host, offset);
     }
     match snapshot.kind() {
         DocumentKind::Policy => policy::hover(snapshot, offset),
@@ -98,23 +102,11 @@ pub fn hover(snapshot: &Snapshot, offset: usize) -> Option<Hover> {
     }
 }
 
-/// Hover inside a policy embedded in a template: the policy hover of the rendered JSON at the
-/// matching offset, its span mapped back (nothing on an unknown value).
-fn host_hover(host: &crate::host::Host, offset: usize) -> Option<Hover> {
-    let policy = host.at(offset)?;
-    let json = policy.map.to_json(offset)?;
-    let hover = policy::hover(&policy.snapshot, json)?;
-    if policy.map.touches_hole(hover.span) {
-        return None;
-    }
-    Some(Hover {
-        markdown: hover.markdown,
-        span: policy.map.span(hover.span),
-    })
-}
-
 /// Completion at byte `offset`.
 pub fn completion(snapshot: &Snapshot, offset: usize) -> Completions {
+    if let Some(h) = snapshot.host() {
+        return host::completion(snapshot, h, offset);
+    }
     match snapshot.kind() {
         DocumentKind::Policy => policy::completion(snapshot, offset),
         _ => Completions::default(),
@@ -123,6 +115,9 @@ pub fn completion(snapshot: &Snapshot, offset: usize) -> Completions {
 
 /// The document's outline.
 pub fn symbols(snapshot: &Snapshot) -> Vec<Symbol> {
+    if let Some(h) = snapshot.host() {
+        return host::symbols(h);
+    }
     match snapshot.kind() {
         DocumentKind::Policy => policy::symbols(snapshot),
         DocumentKind::DecodedMessage | DocumentKind::Text => logs::symbols(snapshot),
@@ -131,6 +126,9 @@ pub fn symbols(snapshot: &Snapshot) -> Vec<Symbol> {
 
 /// Foldable regions (objects and arrays spanning several lines), as byte spans.
 pub fn folding_ranges(snapshot: &Snapshot) -> Vec<Span> {
+    if let Some(h) = snapshot.host() {
+        return host::folding_ranges(snapshot.text(), h);
+    }
     match snapshot.kind() {
         DocumentKind::Policy => policy::folding_ranges(snapshot),
         _ => Vec::new(),

@@ -157,6 +157,7 @@ pub fn symbol(view: &DocumentView, symbol: &ide::Symbol) -> DocumentSymbol {
         name: symbol.name.clone(),
         detail: symbol.detail.clone(),
         kind: match symbol.kind {
+            ide::SymbolKind::Policy => SymbolKind::MODULE,
             ide::SymbolKind::Statement => SymbolKind::OBJECT,
             ide::SymbolKind::Element => SymbolKind::FIELD,
             ide::SymbolKind::Denial => SymbolKind::EVENT,

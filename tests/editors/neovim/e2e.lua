@@ -404,11 +404,14 @@ local function run()
     'hover on the AccessDenied line does not explain the SCP denial:\n' .. explained)
   ok('hover on an AccessDenied log line')
 
-  -- 6-7. Policies inside a CloudFormation YAML template and a Terraform file: the findings their
+  -- 6-7. Policies inside CloudFormation YAML and JSON templates and a Terraform file: the findings their
   -- standalone versions show, on the template's own lines, none from an intrinsic function.
   template_matches_standalone('templates/stack.yaml', 'yaml', '- s3:GetObjet', 's3:GetObjet',
     'templates/standalone/stack-app.json', { '!Sub', '!GetAtt', '!Ref' })
   ok('CloudFormation YAML template')
+  template_matches_standalone('templates/stack.json', 'json', '"Action": ["s3:GetObjet"]', '"s3:GetObjet"',
+    'templates/standalone/stack-app.json', { 'Fn::Sub', 'Fn::GetAtt', '"Ref"' })
+  ok('CloudFormation JSON template')
   template_matches_standalone('templates/main.tf', 'terraform', '"s3:GetObjet"', '"s3:GetObjet"',
     'templates/standalone/main-app.json', { '${aws_s3_bucket', 'aws_s3_bucket.data.arn' })
   ok('Terraform file')

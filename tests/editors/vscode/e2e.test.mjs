@@ -735,12 +735,19 @@ async function templateMatchesStandalone(relative, needle, standalone, reference
   }
 }
 
-test("a CloudFormation YAML template and a .tf file show their policies' findings", async () => {
+test("CloudFormation YAML and JSON templates and a .tf file show their policies' findings", async () => {
   await check("template in Problems", async () => {
     await templateMatchesStandalone("templates/stack.yaml", "s3:GetObjet", "templates/standalone/stack-app.json", [
       "!Sub",
       "!GetAtt",
       "!Ref",
+    ]);
+  });
+  await check("JSON template in Problems", async () => {
+    await templateMatchesStandalone("templates/stack.json", '"s3:GetObjet"', "templates/standalone/stack-app.json", [
+      "Fn::Sub",
+      "Fn::GetAtt",
+      '"Ref"',
     ]);
   });
   await check(".tf file in Problems", async () => {
