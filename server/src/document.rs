@@ -11,6 +11,7 @@ use crate::eval::why::WorkspacePolicy;
 use crate::groups::{self, Member};
 use crate::host;
 use crate::policy::{Policy, PolicyKind, detect_kind};
+use crate::rules::cache::FindingsCache;
 use crate::rules::{self, Finding, RelatedDocument};
 use crate::syntax::{self, Node, Parse};
 use std::path::PathBuf;
@@ -216,6 +217,9 @@ pub struct Snapshot {
     related: Vec<Vec<Arc<Member>>>,
     /// For a CloudFormation/SAM template: its embedded policies (see [`crate::host`]).
     host: Option<Arc<host::Host>>,
+    /// The findings of the statements of an earlier version, to reuse for the statements this
+    /// one did not change (see [`rules::cache`]); `None` analyses every statement.
+    findings_cache: Option<Arc<FindingsCache>>,
     findings: OnceLock<Vec<Finding>>,
 }
 
@@ -294,6 +298,7 @@ impl Snapshot {
             env,
             today: rules::support::today(),
             related: Vec::new(),
+            findings_cache: None,
             findings: OnceLock::new(),
         }
     }
@@ -302,6 +307,15 @@ impl Snapshot {
     /// [`groups::load`]); the cross-file traps check the document against them.
     pub fn with_related(mut self, related: Vec<Vec<Arc<Member>>>) -> Self {
         self.related = related;
+        self.findings = OnceLock::new();
+        self
+    }
+
+    /// Analyses the statements with `cache`: the statement rules run only on the statements
+    /// that changed since the analysis the cache remembers, which then remembers this one. The
+    /// findings are the same as without it. The language server keeps one cache per document.
+    pub fn with_findings_cache(mut self, cache: Arc<FindingsCache>) -> Self {
+        self.findings_cache = Some(cache);
         self.findings = OnceLock::new();
         self
     }
@@ -412,11 +426,12 @@ fn compute_findings(snapshot: &Snapshot) -> Vec<Finding> {
         config: &snapshot.env.config,
         today: snapshot.today,
     };
+    let cache = snapshot.findings_cache.as_deref();
     let mut groups = snapshot.related.iter();
     let Some(first) = groups.next() else {
-        return rules::check_model(&input, &policy, &[]);
+        return rules::check_cached(&input, &policy, &[], cache);
     };
-    let mut findings = rules::check_model(&input, &policy, &related(first));
+    let mut findings = rules::check_cached(&input, &policy, &related(first), cache);
     // Another group can only add cross-file findings; the others would repeat.
     for members in groups {
         let more = rules::check_with_related(&input, &related(members));

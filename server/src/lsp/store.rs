@@ -12,6 +12,7 @@
 use super::position::{LineIndex, PositionEncoding, rope_char_index};
 use crate::document::{Env, Snapshot};
 use crate::groups;
+use crate::rules::cache::FindingsCache;
 use dashmap::DashMap;
 use ropey::Rope;
 use std::path::PathBuf;
@@ -95,6 +96,9 @@ pub struct PendingView {
     pub open_peers: Vec<(String, Arc<str>)>,
     /// Where concurrent builds of the same revision meet ([`PendingView::build_shared`]).
     pub shared: SharedBuild,
+    /// The document's per-statement findings cache (see [`crate::rules::cache`]), so that an
+    /// edit re-runs the statement rules only on the statements it changed.
+    pub findings_cache: Option<Arc<FindingsCache>>,
 }
 
 /// The text of an open document.
@@ -175,6 +179,9 @@ impl PendingView {
         if !related.is_empty() {
             view.snapshot = view.snapshot.with_related(related);
         }
+        if let Some(cache) = self.findings_cache {
+            view.snapshot = view.snapshot.with_findings_cache(cache);
+        }
         view
     }
 }
@@ -219,6 +226,9 @@ struct Document {
     /// The analysis of `revision` being built, shared by every request and diagnostics run
     /// that asks for it meanwhile (one build of a large document, not one per request).
     building: Option<(Revision, SharedBuild)>,
+    /// The statement rules' findings of the last analysis, for the next one to reuse; it
+    /// lives and dies with the open document.
+    findings_cache: Arc<FindingsCache>,
 }
 
 /// A view built once by whichever caller gets there first; the others wait for it.
@@ -275,6 +285,7 @@ impl DocumentStore {
                 revision,
                 view: None,
                 building: None,
+                findings_cache: Arc::default(),
             },
         );
         revision
@@ -367,6 +378,7 @@ impl DocumentStore {
                 path: self.relative_path(uri),
                 env: self.env(),
                 open_peers: Vec::new(),
+                findings_cache: Some(doc.findings_cache.clone()),
             }
         };
         if let Some(path) = &pending.path
@@ -665,6 +677,53 @@ mod tests {
         };
         assert_eq!(view.version(), 2);
         assert_eq!(view.snapshot.text(), "log line");
+    }
+
+    /// Each open document keeps its findings cache across edits: typing in one statement
+    /// re-analyses that statement only, with the findings of a fresh analysis.
+    #[test]
+    fn edits_reuse_the_documents_findings_of_untouched_statements() {
+        let text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n\
+            {\"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"},\n\
+            {\"Effect\": \"Allow\", \"Action\": \"ec2:Foo\", \"Resource\": \"*\"}\n]}";
+        let store = DocumentStore::new();
+        store.open(uri(), 1, "json".into(), text);
+        let view = |store: &DocumentStore| {
+            let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+                panic!("expected pending")
+            };
+            let cache = pending
+                .findings_cache
+                .clone()
+                .expect("a cache per document");
+            let view = store.cache_view(&uri(), Arc::new(pending.build()));
+            let found: Vec<_> = view
+                .snapshot
+                .findings()
+                .iter()
+                .map(|f| (f.rule.code, f.span, f.message.clone()))
+                .collect();
+            (found, cache.last_run())
+        };
+        let (first, run) = view(&store);
+        assert_eq!(run, (0, 2), "the first analysis analyses both statements");
+        assert!(
+            first.iter().any(|(code, ..)| *code == "IAM102"),
+            "{first:?}"
+        );
+        // Type a space inside the first statement (line 1, after its brace).
+        store
+            .apply_changes(&uri(), 2, &[edit(1, 1, 1, 1, " ")])
+            .expect("open");
+        let (second, run) = view(&store);
+        assert_eq!(run, (1, 1), "the second statement comes from the cache");
+        let fresh = Snapshot::new(store.text(&uri()).expect("open"), 2);
+        let fresh: Vec<_> = fresh
+            .findings()
+            .iter()
+            .map(|f| (f.rule.code, f.span, f.message.clone()))
+            .collect();
+        assert_eq!(second, fresh);
     }
 
     #[test]

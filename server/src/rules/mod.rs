@@ -32,6 +32,7 @@
 //! is clean.
 
 pub mod access_analyzer;
+pub mod cache;
 pub mod dependencies;
 pub mod docs;
 pub mod global_services;
@@ -47,6 +48,8 @@ pub mod structure;
 pub mod traps;
 pub mod variables;
 
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 pub mod testing;
 #[cfg(test)]
@@ -519,6 +522,17 @@ pub fn check_model(
     policy: &Policy<'_>,
     related: &[RelatedDocument<'_>],
 ) -> Vec<Finding> {
+    check_cached(input, policy, related, None)
+}
+
+/// Like [`check_model`], reusing the findings of the statements that did not change since
+/// the analysis `cache` remembers (see [`cache`]); the findings are the same as without it.
+pub fn check_cached(
+    input: &Input<'_>,
+    policy: &Policy<'_>,
+    related: &[RelatedDocument<'_>],
+    cache: Option<&cache::FindingsCache>,
+) -> Vec<Finding> {
     let related: Vec<Related<'_>> = related
         .iter()
         .map(|r| Related {
@@ -538,8 +552,10 @@ pub fn check_model(
         related: &related,
         config: input.config,
     };
-    let mut findings = Vec::new();
-    let mut diags = Vec::new();
+    // The rules that apply and are on, with their levels; the statement rules apart when
+    // there is a cache to answer for them.
+    let mut whole: Vec<(&'static Rule, Level)> = Vec::new();
+    let mut statement: Vec<(&'static Rule, Level)> = Vec::new();
     for &rule in all() {
         if !rule.kinds.contains(input.kind) {
             continue;
@@ -552,27 +568,50 @@ pub fn check_model(
             Some(RuleLevel::Info) => Level::Information,
             Some(RuleLevel::Hint) => Level::Hint,
         };
+        if cache.is_some() && cache::is_per_statement(rule) {
+            statement.push((rule, level));
+        } else {
+            whole.push((rule, level));
+        }
+    }
+    let mut findings = Vec::new();
+    let keep = |rule: &'static Rule, level: Level, d: Diag, findings: &mut Vec<Finding>| {
+        let sid = d
+            .statement
+            .and_then(|i| policy.statements.get(i))
+            .and_then(|s| s.sid_str());
+        if input
+            .config
+            .is_ignored_for(rule.code, rule.name, sid, input.path)
+        {
+            return;
+        }
+        findings.push(Finding {
+            rule,
+            level,
+            span: d.span,
+            message: d.message,
+            statement: d.statement,
+            fixes: d.fixes,
+        });
+    };
+    if let Some(cache) = cache
+        && !statement.is_empty()
+    {
+        let rules: Vec<&'static Rule> = statement.iter().map(|(r, _)| *r).collect();
+        let outcome = cache.check(&cx, &rules);
+        for (slot, d) in outcome.diags {
+            let (rule, level) = statement[slot];
+            keep(rule, level, d, &mut findings);
+        }
+        whole.extend(outcome.whole.iter().map(|&slot| statement[slot]));
+    }
+    let mut diags = Vec::new();
+    for (rule, level) in whole {
         diags.clear();
         (rule.check)(&cx, &mut diags);
         for d in diags.drain(..) {
-            let sid = d
-                .statement
-                .and_then(|i| policy.statements.get(i))
-                .and_then(|s| s.sid_str());
-            if input
-                .config
-                .is_ignored_for(rule.code, rule.name, sid, input.path)
-            {
-                continue;
-            }
-            findings.push(Finding {
-                rule,
-                level,
-                span: d.span,
-                message: d.message,
-                statement: d.statement,
-                fixes: d.fixes,
-            });
+            keep(rule, level, d, &mut findings);
         }
     }
     drop_fixes_in_recovered_parts(input.parse, &mut findings);
