@@ -25,7 +25,9 @@
 //!
 //! AWS managed policies are not held to the managed policy quota (many are far longer), but a
 //! customer managed copy of one is; iam-ls cannot tell them apart from the text, so it measures
-//! every identity policy against the quota. The inline policies of a user, group or role share
+//! every identity policy against the quota. A folder of AWS managed policies kept for reference
+//! is silenced by path in `iam-ls.toml`: `[[ignore]]` with `rule = "policy-size"` and
+//! `path = "aws-managed/*.json"`. The inline policies of a user, group or role share
 //! one total per entity (2,048, 5,120 and 10,240 characters) that a single file cannot show.
 //!
 //! For an SCP or RCP, AWS Organizations' console removes the white space outside strings before
