@@ -1013,3 +1013,41 @@ fn json_syntax_errors_in_terraform_strings_and_not_around_interpolations() {
         codes(&cfn, None)
     );
 }
+
+#[test]
+fn completion_of_unquoted_jsonencode_keys() {
+    // A key being typed on a line of its own, before its `=`.
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Action   = \"s3:GetObject\"\n      Resource = \"arn:aws:s3:::example-bucket/*\"\n      Eff|\n    }]\n  })\n}\n";
+    let (text, items) = complete_at(tf, Some("main.tf"));
+    let done = apply_completion(&text, &items, "Effect");
+    assert!(done.contains("      Effect = \n"), "{done}");
+    let finished = done.replace("Effect = \n", "Effect = \"Allow\"\n");
+    assert!(codes(&finished, Some("main.tf")).is_empty(), "{finished}");
+    // Only element names that fit there: a statement's, not the policy's.
+    assert!(!items.iter().any(|c| c.label == "Version"), "{items:?}");
+    // After a comma on a one-line object, and at the top of the policy.
+    let (text, items) = complete_at(
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Deny\", Action = \"*\", Res| }] })\n}\n",
+        Some("main.tf"),
+    );
+    let done = apply_completion(&text, &items, "Resource");
+    assert!(done.contains("Action = \"*\", Resource =  }]"), "{done}");
+    let (text, items) = complete_at(
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Stat|\n  })\n}\n",
+        Some("main.tf"),
+    );
+    let done = apply_completion(&text, &items, "Statement");
+    assert!(done.contains("    Statement = \n"), "{done}");
+    // Not in an aws_iam_policy_document block, whose attributes are the provider's.
+    let (_, items) = complete_at(
+        "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions = [\"s3:GetObject\"]\n    eff|\n  }\n}\n",
+        Some("main.tf"),
+    );
+    assert!(items.is_empty(), "{items:?}");
+    // Every prefix of a file with non-ASCII text next to keys completes without a panic.
+    let tf = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{ Sid = \"caf\u{e9}\u{e9}\", Effect = \"Allow\", \u{e9}Act = \"s3:GetObject\" }]\n  })\n}\n";
+    for end in (0..=tf.len()).filter(|&i| tf.is_char_boundary(i)) {
+        let snap = Snapshot::with_env(&tf[..end], 1, Some("main.tf".into()), Default::default());
+        let _ = crate::ide::completion(&snap, end);
+    }
+}

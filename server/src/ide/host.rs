@@ -39,10 +39,11 @@ pub fn completion(snapshot: &Snapshot, host: &Host, offset: usize) -> Completion
             return found;
         }
     }
-    if host.format == Format::CloudFormationYaml {
-        return yaml_patched(snapshot, offset).unwrap_or_default();
+    match host.format {
+        Format::CloudFormationYaml => yaml_patched(snapshot, offset).unwrap_or_default(),
+        Format::Terraform => hcl_key_patched(snapshot, offset).unwrap_or_default(),
+        Format::CloudFormationJson => Completions::default(),
     }
-    Completions::default()
 }
 
 /// The policy completions at host `offset` whose edits fit the host text; `limit` is the
@@ -184,6 +185,54 @@ fn yaml_patched(snapshot: &Snapshot, offset: usize) -> Option<Completions> {
         items,
         complete: all.complete,
     })
+}
+
+/// Completion of a key typed without quotes in a Terraform `jsonencode` object (`Eff` before
+/// its `=`): on a copy of the text in which the key is given a value (` = "x"`), so that the
+/// object parses and the key reaches the rendered policy; the element names that fit there are
+/// proposed, followed by ` = `. Keys of an `aws_iam_policy_document` block are the provider's
+/// attributes, not policy elements: they do not render as policy keys, so nothing is proposed.
+fn hcl_key_patched(snapshot: &Snapshot, offset: usize) -> Option<Completions> {
+    let text = snapshot.text();
+    if offset > text.len() || !text.is_char_boundary(offset) {
+        return None;
+    }
+    let word_start = text[..offset]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    if word_start == offset || !text[word_start..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    // The word starts an object element: after `{`, `,` or at the start of its line.
+    let before = text[..word_start].trim_end_matches([' ', '\t']);
+    if !(before.is_empty() || before.ends_with(['{', ',', '\n'])) {
+        return None;
+    }
+    // And nothing follows it on the line but the end of the object or element.
+    let after = text[offset..].trim_start_matches([' ', '\t']);
+    if !(after.is_empty() || after.starts_with(['\n', '\r', '}', ','])) {
+        return None;
+    }
+    let patch = " = \"x\"";
+    let mut patched = String::with_capacity(text.len() + patch.len());
+    patched.push_str(&text[..offset]);
+    patched.push_str(patch);
+    patched.push_str(&text[offset..]);
+    let rendered = crate::host::render_at(&patched, None, snapshot.path(), offset);
+    let (kind, _, r) = rendered
+        .into_iter()
+        .filter(|(_, span, _)| span.touches(offset))
+        .min_by_key(|(_, span, _)| span.len())?;
+    let snap = Snapshot::with_kind(r.json.as_str(), 0, None, Default::default(), kind);
+    let mut c = in_place(&patched, Format::Terraform, &snap, &r.map, offset, offset);
+    c.items
+        .retain(|i| i.edit_span.start == word_start && i.edit_span.end == offset);
+    for i in &mut c.items {
+        i.insert.push_str(" = ");
+    }
+    Some(c)
 }
 
 /// The outline of a template: one entry per embedded policy (named by its resource and
