@@ -195,6 +195,29 @@ fn completion_symbols_and_folding_inside_templates() {
         "{item}"
     );
 
+    // A jsonencode key typed without quotes, after a character outside the BMP on its line.
+    let key = "resource \"aws_iam_policy\" \"k\" {\n\tpolicy = jsonencode({\n\t\tVersion = \"2012-10-17\"\n\t\tStatement = [{ Sid = \"\u{1F600}\", Action = \"s3:GetObject\", Resource = \"*\", Eff }]\n\t})\n}\n";
+    let key_uri = iam_ls_e2e::file_uri("key.tf");
+    client.open(&key_uri, "terraform", 1, key);
+    let typed = key.find("Eff }").unwrap();
+    let (line, start) = utf16_col(key, typed);
+    let (_, end) = utf16_col(key, typed + "Eff".len());
+    let list = client.call_ok(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": key_uri}, "position": {"line": line, "character": end}}),
+    );
+    let items = list["items"].as_array().or(list.as_array()).expect("items");
+    let item = items
+        .iter()
+        .find(|i| i["label"] == "Effect")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(item["textEdit"]["newText"], "Effect = ", "{item}");
+    assert_eq!(
+        item["textEdit"]["range"],
+        json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}}),
+        "{item}"
+    );
+
     // The YAML template's outline and folding ranges.
     let yaml = iam_ls_e2e::file_uri("template.yaml");
     client.open(&yaml, "yaml", 1, YAML);
