@@ -76,6 +76,54 @@ fn build_server() -> PathBuf {
         .expect("cargo reported no iam-ls executable")
 }
 
+/// A fresh directory under the system temporary directory, removed on drop: the workspaces,
+/// projects and repositories the tests build. Its path is unique per process and call, and
+/// canonical (the server compares workspace paths after resolving links).
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A new empty directory whose name contains `tag`.
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "iam-ls-e2e-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path.canonicalize().expect("canonical temp dir"))
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `content` to `rel` (its parent directories created), returning the file's path.
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("create dirs");
+        }
+        std::fs::write(&p, content).expect("write file");
+        p
+    }
+
+    /// The `file://` URI of `rel`.
+    pub fn uri(&self, rel: &str) -> String {
+        format!("file://{}", self.0.join(rel).display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A URI for a test document.
 pub fn file_uri(name: &str) -> String {
     format!("file:///iam-ls-e2e/{name}")

@@ -11,7 +11,7 @@
 #[path = "../src/aws_stub.rs"]
 mod aws_stub;
 
-use iam_ls_e2e::{LspClient, server_binary};
+use iam_ls_e2e::{LspClient, TempDir, server_binary};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,43 +22,6 @@ const UPDATE_ENV: &str = "IAM_LS_UPDATE_GOLDEN";
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cli")
-}
-
-/// A temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "iam-ls-cli-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("create dirs");
-        }
-        std::fs::write(&p, content).expect("write file");
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -397,7 +360,7 @@ fn check_sarif_golden_and_valid() {
         root.starts_with("file:///") && root.ends_with('/'),
         "{root}"
     );
-    assert!(root.contains("iam-ls-cli-project-"), "{root}");
+    assert_eq!(root, format!("file://{}/", dir.path().display()));
     sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = json!("file:///PROJECT/");
 
     // Every result points at a rule of the driver, whose help is the rule's documentation.

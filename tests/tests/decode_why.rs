@@ -6,10 +6,10 @@
 
 mod support;
 
-use iam_ls_e2e::LspClient;
 use iam_ls_e2e::aws_stub::{AwsStub, StubWorld};
+use iam_ls_e2e::{LspClient, TempDir};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
@@ -26,29 +26,6 @@ const UNTAGGED: &str = r#"{"allowed":false,"explicitDeny":true,"matchedStatement
 const DECIDED: &str = "org/tags.json, statement NoSecretTag (scp): denies ec2:RunInstances \
                        unless ForAnyValue:StringEquals aws:TagKeys secret is false (the \
                        statement the message names)";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let path =
-            std::env::temp_dir().join(format!("iam-ls-decode-why-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// A workspace whose group puts a region lock and a tag guard (SCPs) over an identity policy.
 fn workspace(tag: &str) -> TempDir {
@@ -128,13 +105,13 @@ fn decode_command_names_the_workspace_statement_that_decided() {
     .expect("stub");
     let d = workspace("editor");
     let home = TempHome::new();
-    let mut client = start_at(&stub, &home, true, Value::Null, Some(&d.0));
+    let mut client = start_at(&stub, &home, true, Value::Null, Some(d.path()));
 
     // A decoded message opened from the workspace: its hover has the workspace's answer (once
     // the workspace has been read).
     let pretty = iam_ls::decode::pretty_json(TAGGED);
     d.write("notes/decoded.json", &pretty);
-    let decoded_uri = format!("file://{}", d.0.join("notes/decoded.json").display());
+    let decoded_uri = d.uri("notes/decoded.json");
     client.open(&decoded_uri, "json", 1, &pretty);
     let h = hover_until(&mut client, &decoded_uri, &pretty, 0, DECIDED);
     assert!(h.contains("From your repository"), "{h}");
@@ -142,7 +119,7 @@ fn decode_command_names_the_workspace_statement_that_decided() {
 
     // The decode command: STS through the real SDK, then the summary with the answer.
     let log = format!("ERROR Encoded authorization failure message: {tagged}\n");
-    let log_uri = format!("file://{}", d.0.join("run.log").display());
+    let log_uri = d.uri("run.log");
     client.open(&log_uri, "plaintext", 1, &log);
     let result = client.call_ok(
         "workspace/executeCommand",
@@ -200,7 +177,7 @@ fn cli_decode_adds_the_workspace_answer() {
     let stub = AwsStub::world(StubWorld::new().with_message(&tagged, TAGGED)).expect("stub");
     let d = workspace("cli");
     let home = TempHome::new();
-    let (code, out) = run_decode(&stub, &home, &d.0, &tagged);
+    let (code, out) = run_decode(&stub, &home, d.path(), &tagged);
     assert_eq!(code, 0, "{out}");
     let (json_part, summary) = out.split_once("\n\n").expect("JSON, blank line, summary");
     let printed: Value = serde_json::from_str(json_part).expect("the JSON first");
@@ -212,8 +189,8 @@ fn cli_decode_adds_the_workspace_answer() {
     assert!(summary.contains(DECIDED), "{summary}");
 
     // Outside a project (no iam-ls.toml) the summary is the plain one.
-    std::fs::remove_file(d.0.join("iam-ls.toml")).unwrap();
-    let (code, out) = run_decode(&stub, &home, &d.0, &tagged);
+    std::fs::remove_file(d.path().join("iam-ls.toml")).unwrap();
+    let (code, out) = run_decode(&stub, &home, d.path(), &tagged);
     assert_eq!(code, 0, "{out}");
     assert!(
         !out.to_lowercase().contains("from your repository"),

@@ -15,65 +15,28 @@
 mod support;
 
 use iam_ls_e2e::aws_stub::{AwsStub, StubWorld};
-use iam_ls_e2e::{LspClient, server_binary};
+use iam_ls_e2e::{LspClient, TempDir, server_binary};
 use serde_json::{Value, json};
 use std::io::Read;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::{ACCESS_KEY, SECRET_KEY, TempHome, answer, editor_capabilities, fake_blob};
 
-/// A temporary workspace, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "iam-ls-harden-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path.canonicalize().expect("canonical temp dir"))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn write(&self, rel: &str, content: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, content).expect("write");
-        p
-    }
-
-    fn link(&self, rel: &str, target: &Path) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::os::unix::fs::symlink(target, p).expect("symlink");
-    }
-
-    fn fifo(&self, rel: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        let status = Command::new("mkfifo").arg(&p).status().expect("mkfifo");
-        assert!(status.success());
-    }
-
-    fn uri(&self, rel: &str) -> String {
-        format!("file://{}", self.0.join(rel).display())
-    }
+/// Makes `rel` in `d` a symbolic link to `target`.
+fn link(d: &TempDir, rel: &str, target: &Path) {
+    let p = d.path().join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::os::unix::fs::symlink(target, p).expect("symlink");
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Makes `rel` in `d` a FIFO (a named pipe nobody writes to).
+fn fifo(d: &TempDir, rel: &str) {
+    let p = d.path().join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    let status = Command::new("mkfifo").arg(&p).status().expect("mkfifo");
+    assert!(status.success());
 }
 
 /// A file outside every workspace, with a Sid that must never show up.
@@ -102,12 +65,16 @@ fn hostile_workspace() -> (TempDir, TempDir) {
     ws.write("iam-ls.toml", GROUPS);
     ws.write("roles/dev.json", IDENTITY);
     ws.write("scps/inside.json", INSIDE_SCP);
-    ws.link("scps/zero.json", Path::new("/dev/zero"));
-    ws.link("scps/random.json", Path::new("/dev/urandom"));
-    ws.link("scps/outside.json", &outside.path().join("secret.json"));
-    ws.fifo("scps/fifo.json");
+    link(&ws, "scps/zero.json", Path::new("/dev/zero"));
+    link(&ws, "scps/random.json", Path::new("/dev/urandom"));
+    link(
+        &ws,
+        "scps/outside.json",
+        &outside.path().join("secret.json"),
+    );
+    fifo(&ws, "scps/fifo.json");
     // Over the 2 MiB analysis limit, and a regular file: refused by its size.
-    ws.write("scps/big.json", &" ".repeat(3 * 1024 * 1024));
+    ws.write("scps/big.json", " ".repeat(3 * 1024 * 1024));
     (ws, outside)
 }
 
@@ -161,7 +128,7 @@ const MAX_RSS_KIB: u64 = 256 * 1024;
 #[test]
 fn server_refuses_a_configuration_linked_to_dev_zero() {
     let ws = TempDir::new("cfg-zero");
-    ws.link("iam-ls.toml", Path::new("/dev/zero"));
+    link(&ws, "iam-ls.toml", Path::new("/dev/zero"));
     let mut client = start_in(&ws, &[], Value::Null);
     let message = warning_with(&mut client, "iam-ls.toml");
     assert!(message.contains("not read"), "{message}");
@@ -179,7 +146,7 @@ fn server_refuses_a_configuration_linked_to_dev_zero() {
 #[test]
 fn server_refuses_a_configuration_that_is_a_fifo() {
     let ws = TempDir::new("cfg-fifo");
-    ws.fifo("iam-ls.toml");
+    fifo(&ws, "iam-ls.toml");
     let mut client = start_in(&ws, &[], Value::Null);
     let message = warning_with(&mut client, "iam-ls.toml");
     assert!(message.contains("not a regular file (a FIFO)"), "{message}");
@@ -289,12 +256,12 @@ fn run(dir: &Path, args: &[&str], envs: &[(&str, &str)], stdin: Option<&Path>) -
 fn check_refuses_a_special_configuration_file() {
     let ws = TempDir::new("check-cfg");
     ws.write("a.json", IDENTITY);
-    ws.link("iam-ls.toml", Path::new("/dev/zero"));
+    link(&ws, "iam-ls.toml", Path::new("/dev/zero"));
     let r = run(ws.path(), &["check", "a.json"], &[], None);
     assert_eq!(r.code, Some(2), "{r:?}");
     assert!(r.stderr.contains("iam-ls.toml"), "{r:?}");
     std::fs::remove_file(ws.path().join("iam-ls.toml")).expect("rm");
-    ws.fifo("iam-ls.toml");
+    fifo(&ws, "iam-ls.toml");
     let r = run(ws.path(), &["check", "a.json"], &[], None);
     assert_eq!(r.code, Some(2), "{r:?}");
     assert!(
@@ -445,7 +412,7 @@ fn repository_choosing_the_endpoint(trap: &Trap) -> TempDir {
     let ws = TempDir::new("endpoint");
     ws.write(
         "iam-ls.toml",
-        &format!(
+        format!(
             "[aws]\nendpoint_url = \"{}\"\nprofile = \"attacker\"\ntimeout_seconds = 5\n",
             trap.url()
         ),

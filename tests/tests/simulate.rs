@@ -1,40 +1,10 @@
 //! `iam-ls simulate` through the real binary: the decision and exit code for each policy type,
 //! the JSON document's shape, the text report, `--group` from iam-ls.toml, and input errors.
 
-use iam_ls_e2e::server_binary;
+use iam_ls_e2e::{TempDir, server_binary};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-/// A temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "iam-ls-simulate-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
-    }
-
-    fn write(&self, rel: &str, content: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(server_binary())
@@ -94,7 +64,7 @@ fn workspace() -> TempDir {
 fn allowed_exits_0_and_names_the_statement() {
     let d = workspace();
     let (code, v) = json(
-        &d.0,
+        d.path(),
         &[
             "--action",
             "s3:GetObject",
@@ -131,7 +101,7 @@ fn scp_explicit_deny_with_context_and_depends_on() {
         "--scp",
         "org/full.json,org/region-lock.json",
     ];
-    let (code, v) = json(&d.0, &base);
+    let (code, v) = json(d.path(), &base);
     assert_eq!(code, 1);
     assert_eq!(v["decision"], "explicit-deny");
     assert_eq!(v["deciding"][0]["policy_type"], "scp");
@@ -145,12 +115,12 @@ fn scp_explicit_deny_with_context_and_depends_on() {
 
     let mut eu = base.to_vec();
     eu.extend(["--context", "aws:RequestedRegion=eu-west-1"]);
-    let (code, v) = json(&d.0, &eu);
+    let (code, v) = json(d.path(), &eu);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["decision"], "allowed");
 
     // Text: the decision first, then the deciding statement and its condition.
-    let (code, out, _) = run(&d.0, &base);
+    let (code, out, _) = run(d.path(), &base);
     assert_eq!(code, 1);
     assert!(out.starts_with("explicit-deny: s3:GetObject"), "{out}");
     assert!(out.contains("org/region-lock.json"), "{out}");
@@ -163,7 +133,7 @@ fn scp_levels_boundary_and_cross_account() {
     let d = workspace();
     // Second level allows only ec2.
     let (code, v) = json(
-        &d.0,
+        d.path(),
         &[
             "--action",
             "s3:GetObject",
@@ -186,7 +156,7 @@ fn scp_levels_boundary_and_cross_account() {
     assert!(v["deciding"][0]["statement"].is_null());
     // The boundary does not allow GetObject.
     let (code, v) = json(
-        &d.0,
+        d.path(),
         &[
             "--action",
             "s3:GetObject",
@@ -218,7 +188,7 @@ fn scp_levels_boundary_and_cross_account() {
         "--resource-policy",
         "bucket.json",
     ];
-    let (code, v) = json(&d.0, &args);
+    let (code, v) = json(d.path(), &args);
     assert_eq!(code, 0, "{v}");
     let types: Vec<&str> = v["deciding"]
         .as_array()
@@ -228,7 +198,7 @@ fn scp_levels_boundary_and_cross_account() {
         .collect();
     assert_eq!(types, ["identity", "resource"]);
     // Without the identity policy the partner is denied.
-    let (code, v) = json(&d.0, &args[..8]);
+    let (code, v) = json(d.path(), &args[..8]);
     assert_eq!(code, 1);
     assert_eq!(v["deciding"][0]["policy_type"], "identity");
 }
@@ -250,17 +220,17 @@ fn group_from_the_configuration() {
         "--group",
         "dev",
     ];
-    let (code, v) = json(&d.0, &args);
+    let (code, v) = json(d.path(), &args);
     assert_eq!(code, 1);
     assert_eq!(v["decision"], "explicit-deny");
     assert_eq!(v["deciding"][0]["file"], "org/region-lock.json");
     let mut eu = args.to_vec();
     eu.extend(["--context", "aws:RequestedRegion=eu-west-1"]);
     // The group's SCPs have no Allow: FullAWSAccess is assumed, so the request is allowed.
-    let (code, v) = json(&d.0, &eu);
+    let (code, v) = json(d.path(), &eu);
     assert_eq!(code, 0, "{v}");
     let (code, _, err) = run(
-        &d.0,
+        d.path(),
         &[
             "--action",
             "s3:GetObject",
@@ -306,7 +276,7 @@ fn input_errors_exit_2() {
         vec!["--action", "GetObject", "--resource", OBJECT],
         vec!["--resource", OBJECT],
     ] {
-        let (code, _, err) = run(&d.0, &args);
+        let (code, _, err) = run(d.path(), &args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(!err.is_empty());
     }

@@ -3,36 +3,10 @@
 //! and running it decides a representative request with the evaluation engine, against the
 //! policy's group from `iam-ls.toml`, shown with `window/showMessage` and returned.
 
-use iam_ls_e2e::LspClient;
+use iam_ls_e2e::{LspClient, TempDir};
 use serde_json::{Value, json};
-use std::path::PathBuf;
+
 use std::time::{Duration, Instant};
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let path =
-            std::env::temp_dir().join(format!("iam-ls-simulate-lens-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    fn uri(&self, rel: &str) -> String {
-        format!("file://{}", self.0.join(rel).display())
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 const IDENTITY: &str = r#"{
   "Version": "2012-10-17",
@@ -107,7 +81,7 @@ fn simulate_lens_decides_a_request_for_each_statement_with_the_group() {
     );
     d.write("roles/app.json", IDENTITY);
     d.write("boundary.json", BOUNDARY);
-    let mut client = start(&d.0);
+    let mut client = start(d.path());
     let uri = d.uri("roles/app.json");
     client.open(&uri, "json", 1, IDENTITY);
 
@@ -166,7 +140,7 @@ fn simulate_lens_decides_a_request_for_each_statement_with_the_group() {
 #[test]
 fn no_lenses_outside_policies() {
     let d = TempDir::new("log");
-    let mut client = start(&d.0);
+    let mut client = start(d.path());
     let uri = d.uri("deploy.log");
     client.open(&uri, "plaintext", 1, "INFO nothing to see here\n");
     assert!(lenses(&mut client, &uri).is_empty());

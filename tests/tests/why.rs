@@ -2,31 +2,9 @@
 //! AccessDenied message, run inside a workspace with an `iam-ls.toml`, names the workspace file
 //! and statement that deny the request and the value the request would need.
 
-use iam_ls_e2e::server_binary;
-use std::path::PathBuf;
+use iam_ls_e2e::{TempDir, server_binary};
+
 use std::process::Command;
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let path = std::env::temp_dir().join(format!("iam-ls-why-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn explain(dir: &std::path::Path, message: &str) -> (i32, String) {
     let out = Command::new(server_binary())
@@ -42,7 +20,7 @@ fn explain(dir: &std::path::Path, message: &str) -> (i32, String) {
 
 #[test]
 fn explain_names_the_workspace_statement_that_denies() {
-    let d = TempDir::new();
+    let d = TempDir::new("why");
     d.write(
         "iam-ls.toml",
         "[[groups]]\nname = \"dev\"\nidentity = [\"roles/*.json\"]\nscps = [\"org/*.json\"]\nboundary = \"boundary.json\"\n",
@@ -62,7 +40,7 @@ fn explain_names_the_workspace_statement_that_denies() {
     let scp = "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: \
                s3:GetObject on resource: arn:aws:s3:::bucket/key with an explicit deny in a \
                service control policy";
-    let (code, out) = explain(&d.0, scp);
+    let (code, out) = explain(d.path(), scp);
     assert_eq!(code, 0);
     assert!(out.contains("FROM YOUR REPOSITORY"), "{out}");
     assert!(
@@ -75,7 +53,7 @@ fn explain_names_the_workspace_statement_that_denies() {
     // The JSON report carries the same sentences.
     let out = Command::new(server_binary())
         .args(["explain", "--format", "json", scp])
-        .current_dir(&d.0)
+        .current_dir(d.path())
         .output()
         .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -92,16 +70,14 @@ fn explain_names_the_workspace_statement_that_denies() {
     let boundary = "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: \
                     ec2:RunInstances on resource: arn:aws:ec2:eu-west-1:111122223333:instance/* \
                     because no permissions boundary allows the ec2:RunInstances action";
-    let (_, out) = explain(&d.0, boundary);
+    let (_, out) = explain(d.path(), boundary);
     assert!(
         out.contains("boundary.json (boundary): does not allow ec2:RunInstances"),
         "{out}"
     );
     // Outside a configured workspace nothing is added.
-    let empty =
-        TempDir(std::env::temp_dir().join(format!("iam-ls-why-empty-{}", std::process::id())));
-    std::fs::create_dir_all(&empty.0).unwrap();
-    let (_, out) = explain(&empty.0, scp);
+    let empty = TempDir::new("why-empty");
+    let (_, out) = explain(empty.path(), scp);
     assert!(!out.contains("FROM YOUR REPOSITORY"), "{out}");
 }
 
@@ -109,10 +85,7 @@ fn explain_names_the_workspace_statement_that_denies() {
 /// it) given to `explain` is evaluated with its whole context against the workspace.
 #[test]
 fn explain_evaluates_a_decoded_message_against_the_workspace() {
-    let d =
-        TempDir(std::env::temp_dir().join(format!("iam-ls-why-decoded-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&d.0);
-    std::fs::create_dir_all(&d.0).unwrap();
+    let d = TempDir::new("why-decoded");
     d.write(
         "iam-ls.toml",
         "[[groups]]\nname = \"dev\"\nscps = [\"org/*.json\"]\n",
@@ -128,7 +101,7 @@ fn explain_evaluates_a_decoded_message_against_the_workspace() {
         // The CLI's `{"DecodedMessage": "..."}` form.
         serde_json::json!({ "DecodedMessage": inner }).to_string()
     };
-    let (code, out) = explain(&d.0, &decoded("us-west-2"));
+    let (code, out) = explain(d.path(), &decoded("us-west-2"));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("FROM YOUR REPOSITORY"), "{out}");
     assert!(
@@ -140,7 +113,7 @@ fn explain_evaluates_a_decoded_message_against_the_workspace() {
         "{out}"
     );
     // Had the request been made in eu-west-1, the workspace would not deny it: said so.
-    let (_, out) = explain(&d.0, &decoded("eu-west-1"));
+    let (_, out) = explain(d.path(), &decoded("eu-west-1"));
     assert!(
         out.contains("The workspace does not reproduce this decision"),
         "{out}"

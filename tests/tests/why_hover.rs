@@ -5,34 +5,11 @@
 
 mod support;
 
-use iam_ls_e2e::LspClient;
+use iam_ls_e2e::{LspClient, TempDir};
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use support::*;
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let path =
-            std::env::temp_dir().join(format!("iam-ls-why-hover-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn uri_of(path: &Path) -> String {
     format!("file://{}", path.display())
@@ -93,8 +70,8 @@ fn hover_until(client: &mut LspClient, uri: &str, needle: &str, want: &str) -> S
 fn log_hover_names_the_workspace_statement_that_denies() {
     let d = region_lock_workspace("scp");
     d.write("logs/deploy.log", LOG);
-    let mut client = start(&d.0);
-    let uri = uri_of(&d.0.join("logs/deploy.log"));
+    let mut client = start(d.path());
+    let uri = d.uri("logs/deploy.log");
     client.open(&uri, "log", 1, LOG);
     let h = hover_until(&mut client, &uri, "s3:GetObject", "From your repository");
     // The usual explanation is still there.
@@ -116,10 +93,10 @@ fn log_hover_names_the_workspace_statement_that_denies() {
 #[test]
 fn log_hover_without_a_project_file_adds_nothing() {
     let d = region_lock_workspace("nofile");
-    std::fs::remove_file(d.0.join("iam-ls.toml")).unwrap();
+    std::fs::remove_file(d.path().join("iam-ls.toml")).unwrap();
     d.write("logs/deploy.log", LOG);
-    let mut client = start(&d.0);
-    let uri = uri_of(&d.0.join("logs/deploy.log"));
+    let mut client = start(d.path());
+    let uri = d.uri("logs/deploy.log");
     client.open(&uri, "log", 1, LOG);
     // Wait until the server has answered the open (its diagnostics), then hover.
     let _ = client.diagnostics(&uri, 1);
@@ -139,15 +116,15 @@ fn log_hover_without_a_project_file_adds_nothing() {
 fn log_hover_follows_a_saved_workspace_policy() {
     let d = region_lock_workspace("save");
     d.write("logs/deploy.log", LOG);
-    let mut client = start(&d.0);
-    let uri = uri_of(&d.0.join("logs/deploy.log"));
+    let mut client = start(d.path());
+    let uri = d.uri("logs/deploy.log");
     client.open(&uri, "log", 1, LOG);
     let h = hover_until(&mut client, &uri, "s3:GetObject", "eu-west-1");
     assert!(h.contains("aws:RequestedRegion is eu-west-1"), "{h}");
     // The SCP is edited and saved: the hover reads the new region.
     let scp = r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideFrankfurt","Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-central-1"}}}]}"#;
     d.write("org/region-lock.json", scp);
-    let scp_uri = uri_of(&d.0.join("org/region-lock.json"));
+    let scp_uri = d.uri("org/region-lock.json");
     client.open(&scp_uri, "json", 1, scp);
     client.notify(
         "textDocument/didSave",
