@@ -152,21 +152,18 @@ fn yaml_patched(snapshot: &Snapshot, offset: usize) -> Option<Completions> {
     patched.push_str(&text[at..]);
     // The offset of the completion in the copy: inside the empty quotes for a value.
     let at_patched = if value { at + patch.len() - 1 } else { at };
-    let rendered = crate::host::render_at(&patched, None, snapshot.path(), at_patched);
-    let (kind, _, r) = rendered
-        .into_iter()
-        .filter(|(_, span, _)| span.touches(at_patched))
-        .min_by_key(|(_, span, _)| span.len())?;
-    let snap = Snapshot::with_kind(r.json.as_str(), 0, None, Default::default(), kind);
     if !value {
-        let mut c = in_place(&patched, Format::CloudFormationYaml, &snap, &r.map, at, at);
-        c.items.retain(|i| i.edit_span.start >= word_start);
-        for i in &mut c.items {
-            // The key is new: finish it with its colon.
-            i.insert.push_str(": ");
-        }
-        return Some(c);
+        // The key is new: finish it with its colon.
+        return new_key(
+            &patched,
+            Format::CloudFormationYaml,
+            snapshot.path(),
+            word_start,
+            at,
+            ": ",
+        );
     }
+    let (snap, r) = rendered_at(&patched, snapshot.path(), at_patched)?;
     let json = r.map.to_json(at_patched)?;
     let all = policy::completion(&snap, json);
     let pad = if patch.starts_with(' ') { " " } else { "" };
@@ -220,17 +217,48 @@ fn hcl_key_patched(snapshot: &Snapshot, offset: usize) -> Option<Completions> {
     patched.push_str(&text[..offset]);
     patched.push_str(patch);
     patched.push_str(&text[offset..]);
-    let rendered = crate::host::render_at(&patched, None, snapshot.path(), offset);
-    let (kind, _, r) = rendered
+    new_key(
+        &patched,
+        Format::Terraform,
+        snapshot.path(),
+        word_start,
+        offset,
+        " = ",
+    )
+}
+
+/// The innermost policy of the patched copy `text` at `at`: its rendered JSON as a snapshot of
+/// its kind, and the rendering (with the span map back to `text`).
+fn rendered_at(
+    text: &str,
+    path: Option<&str>,
+    at: usize,
+) -> Option<(Snapshot, crate::host::render::Rendered)> {
+    let (kind, _, r) = crate::host::render_at(text, None, path, at)
         .into_iter()
-        .filter(|(_, span, _)| span.touches(offset))
+        .filter(|(_, span, _)| span.touches(at))
         .min_by_key(|(_, span, _)| span.len())?;
     let snap = Snapshot::with_kind(r.json.as_str(), 0, None, Default::default(), kind);
-    let mut c = in_place(&patched, Format::Terraform, &snap, &r.map, offset, offset);
+    Some((snap, r))
+}
+
+/// Completion of the key `word_start..at` of a patched copy `text` (where the key was given a
+/// value so that it parses): the element names that replace exactly that key, each followed by
+/// `separator` (`: ` in YAML, ` = ` in HCL).
+fn new_key(
+    text: &str,
+    format: Format,
+    path: Option<&str>,
+    word_start: usize,
+    at: usize,
+    separator: &str,
+) -> Option<Completions> {
+    let (snap, r) = rendered_at(text, path, at)?;
+    let mut c = in_place(text, format, &snap, &r.map, at, at);
     c.items
-        .retain(|i| i.edit_span.start == word_start && i.edit_span.end == offset);
+        .retain(|i| i.edit_span.start >= word_start && i.edit_span.end == at);
     for i in &mut c.items {
-        i.insert.push_str(" = ");
+        i.insert.push_str(separator);
     }
     Some(c)
 }
