@@ -45,7 +45,7 @@
 //! ```
 
 use super::{PatternInfo, StrictProbe, describe_types, fitting_patterns, split_arn};
-use crate::catalog::{AccessLevel, Action, literal_head};
+use crate::catalog::{AccessLevel, Action, ResourceType, literal_head};
 use crate::policy::Str;
 use crate::rules::actions::{has_wildcards, split_action, wildcard_match};
 use crate::rules::{Category, Context, Diag, Kinds, Rule, Severity};
@@ -143,10 +143,26 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
 
 /// Whether resource type `t` is a qualified form of `base` (`function alias` and `function
 /// version` of `function`).
-pub(super) fn qualifies(t: &str, base: &str) -> bool {
+fn qualifies(t: &str, base: &str) -> bool {
     t.len() > base.len()
         && t.as_bytes()[base.len()] == b' '
         && t[..base.len()].eq_ignore_ascii_case(base)
+}
+
+/// Whether an action that acts on type `rt` acts on type `t` by name: the same name (a renamed
+/// service's copy, `codestar-connections` / `codeconnections`) or a qualified form of it.
+pub(super) fn same_named(t: ResourceType, rt: ResourceType) -> bool {
+    t.name().eq_ignore_ascii_case(rt.name()) || qualifies(t.name(), rt.name())
+}
+
+/// API Gateway's management actions are HTTP verbs over every path of the service, the V2
+/// paths (`/apis`) included; the reference lists only the REST API types for them.
+pub(super) fn any_apigateway_path(action: Action) -> bool {
+    action.service_prefix().eq_ignore_ascii_case("apigateway")
+        && matches!(
+            action.name().to_ascii_uppercase().as_str(),
+            "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+        )
 }
 
 /// A statement ARN, the formats it may fit (leniently), and which of them some action uses.
@@ -174,13 +190,7 @@ fn mark_used(
         // The service reference lists only some taggable types for many tagging actions;
         // in practice they tag the service's resources broadly.
         let tagging = action.access_level() == AccessLevel::Tagging;
-        // API Gateway's management actions are HTTP verbs over every path of the service, the
-        // V2 paths (`/apis`) included; the reference lists only the REST API types for them.
-        let any_path = action.service_prefix().eq_ignore_ascii_case("apigateway")
-            && matches!(
-                action.name().to_ascii_uppercase().as_str(),
-                "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
-            );
+        let any_path = any_apigateway_path(action);
         for r in action.resource_types() {
             typed = true;
             let rt = r.resource_type();
@@ -191,8 +201,7 @@ fn mark_used(
                     // (`codestar-connections` / `codeconnections`), or any type of the
                     // service for a tagging action.
                     if t == rt
-                        || t.name().eq_ignore_ascii_case(rt.name())
-                        || qualifies(t.name(), rt.name())
+                        || same_named(t, rt)
                         || ((tagging || any_path) && t.service_prefix() == action.service_prefix())
                     {
                         c.used[k] = true;

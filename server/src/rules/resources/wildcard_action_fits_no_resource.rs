@@ -44,7 +44,7 @@
 //! }
 //! ```
 
-use super::resource_mismatch::qualifies;
+use super::resource_mismatch::{any_apigateway_path, same_named};
 use super::{PatternInfo, StrictProbe, describe_types, fitting_patterns, split_arn};
 use crate::catalog::{AccessLevel, Action, ResourceType, literal_head};
 use crate::rules::actions::{has_wildcards, split_action, wildcard_match};
@@ -218,12 +218,7 @@ fn action_fits(action: Action, types: &[(ResourceType, bool)]) -> bool {
             !t.is_empty() && name.contains(&t)
         })
     };
-    let any_path = action.service_prefix().eq_ignore_ascii_case("apigateway")
-        && matches!(
-            action.name().to_ascii_uppercase().as_str(),
-            "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
-        );
-    if (generic_tagging || any_path)
+    if (generic_tagging || any_apigateway_path(action))
         && action.resource_types().len() > 0
         && types
             .iter()
@@ -233,11 +228,9 @@ fn action_fits(action: Action, types: &[(ResourceType, bool)]) -> bool {
     }
     action.resource_types().any(|r| {
         let rt = r.resource_type();
-        types.iter().any(|&(t, by_name)| {
-            t == rt
-                || (by_name
-                    && (t.name().eq_ignore_ascii_case(rt.name()) || qualifies(t.name(), rt.name())))
-        })
+        types
+            .iter()
+            .any(|&(t, by_name)| t == rt || (by_name && same_named(t, rt)))
     })
 }
 
