@@ -47,6 +47,17 @@ pub struct WorkspacePolicy {
     pub policy: EvalPolicy,
 }
 
+#[cfg(test)]
+impl WorkspacePolicy {
+    /// The policy `text` as the workspace file `file` of `kind` (tests; panics on bad JSON).
+    pub(crate) fn parsed(kind: PolicyKind, file: &str, text: &str) -> WorkspacePolicy {
+        WorkspacePolicy {
+            kind,
+            policy: EvalPolicy::parse(file, text).expect("a policy"),
+        }
+    }
+}
+
 /// A statement (or policy) of the workspace that denies the request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Culprit {
@@ -265,10 +276,7 @@ mod tests {
     use super::*;
 
     fn ws(kind: PolicyKind, file: &str, text: &str) -> WorkspacePolicy {
-        WorkspacePolicy {
-            kind,
-            policy: EvalPolicy::parse(file, text).unwrap(),
-        }
+        WorkspacePolicy::parsed(kind, file, text)
     }
 
     fn workspace() -> Vec<WorkspacePolicy> {

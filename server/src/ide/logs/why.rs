@@ -185,14 +185,10 @@ pub fn add_to_summary(summary: &mut Summary, m: &DecodedMessage, workspace: &[Wo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::EvalPolicy;
     use crate::policy::PolicyKind;
 
     fn ws(kind: PolicyKind, file: &str, text: &str) -> WorkspacePolicy {
-        WorkspacePolicy {
-            kind,
-            policy: EvalPolicy::parse(file, text).unwrap(),
-        }
+        WorkspacePolicy::parsed(kind, file, text)
     }
 
     /// A decoded message denying `ec2:RunInstances` for a role session, with `context` as its
