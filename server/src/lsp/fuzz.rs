@@ -262,11 +262,11 @@ async fn sessions_answer_every_request_in_bounded_time() {
     let max_bytes = env_number("IAM_LS_FUZZ_MAX_BYTES", 64 * 1024) as usize;
     let bound = Duration::from_secs(env_number("IAM_LS_FUZZ_REQUEST_SECS", 20));
     let deadline = Instant::now() + budget();
-    let (service, socket, _) = super::server::build_service(false);
+    let (service, to_client, _) = super::server::build_service(false);
     let (to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let server = tokio::spawn(super::transport::serve(
-        server_in, server_out, service, socket,
+        server_in, server_out, service, to_client,
     ));
     let (tx, answers) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {

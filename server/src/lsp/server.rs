@@ -49,7 +49,7 @@ use tower_lsp_server::ls_types::{
     MessageType, OneOf, Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
-use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 use tracing::{debug, error, info, warn};
 
 /// At most this many diagnostics are published per document (the rest would only slow the editor).
@@ -59,6 +59,8 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 #[derive(Debug)]
 pub struct Backend {
     client: Client,
+    /// Diagnostics go this way, encoded once from their typed values (see [`transport::Notices`]).
+    notices: transport::Notices,
     store: DocumentStore,
     /// Last revision published per document. Held (async lock) across the staleness check and
     /// the send, so publications leave in revision order.
@@ -147,10 +149,15 @@ pub fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
 }
 
 impl Backend {
-    fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+    fn new(
+        client: Client,
+        notices: transport::Notices,
+        shutdown_requested: Arc<AtomicBool>,
+    ) -> Self {
         Backend {
             commands: Commands::new(client.clone()),
             client,
+            notices,
             store: DocumentStore::new(),
             published: tokio::sync::Mutex::new(HashMap::new()),
             shutdown_requested,
@@ -252,6 +259,7 @@ impl Backend {
         let Some(source) = self.store.view_source(&uri) else {
             return;
         };
+        let uri_for_task = uri.clone();
         let computed = tokio::task::spawn_blocking(move || {
             guard("diagnostics", || {
                 let view = match source {
@@ -264,11 +272,13 @@ impl Backend {
                     .map(|finding| convert::diagnostic(&view, finding))
                     .collect();
                 diagnostics.extend(commands::blob_diagnostics(&view));
-                (view, diagnostics)
+                // Encoded here, off the thread that reads and writes the messages.
+                let body = diagnostics_body(uri_for_task, diagnostics, Some(view.version()));
+                (view, body)
             })
         })
         .await;
-        let (view, diagnostics) = match computed {
+        let (view, body) = match computed {
             Ok(Some(result)) => result,
             Ok(None) => return,
             Err(err) => {
@@ -277,7 +287,7 @@ impl Backend {
             }
         };
         let view = self.store.cache_view(&uri, view);
-        self.publish(uri, &view, diagnostics).await;
+        self.publish(uri, &view, body).await;
     }
 
     /// Refreshes the diagnostics of several documents (group peers of an edited document, or
@@ -288,9 +298,9 @@ impl Backend {
         }
     }
 
-    /// Publishes `diagnostics` computed from `view` if it is still current and newer than what
-    /// was last published for `uri`.
-    async fn publish(&self, uri: Uri, view: &DocumentView, diagnostics: Vec<Diagnostic>) {
+    /// Publishes the diagnostics computed from `view` (`body`, from [`diagnostics_body`]) if it is
+    /// still current and newer than what was last published for `uri`.
+    async fn publish(&self, uri: Uri, view: &DocumentView, body: Option<Vec<u8>>) {
         let mut published = self.published.lock().await;
         if !self.store.is_current(&uri, view.revision) {
             debug!("dropping stale diagnostics (revision {})", view.revision);
@@ -302,10 +312,10 @@ impl Backend {
         {
             return;
         }
-        published.insert(uri.clone(), view.revision);
-        self.client
-            .publish_diagnostics(uri, diagnostics, Some(view.version()))
-            .await;
+        published.insert(uri, view.revision);
+        if let Some(body) = body {
+            self.notices.send(body);
+        }
     }
 
     /// Loads `iam-ls.toml` from the workspace root and puts the editor settings on top, then
@@ -385,9 +395,9 @@ impl Backend {
             .and_then(|r| Uri::from_file_path(r.join(crate::config::FILE_NAME)))
         {
             let diagnostics = warnings.iter().map(convert::config_warning).collect();
-            self.client
-                .publish_diagnostics(uri, diagnostics, None)
-                .await;
+            if let Some(body) = diagnostics_body(uri, diagnostics, None) {
+                self.notices.send(body);
+            }
         }
         let open = self.store.set_env(env);
         self.refresh_all(open).await;
@@ -805,7 +815,9 @@ impl LanguageServer for Backend {
         {
             let mut published = self.published.lock().await;
             published.remove(&uri);
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            if let Some(body) = diagnostics_body(uri, Vec::new(), None) {
+                self.notices.send(body);
+            }
         }
         self.refresh_all(peers).await;
     }
@@ -831,12 +843,27 @@ fn file_watchers() -> Registration {
     }
 }
 
+/// A `textDocument/publishDiagnostics` notification, encoded for [`transport::Notices`].
+fn diagnostics_body(
+    uri: Uri,
+    diagnostics: Vec<Diagnostic>,
+    version: Option<i32>,
+) -> Option<Vec<u8>> {
+    use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
+    let params =
+        tower_lsp_server::ls_types::PublishDiagnosticsParams::new(uri, diagnostics, version);
+    transport::Notices::encode(PublishDiagnostics::METHOD, &params)
+}
+
 /// Builds the LSP service; `test_hooks` registers the test-only requests.
 /// The flag turns true when the client sent `shutdown`.
-pub fn build_service(test_hooks: bool) -> (LspService<Backend>, ClientSocket, Arc<AtomicBool>) {
+pub fn build_service(
+    test_hooks: bool,
+) -> (LspService<Backend>, transport::ToClient, Arc<AtomicBool>) {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let mut builder = LspService::build(move |client| Backend::new(client, flag))
+    let (notices, notices_rx) = transport::notices();
+    let mut builder = LspService::build(move |client| Backend::new(client, notices, flag))
         .custom_method(ext::TEXT_HASH, Backend::text_hash)
         .custom_method(ext::DOCUMENT_KIND, Backend::document_kind)
         .custom_method(transport::INVALID_MESSAGE, Backend::invalid_message);
@@ -844,7 +871,11 @@ pub fn build_service(test_hooks: bool) -> (LspService<Backend>, ClientSocket, Ar
         builder = builder.custom_method(ext::TEST_PANIC, Backend::test_panic);
     }
     let (service, socket) = builder.finish();
-    (service, socket, shutdown)
+    let to_client = transport::ToClient {
+        socket,
+        notices: notices_rx,
+    };
+    (service, to_client, shutdown)
 }
 
 /// Serves LSP over `input`/`output` until `exit` (or end of input). Malformed messages are
@@ -856,8 +887,8 @@ where
     O: AsyncWrite,
 {
     let test_hooks = std::env::var(ext::TEST_HOOKS_ENV).is_ok_and(|v| v == "1");
-    let (service, socket, shutdown) = build_service(test_hooks);
-    transport::serve(input, output, service, socket).await;
+    let (service, to_client, shutdown) = build_service(test_hooks);
+    transport::serve(input, output, service, to_client).await;
     shutdown.load(Ordering::SeqCst)
 }
 

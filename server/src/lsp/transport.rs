@@ -64,8 +64,9 @@ const MESSAGE_QUEUE_SIZE: usize = 100;
 const DID_OPEN: &str = "textDocument/didOpen";
 
 /// Serves `service` over `input`/`output` until `exit` or the end of input (see the module
-/// docs). `socket` is the service's channel to the client (from `LspService::build`).
-pub async fn serve<I, O, S>(input: I, output: O, mut service: S, socket: ClientSocket)
+/// docs). `to_client` is the service's channels to the client (from `LspService::build` and
+/// [`notices`]).
+pub async fn serve<I, O, S>(input: I, output: O, mut service: S, to_client: ToClient)
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
@@ -73,8 +74,12 @@ where
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     S::Future: Send + 'static,
 {
+    let ToClient { socket, notices } = to_client;
     let (client_requests, mut client_responses) = socket.split();
     let (client_requests, client_abort) = stream::abortable(client_requests);
+    // The backend holds the sender as long as the service lives, so this stream ends only when
+    // aborted, with the client's requests.
+    let (notices, notices_abort) = stream::abortable(notices.0);
     let (mut responses_tx, responses_rx) = mpsc::channel::<Outgoing>(0);
     let (mut tasks_tx, tasks_rx) = mpsc::channel(MESSAGE_QUEUE_SIZE);
 
@@ -86,7 +91,10 @@ where
 
     let write_output = write_messages(
         output,
-        stream::select(responses_rx, client_requests.map(Outgoing::Request)),
+        stream::select(
+            stream::select(responses_rx, client_requests.map(Outgoing::Request)),
+            notices.map(Outgoing::Encoded),
+        ),
     );
 
     let mut direct_tx = responses_tx.clone();
@@ -182,6 +190,7 @@ where
         direct_tx.disconnect();
         drop(stop_detached);
         client_abort.abort();
+        notices_abort.abort();
     };
 
     futures::join!(process_tasks.map(|_| ()), write_output, read_input);
@@ -193,6 +202,65 @@ where
 enum Outgoing {
     Response(Response),
     Request(Request),
+    /// A notification the server encoded itself ([`Notices`]): the body, written as it is.
+    #[serde(skip_serializing)]
+    Encoded(Vec<u8>),
+}
+
+/// The server's ways to the client: tower-lsp-server's socket (its `Client`'s requests and
+/// notifications, and the client's responses to them) and the [`Notices`] the server encodes
+/// itself.
+pub struct ToClient {
+    pub socket: ClientSocket,
+    pub notices: NoticesReceiver,
+}
+
+/// Sends notifications the server encodes itself, straight into the output beside the
+/// `Client`'s messages. `Client::send_notification` turns its parameters into a
+/// `serde_json::Value` (one allocation per string and a `BTreeMap` per object) that is then
+/// encoded again: for the few hundred diagnostics a keystroke in a large policy publishes, that
+/// tree cost more than the encoding itself. Here the parameters are encoded once, from the typed
+/// value, on the thread that computed them.
+///
+/// The `Client` drops notifications before `initialize` has succeeded; the server publishes
+/// nothing before then anyway (tower-lsp-server hands it no document notification until then),
+/// and after `exit` the transport stops writing them.
+#[derive(Clone, Debug)]
+pub struct Notices(mpsc::UnboundedSender<Vec<u8>>);
+
+/// The transport's end of [`Notices`].
+pub struct NoticesReceiver(mpsc::UnboundedReceiver<Vec<u8>>);
+
+/// A connected pair of [`Notices`] and its receiver.
+pub fn notices() -> (Notices, NoticesReceiver) {
+    let (tx, rx) = mpsc::unbounded();
+    (Notices(tx), NoticesReceiver(rx))
+}
+
+impl Notices {
+    /// A JSON-RPC notification body, or `None` (logged) when `params` cannot be encoded.
+    pub fn encode<P: serde::Serialize>(method: &str, params: &P) -> Option<Vec<u8>> {
+        #[derive(serde::Serialize)]
+        struct Notification<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: &'a P,
+        }
+        let notification = Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        };
+        serde_json::to_vec(&notification)
+            .inspect_err(|err| error!("cannot encode a {method} notification: {err}"))
+            .ok()
+    }
+
+    /// Queues a body made by [`Notices::encode`]; messages queued by one task leave in the
+    /// order it queued them. Dropped when the transport has stopped.
+    pub fn send(&self, body: Vec<u8>) {
+        let _ = self.0.unbounded_send(body);
+    }
 }
 
 /// Messages handed to the service but detached from the [`MAX_CONCURRENCY`] slots (see
@@ -296,7 +364,11 @@ async fn write_messages<O: AsyncWrite>(output: O, messages: impl Stream<Item = O
     tokio::pin!(output);
     tokio::pin!(messages);
     while let Some(message) = messages.next().await {
-        let body = match serde_json::to_vec(&message) {
+        let encoded = match message {
+            Outgoing::Encoded(body) => Ok(body),
+            message => serde_json::to_vec(&message),
+        };
+        let body = match encoded {
             Ok(body) => body,
             Err(err) => {
                 error!("cannot encode an outgoing message: {err}");
@@ -1152,7 +1224,7 @@ mod tests {
 
     #[tokio::test(flavor = "current_thread")]
     async fn serves_a_session_through_garbage() {
-        let (service, socket, shutdown) = super::super::server::build_service(false);
+        let (service, to_client, shutdown) = super::super::server::build_service(false);
         let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
         let (server_out, from_server) = tokio::io::duplex(1 << 16);
         let text = "2024-01-01 \"AccessDenied\"\r\n\tline two é 😀\n";
@@ -1196,7 +1268,7 @@ mod tests {
             .await;
             to_server
         };
-        let ((), _input) = tokio::join!(serve(server_in, server_out, service, socket), client);
+        let ((), _input) = tokio::join!(serve(server_in, server_out, service, to_client), client);
         assert!(shutdown.load(std::sync::atomic::Ordering::SeqCst));
     }
 
