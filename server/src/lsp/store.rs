@@ -99,6 +99,11 @@ pub struct PendingView {
     /// The document's per-statement findings cache (see [`crate::rules::cache`]), so that an
     /// edit re-runs the statement rules only on the statements it changed.
     pub findings_cache: Option<Arc<FindingsCache>>,
+    /// The previous revision's build, which the store let go of when this one was captured:
+    /// often the last reference to that analysis (a large policy's tree is tens of thousands of
+    /// allocations), so whoever builds this view decides where it is freed, never the async
+    /// thread that captured it.
+    pub retired: Option<SharedBuild>,
 }
 
 /// The text of an open document.
@@ -157,7 +162,10 @@ impl std::fmt::Display for StoredText {
 impl PendingView {
     /// The view of this revision: built here, or by a concurrent caller that started first
     /// (this one then waits for it on its blocking thread).
-    pub fn build_shared(self) -> Arc<DocumentView> {
+    pub fn build_shared(mut self) -> Arc<DocumentView> {
+        if let Some(retired) = self.retired.take() {
+            free_beside(retired);
+        }
         let shared = self.shared.clone();
         shared.get_or_init(|| Arc::new(self.build())).clone()
     }
@@ -183,6 +191,18 @@ impl PendingView {
             view.snapshot = view.snapshot.with_findings_cache(cache);
         }
         view
+    }
+}
+
+/// Frees `value` on another thread of the blocking pool when there is a runtime, so that
+/// freeing the previous revision's analysis runs beside the new one instead of before it; inline
+/// otherwise.
+fn free_beside<T: Send + 'static>(value: T) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn_blocking(move || drop(value));
+        }
+        Err(_) => drop(value),
     }
 }
 
@@ -361,11 +381,15 @@ impl DocumentStore {
                 return Some(ViewSource::Ready(view.clone()));
             }
             let revision = doc.revision;
+            let mut retired = None;
             let shared = match &doc.building {
                 Some((built_for, shared)) if *built_for == revision => shared.clone(),
                 _ => {
                     let shared = SharedBuild::default();
-                    doc.building = Some((revision, shared.clone()));
+                    retired = doc
+                        .building
+                        .replace((revision, shared.clone()))
+                        .map(|(_, old)| old);
                     shared
                 }
             };
@@ -379,6 +403,7 @@ impl DocumentStore {
                 env: self.env(),
                 open_peers: Vec::new(),
                 findings_cache: Some(doc.findings_cache.clone()),
+                retired,
             }
         };
         if let Some(path) = &pending.path
