@@ -529,12 +529,6 @@ fn is_assume_action(lower: &str) -> bool {
     )
 }
 
-/// The service prefix of an action (`"s3"` for `"s3:GetObject"`), lowercase.
-fn service_of(action: &str) -> Option<String> {
-    let (svc, _) = action.split_once(':')?;
-    Some(svc.to_ascii_lowercase())
-}
-
 /// What the detector gathers in one pass over the statements.
 #[derive(Default)]
 struct Shape {
@@ -641,6 +635,7 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
         rcp_services_ok: true,
         ..Shape::default()
     };
+    let mut lower = String::new();
     for st in &policy.statements {
         if st.has_any_principal() {
             s.with_principal += 1;
@@ -673,7 +668,11 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
 
         for a in st.actions() {
             s.actions += 1;
-            let lower = a.value.to_ascii_lowercase();
+            // One buffer for every action's lowercase form, and its service prefix borrowed from
+            // it: this runs over every action of the policy on every keystroke.
+            lower.clear();
+            lower.push_str(a.value);
+            lower.make_ascii_lowercase();
             if !TRUST_ACTIONS.contains(&lower.as_str()) {
                 s.trust_only = false;
             }
@@ -681,18 +680,19 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
             if !lower.starts_with("kms:") {
                 s.kms_only = false;
             }
+            let service = lower.split_once(':').map(|(svc, _)| svc);
             if a.value == "*" {
                 s.action_star = true;
-            } else if let Some(svc) = service_of(&lower)
-                && !s.action_services.contains(&svc)
+            } else if let Some(svc) = service
+                && !s.action_services.iter().any(|seen| seen == svc)
             {
-                s.action_services.push(svc);
+                s.action_services.push(svc.to_string());
             }
             if a.value != "*" {
-                match service_of(&lower) {
-                    Some(svc) if is_rcp_service(&svc) => {
-                        if !s.services.contains(&svc) {
-                            s.services.push(svc);
+                match service {
+                    Some(svc) if is_rcp_service(svc) => {
+                        if !s.services.iter().any(|seen| seen == svc) {
+                            s.services.push(svc.to_string());
                         }
                     }
                     _ => s.rcp_services_ok = false,

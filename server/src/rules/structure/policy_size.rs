@@ -267,7 +267,10 @@ mod tests {
             " ".repeat(255 * 3 + 7),
             format!("{}\x0b{}", "\n".repeat(254), "x ".repeat(300)),
         ];
-        let samples = samples.iter().copied().chain(long.iter().map(String::as_str));
+        let samples = samples
+            .iter()
+            .copied()
+            .chain(long.iter().map(String::as_str));
         // Both ways of counting occur among the kinds.
         let quotas: Vec<_> = PolicyKind::ALL
             .iter()
