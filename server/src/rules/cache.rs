@@ -12,9 +12,13 @@
 //!
 //! What a cached entry is keyed by, so that a hit returns exactly what the rules would:
 //!
-//! - the statement's position in the `Statement` array (messages number statements, and
-//!   findings carry the index for silencing by `Sid`), its text byte for byte (compared in
-//!   full, not through a hash), and the white space just before it on its line;
+//! - the statement's text byte for byte (compared in full, not through a hash), the white
+//!   space just before it on its line, and its position in the `Statement` array (messages
+//!   number statements), unless no finding of the entry mentions that position or the
+//!   statement's number ([`index_free`]): then the entry answers for the same text anywhere in
+//!   the array, so that adding or removing a statement does not re-run the rules on every
+//!   statement after it. Findings carry the index for silencing by `Sid`; a reused finding
+//!   gets the statement's current one;
 //! - the analysis environment: the policy kind, the `Version` string, today, whether
 //!   `Statement` is an object or an array, and the list of statement rules that ran (the
 //!   configuration turns rules off; levels and silencing are applied after the cache, on every
@@ -105,6 +109,9 @@ struct Entry {
     text: Box<str>,
     /// (position of the rule in the list the cache was asked to run, finding).
     diags: Vec<(usize, Diag)>,
+    /// No finding's text mentions the statement's index or number ([`index_free`]): the
+    /// entry also answers for the same text at another position in the array.
+    index_free: bool,
 }
 
 /// What [`FindingsCache::check`] gives back.
@@ -140,6 +147,35 @@ fn shift(diag: &Diag, by: isize) -> Diag {
         }
     }
     out
+}
+
+/// True when no finding of `diags`, made for the statement at `index`, mentions that index or
+/// the statement's number (`index + 1`) as a number of its own in its message, a fix title or
+/// a fix's text: then the findings of the same statement text at another index are these
+/// with that index. (A rule that numbers its statement writes one of the two; a mention of
+/// the same digits for another reason only makes the entry positional, never wrong.)
+fn index_free(diags: &[(usize, Diag)], index: usize) -> bool {
+    let numbers = [index.to_string(), (index + 1).to_string()];
+    let mentions = |text: &str| numbers.iter().any(|n| mentions_number(text, n));
+    diags.iter().all(|(_, d)| {
+        !mentions(&d.message)
+            && d.fixes
+                .iter()
+                .all(|f| !mentions(&f.title) && f.edits.iter().all(|e| !mentions(&e.text)))
+    })
+}
+
+/// True when the decimal `digits` occur in `text` with no digit just before or after them.
+fn mentions_number(text: &str, digits: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices(digits).any(|(at, _)| {
+        let before = at
+            .checked_sub(1)
+            .and_then(|i| bytes.get(i))
+            .is_some_and(u8::is_ascii_digit);
+        let after = bytes.get(at + digits.len()).is_some_and(u8::is_ascii_digit);
+        !before && !after
+    })
 }
 
 /// True when `diag` names `st` as its statement and lies within it, fixes included.
@@ -199,14 +235,29 @@ impl FindingsCache {
             }
         };
         let text = cx.text;
-        // Hits and misses, in statement order.
+        // Hits and misses, in statement order. A statement is looked up at its index first,
+        // then (when a statement before it was added or removed) by its text among the entries
+        // that do not depend on their index.
         let mut hits: Vec<(usize, Arc<Entry>)> = Vec::new();
         let mut misses: Vec<usize> = Vec::new();
+        let mut by_text: Option<HashMap<&str, &Arc<Entry>>> = None;
         for (pos, st) in policy.statements.iter().enumerate() {
             let body = text.get(st.span.start..st.span.end);
-            let hit = old
-                .get(&st.index)
-                .filter(|e| st.closed && body == Some(&*e.text) && *e.lead == *lead(text, st.span));
+            let lead_now = lead(text, st.span);
+            let fits = |e: &Arc<Entry>| st.closed && body == Some(&*e.text) && *e.lead == *lead_now;
+            let hit = old.get(&st.index).filter(|e| fits(e)).or_else(|| {
+                let body = body.filter(|_| st.closed)?;
+                by_text
+                    .get_or_insert_with(|| {
+                        old.values()
+                            .filter(|e| e.index_free)
+                            .map(|e| (&*e.text, e))
+                            .collect()
+                    })
+                    .get(body)
+                    .copied()
+                    .filter(|e| fits(e))
+            });
             match hit {
                 Some(e) => hits.push((pos, e.clone())),
                 None => misses.push(pos),
@@ -283,7 +334,10 @@ impl FindingsCache {
             let st = &policy.statements[*pos];
             for (slot, d) in &entry.diags {
                 if live(*slot) {
-                    out.diags.push((*slot, shift(d, st.span.start as isize)));
+                    let mut d = shift(d, st.span.start as isize);
+                    // Every finding of an entry was made in its statement (`belongs_to`).
+                    d.statement = Some(st.index);
+                    out.diags.push((*slot, d));
                 }
             }
             entries.insert(st.index, entry.clone());
@@ -294,7 +348,7 @@ impl FindingsCache {
             if st.closed
                 && let Some(body) = text.get(st.span.start..st.span.end)
             {
-                let relative = found
+                let relative: Vec<(usize, Diag)> = found
                     .iter()
                     .map(|(s, d)| (*s, shift(d, -(st.span.start as isize))))
                     .collect();
@@ -303,6 +357,7 @@ impl FindingsCache {
                     Arc::new(Entry {
                         lead: lead(text, st.span).into(),
                         text: body.into(),
+                        index_free: index_free(&relative, st.index),
                         diags: relative,
                     }),
                 );
@@ -318,5 +373,42 @@ impl FindingsCache {
             analysed: misses.len(),
         };
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Diag, index_free, mentions_number};
+    use crate::rules::Fix;
+    use crate::syntax::Span;
+
+    #[test]
+    fn a_number_counts_only_on_its_own() {
+        assert!(mentions_number("statement #4 repeats it", "4"));
+        assert!(mentions_number("4", "4"));
+        assert!(mentions_number("Statement[12].Action", "12"));
+        assert!(!mentions_number("over 5,120 characters", "12"));
+        assert!(!mentions_number("statement #41", "4"));
+        assert!(!mentions_number("arn:aws:s3:::bucket-0123", "12"));
+        assert!(mentions_number("s3:GetObject", "3"));
+    }
+
+    #[test]
+    fn entries_that_number_their_statement_stay_in_place() {
+        let diag = |message: &str| Diag::new(Span::new(0, 1), message).in_statement(3);
+        // Index 3 is statement #4.
+        assert!(!index_free(&[(0, diag("statement #4 allows it"))], 3));
+        assert!(!index_free(&[(0, diag("Statement[3] allows it"))], 3));
+        assert!(index_free(&[(0, diag("statement #40 allows it"))], 3));
+        assert!(index_free(&[(0, diag("unknown action s3:GetObjct"))], 100));
+        let fixed = diag("typo").with_fix(Fix::replace("Use statement 4", Span::new(0, 1), "x"));
+        assert!(!index_free(&[(0, fixed)], 3));
+        // Digits next to letters count too (conservative: the entry only stays in place).
+        let edited = diag("typo").with_fix(Fix::replace("Rename", Span::new(0, 1), "S4"));
+        assert!(!index_free(&[(0, edited)], 3));
+        let edited = diag("typo").with_fix(Fix::replace("Rename", Span::new(0, 1), "S40"));
+        assert!(index_free(&[(0, edited)], 3));
+        let edited = diag("typo").with_fix(Fix::replace("Rename", Span::new(0, 1), "Sid 4"));
+        assert!(!index_free(&[(0, edited)], 3));
     }
 }

@@ -282,4 +282,22 @@ fn a_large_policy_gives_the_same_findings_cached_and_reuses_statements() {
     assert!(!plain.is_empty());
     assert_eq!(cache.last_run(), (spans.len() - 1, 1));
     assert_eq!(cache.demoted(), Vec::<&str>::new());
+
+    // A statement added before all the others moves every statement to the next index: the
+    // entries whose findings do not mention their position answer at the new one.
+    let first = spans[0].0;
+    let mut added = typed.clone();
+    added.insert_str(
+        first,
+        "{\"Sid\": \"Added\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObjct\", \"Resource\": \"*\"},\n    ",
+    );
+    let (plain, cached) = both(&added, Some(PolicyKind::Identity), &cache);
+    assert_eq!(plain, cached);
+    let (reused, analysed) = cache.last_run();
+    assert_eq!(reused + analysed, spans.len() + 1);
+    assert!(
+        analysed <= spans.len() / 10,
+        "{analysed} of {} statements analysed after a statement was added before them",
+        spans.len() + 1
+    );
 }
