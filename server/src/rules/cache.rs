@@ -31,11 +31,17 @@
 //! taken off the cache for as long as the environment stays the same, and runs over the whole
 //! policy instead; the findings are then still the uncached ones.
 //!
+//! Entries of statements that are missing from an analysis are kept a while: a half-typed
+//! statement (an object opened in a value, a string not yet closed) often swallows the
+//! statements after it for a few keystrokes, and without their entries every one of those
+//! statements would come back as a miss when the typing closes it. Kept entries answer exactly
+//! like current ones (same key); the oldest go first once their text adds up to more than the
+//! document's, so the cache never holds more statement text than twice the document.
+//!
 //! The cache is owned by whoever keeps the document (the language server's document store
 //! keeps one per open document) and handed to the analysis; the analysis stays a function of
-//! the snapshot, the cache only saves work. It holds the entries of the statements of the last
-//! analysis and nothing else, so its size follows the document's. `server/tests/findings_cache.rs`
-//! holds it to the uncached findings after random edits of the corpora.
+//! the snapshot, the cache only saves work. `rules/cache_tests.rs` holds it to the uncached
+//! findings after random edits of the corpora.
 
 use super::{Context, Diag, Rule};
 use crate::policy::{Policy, PolicyKind, Statement, StatementForm};
@@ -85,8 +91,11 @@ struct State {
     /// Codes of the statement rules that reported outside their statement under this
     /// environment: they run over the whole policy.
     demoted: Vec<&'static str>,
-    /// By statement index.
+    /// By statement index, the statements of the last analysis.
     entries: HashMap<usize, Arc<Entry>>,
+    /// Entries of earlier analyses that the last one did not use, with the index they were
+    /// made at, oldest first; their texts add up to at most the last document's length.
+    kept: Vec<(usize, Arc<Entry>)>,
     /// Statements answered from the cache and statements analysed, in the last analysis.
     reused: usize,
     analysed: usize,
@@ -178,6 +187,41 @@ fn mentions_number(text: &str, digits: &str) -> bool {
     })
 }
 
+/// The entries to keep besides `entries` (this analysis's): the earlier kept ones and those of
+/// the last analysis's `old` ones whose statement is missing from this analysis (no statement
+/// at their index: swallowed by a half-typed one, or removed), oldest first, the oldest
+/// dropped until their texts add up to at most `budget` bytes. The earlier texts of a
+/// statement that is still there (the one being typed in, which changes at every keystroke)
+/// are not kept: they would push out the entries worth keeping.
+fn keep(
+    old: HashMap<usize, Arc<Entry>>,
+    kept: Vec<(usize, Arc<Entry>)>,
+    entries: &HashMap<usize, Arc<Entry>>,
+    present: &[usize],
+    budget: usize,
+) -> Vec<(usize, Arc<Entry>)> {
+    let used: std::collections::HashSet<*const Entry> = entries.values().map(Arc::as_ptr).collect();
+    let mut old: Vec<(usize, Arc<Entry>)> = old
+        .into_iter()
+        .filter(|(index, _)| present.binary_search(index).is_err())
+        .collect();
+    // The last analysis's entries in statement order, so that eviction is the same every run.
+    old.sort_unstable_by_key(|(index, _)| *index);
+    let mut out: Vec<(usize, Arc<Entry>)> = kept
+        .into_iter()
+        .chain(old)
+        .filter(|(_, e)| !used.contains(&Arc::as_ptr(e)))
+        .collect();
+    let mut total: usize = out.iter().map(|(_, e)| e.text.len()).sum();
+    let mut first = 0;
+    while total > budget && first < out.len() {
+        total -= out[first].1.text.len();
+        first += 1;
+    }
+    out.drain(..first);
+    out
+}
+
 /// True when `diag` names `st` as its statement and lies within it, fixes included.
 fn belongs_to(diag: &Diag, st: &Statement<'_>) -> bool {
     let inside = |s: Span| s.start >= st.span.start && s.end <= st.span.end && s.start <= s.end;
@@ -226,37 +270,47 @@ impl FindingsCache {
             ),
             rules: rules.iter().map(|r| r.code).collect(),
         };
-        let (old, mut demoted) = {
-            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        // The entries are taken, not copied: an analysis running meanwhile on the same cache
+        // only finds it empty and does the work itself.
+        let (old, kept, mut demoted) = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             if state.env.as_ref() == Some(&env) {
-                (state.entries.clone(), state.demoted.clone())
+                (
+                    std::mem::take(&mut state.entries),
+                    std::mem::take(&mut state.kept),
+                    state.demoted.clone(),
+                )
             } else {
-                (HashMap::new(), Vec::new())
+                (HashMap::new(), Vec::new(), Vec::new())
             }
         };
         let text = cx.text;
         // Hits and misses, in statement order. A statement is looked up at its index first,
-        // then (when a statement before it was added or removed) by its text among the entries
-        // that do not depend on their index.
+        // then among all the entries, current and kept, with its text's length: one made at
+        // the same index, or one that does not depend on its index (when a statement before it
+        // was added or removed).
         let mut hits: Vec<(usize, Arc<Entry>)> = Vec::new();
         let mut misses: Vec<usize> = Vec::new();
-        let mut by_text: Option<HashMap<&str, &Arc<Entry>>> = None;
+        let mut by_len: Option<HashMap<usize, Vec<(usize, &Arc<Entry>)>>> = None;
         for (pos, st) in policy.statements.iter().enumerate() {
             let body = text.get(st.span.start..st.span.end);
             let lead_now = lead(text, st.span);
             let fits = |e: &Arc<Entry>| st.closed && body == Some(&*e.text) && *e.lead == *lead_now;
             let hit = old.get(&st.index).filter(|e| fits(e)).or_else(|| {
                 let body = body.filter(|_| st.closed)?;
-                by_text
-                    .get_or_insert_with(|| {
-                        old.values()
-                            .filter(|e| e.index_free)
-                            .map(|e| (&*e.text, e))
-                            .collect()
-                    })
-                    .get(body)
-                    .copied()
-                    .filter(|e| fits(e))
+                let by_len = by_len.get_or_insert_with(|| {
+                    let mut map: HashMap<usize, Vec<(usize, &Arc<Entry>)>> = HashMap::new();
+                    let all = old.iter().map(|(i, e)| (*i, e));
+                    for (index, e) in all.chain(kept.iter().map(|(i, e)| (*i, e))) {
+                        map.entry(e.text.len()).or_default().push((index, e));
+                    }
+                    map
+                });
+                by_len
+                    .get(&body.len())?
+                    .iter()
+                    .find(|(index, e)| (e.index_free || *index == st.index) && fits(e))
+                    .map(|(_, e)| *e)
             });
             match hit {
                 Some(e) => hits.push((pos, e.clone())),
@@ -364,11 +418,14 @@ impl FindingsCache {
             }
             out.diags.extend(found);
         }
+        let present: Vec<usize> = policy.statements.iter().map(|st| st.index).collect();
+        let kept = keep(old, kept, &entries, &present, text.len());
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         *state = State {
             env: Some(env),
             demoted,
             entries,
+            kept,
             reused: hits.len(),
             analysed: misses.len(),
         };

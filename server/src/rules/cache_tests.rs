@@ -155,9 +155,17 @@ fn check_series(name: &str, text: &str, kind: Option<PolicyKind>, edits: usize, 
     let cache = FindingsCache::new();
     let mut rng = Rng(seed | 1);
     let mut current = text.to_string();
+    let mut history: Vec<String> = Vec::new();
     for step in 0..=edits {
         if step > 0 {
-            current = edit(&current, &mut rng);
+            history.push(current.clone());
+            // Now and then an undo back to an earlier text: the kept entries of statements that
+            // an edit broke or removed answer again.
+            current = if step % 4 == 0 {
+                history[rng.below(history.len())].clone()
+            } else {
+                edit(&current, &mut rng)
+            };
         }
         let (plain, cached) = both(&current, kind, &cache);
         assert!(
@@ -300,4 +308,56 @@ fn a_large_policy_gives_the_same_findings_cached_and_reuses_statements() {
         "{analysed} of {} statements analysed after a statement was added before them",
         spans.len() + 1
     );
+}
+
+/// A half-typed statement swallows the statements after it (an object opened in a value, a
+/// string not yet closed): they are missing
+/// from that analysis, and when the typing closes it again their kept entries answer.
+#[test]
+fn statements_swallowed_by_a_half_typed_one_come_back_from_the_cache() {
+    let statement = |i: usize| {
+        format!(
+            "{{\"Sid\": \"S{i}\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObjct\", \"Resource\": \"arn:aws:s3:::b{i}/*\"}}"
+        )
+    };
+    let statements: Vec<String> = (0..40).map(statement).collect();
+    let text = format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {}\n  ]\n}}\n",
+        statements.join(",\n    ")
+    );
+    let cache = FindingsCache::new();
+    let (plain, cached) = both(&text, Some(PolicyKind::Identity), &cache);
+    assert_eq!(plain, cached);
+    let spans = statement_spans(&text);
+    assert_eq!(spans.len(), 40);
+    // An unclosed `{` typed at the start of statement 10's Action value.
+    let at = text[spans[10].0..].find("\"s3:").expect("action") + spans[10].0;
+    let mut broken = text.clone();
+    broken.insert(at, '{');
+    let (plain, cached) = both(&broken, Some(PolicyKind::Identity), &cache);
+    assert_eq!(plain, cached);
+    let seen = statement_spans(&broken).len();
+    assert!(
+        seen < 40,
+        "the open brace swallowed nothing ({seen} statements)"
+    );
+    // The brace deleted again: the statements after it answer from the cache; the edited one
+    // is analysed (the earlier texts of a statement still there are not kept).
+    let (plain, cached) = both(&text, Some(PolicyKind::Identity), &cache);
+    assert_eq!(plain, cached);
+    assert_eq!(cache.last_run(), (39, 1));
+
+    // The kept entries are bounded by the document's size: after a short document, the
+    // large one is analysed afresh.
+    let short = format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {}\n  ]\n}}\n",
+        statement(0)
+    );
+    let (plain, cached) = both(&short, Some(PolicyKind::Identity), &cache);
+    assert_eq!(plain, cached);
+    let (plain, cached) = both(&text, Some(PolicyKind::Identity), &cache);
+    assert_eq!(plain, cached);
+    let (reused, analysed) = cache.last_run();
+    assert!(reused <= 2, "{reused} reused after a short document");
+    assert_eq!(reused + analysed, 40);
 }
