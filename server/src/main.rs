@@ -23,7 +23,19 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Turns transparent huge pages off for this process (Linux). Where the system enables them
+/// for every mapping (`/sys/kernel/mm/transparent_hugepage/enabled` = `always`), memory the
+/// allocator gave back and takes again came back as a 2 MiB page zeroed in one fault: about 6%
+/// of a keystroke's CPU in a 100 KB policy, and the slowest keystrokes (docs/benchmarks.md). A
+/// language server's heap is small; 4 KiB pages cost it nothing. Failure changes nothing but
+/// speed, so it is ignored.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
+}
+
 fn main() -> ExitCode {
+    no_huge_pages();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(err) => {
