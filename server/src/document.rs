@@ -458,7 +458,7 @@ mod tests {
         let members = keys
             .iter()
             .map(|k| Member {
-                key: (*k).to_string(),
+                key: (*k).into(),
                 key_span: Span::default(),
                 value: Some(Node {
                     span: Span::default(),

@@ -102,7 +102,7 @@ impl Value {
                 members
                     .iter()
                     .map(|m| Entry {
-                        key: m.key.clone(),
+                        key: m.key.to_string(),
                         key_span: at(m.key_span),
                         value: match &m.value {
                             Some(v) => Value::from_json_mapped(v, map),
@@ -121,7 +121,7 @@ impl Value {
                     .collect(),
             ),
             NodeKind::String { value, content, .. } => Kind::Scalar(Scalar {
-                value: value.clone(),
+                value: value.to_string(),
                 content: at(*content),
                 linear: content.len() == value.len() && at(*content).len() == value.len(),
                 plain: false,

@@ -1214,7 +1214,7 @@ fn obj(members: Vec<(&str, Node)>) -> Node {
     let members = members
         .into_iter()
         .map(|(k, v)| Member {
-            key: k.to_string(),
+            key: k.into(),
             key_span: Span::default(),
             value: Some(v),
             span: Span::default(),

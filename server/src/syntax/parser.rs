@@ -5,7 +5,7 @@
 //! bounded by [`MAX_DEPTH`]: a deeper container is skipped by an iterative bracket counter and
 //! becomes one [`NodeKind::Error`] node.
 
-use super::tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};
+use super::tree::{CompactString, Member, Node, NodeKind, Parse, Span, SyntaxError};
 
 /// Deepest nesting of arrays and objects that is parsed; deeper input gets an error.
 pub const MAX_DEPTH: usize = 128;
@@ -344,7 +344,7 @@ impl Parser<'_> {
 
     /// Parse a key token: a string (double or single quoted) or a bare word up to `:`.
     /// Returns the key, its span and whether it was a terminated string.
-    fn key(&mut self) -> (String, Span, bool) {
+    fn key(&mut self) -> (CompactString, Span, bool) {
         match self.peek() {
             Some(q @ (b'"' | b'\'')) => {
                 let node = self.string(q);
@@ -360,7 +360,7 @@ impl Parser<'_> {
                     NodeKind::String {
                         value, terminated, ..
                     } => (value, span, terminated),
-                    _ => (String::new(), span, false),
+                    _ => (CompactString::default(), span, false),
                 }
             }
             _ => {
@@ -372,7 +372,7 @@ impl Parser<'_> {
                     self.pos,
                     "object keys must be strings in double quotes",
                 );
-                (word.to_string(), Span::new(start, self.pos), true)
+                (CompactString::from(word), Span::new(start, self.pos), true)
             }
         }
     }
@@ -660,7 +660,7 @@ impl Parser<'_> {
         let content_end;
         // Fast path: a string without escapes or control characters is copied in one piece.
         self.skip_plain(quote);
-        let mut value = self.text[content_start..self.pos].to_owned();
+        let mut value = CompactString::from(&self.text[content_start..self.pos]);
         loop {
             let run = self.pos;
             self.skip_plain(quote);
@@ -720,7 +720,7 @@ impl Parser<'_> {
     }
 
     /// An escape sequence at the cursor's backslash, appended to `value` unescaped.
-    fn escape(&mut self, value: &mut String, quote: u8) {
+    fn escape(&mut self, value: &mut CompactString, quote: u8) {
         let start = self.pos;
         self.pos += 1;
         let Some(b) = self.peek() else { return };

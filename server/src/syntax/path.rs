@@ -67,7 +67,7 @@ impl Parse {
                         break;
                     };
                     if m.key_span.touches(offset) {
-                        path.push(PathSegment::Key(m.key.clone()));
+                        path.push(PathSegment::Key(m.key.to_string()));
                         return Some(Located {
                             path: JsonPath(path),
                             node: m.value.as_ref(),
@@ -76,7 +76,7 @@ impl Parse {
                     }
                     match &m.value {
                         Some(v) if v.span.touches(offset) => {
-                            path.push(PathSegment::Key(m.key.clone()));
+                            path.push(PathSegment::Key(m.key.to_string()));
                             node = v;
                         }
                         _ => break,

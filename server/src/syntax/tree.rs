@@ -1,4 +1,10 @@
 //! The syntax tree: plain data with byte spans.
+//!
+//! Keys and strings are [`CompactString`]s: text of up to 24 bytes (almost every key, action,
+//! condition key and value of a policy) lives inside the node, so building and dropping the
+//! tree of a large policy on every keystroke does not allocate for each of them.
+
+pub use compact_str::CompactString;
 
 /// A half-open byte range `start..end` in the source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -49,7 +55,7 @@ pub enum NodeKind {
     /// A string. `value` is the unescaped content; `content` is the span between the quotes
     /// (up to the end of input or line when `terminated` is false).
     String {
-        value: String,
+        value: CompactString,
         content: Span,
         terminated: bool,
     },
@@ -67,7 +73,7 @@ pub enum NodeKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
     /// The unescaped key text.
-    pub key: String,
+    pub key: CompactString,
     /// The key's span, quotes included.
     pub key_span: Span,
     /// The value; `None` when it is missing (`{"Effect":}` or `{"Effect"`).

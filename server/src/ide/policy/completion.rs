@@ -257,7 +257,7 @@ fn site<'a>(cx: &Ctx<'a>, offset: usize) -> Option<Site<'a>> {
                     .is_some_and(|between| between.trim() == ":")
             {
                 let mut value_path = path.to_vec();
-                value_path.push(PathSegment::Key(m.key.clone()));
+                value_path.push(PathSegment::Key(m.key.to_string()));
                 let slot = value_slot(root, &value_path)?;
                 return Some(gap_site(text, Slot::Value(slot), offset, Vec::new()));
             }

@@ -14,12 +14,12 @@ fn to_value(node: &Node) -> Value {
             for m in members {
                 let v = m.value.as_ref().map_or(Value::Null, to_value);
                 // serde_json keeps the last duplicate; so do we here.
-                map.insert(m.key.clone(), v);
+                map.insert(m.key.to_string(), v);
             }
             Value::Object(map)
         }
         NodeKind::Array { items, .. } => Value::Array(items.iter().map(to_value).collect()),
-        NodeKind::String { value, .. } => Value::String(value.clone()),
+        NodeKind::String { value, .. } => Value::String(value.to_string()),
         NodeKind::Number(n) => serde_json::from_str(n).unwrap_or(Value::Null),
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Null | NodeKind::Error => Value::Null,
