@@ -97,7 +97,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
     // one pass (sorting the statements by their `Rest` cost more, and this rule runs over the
     // whole policy on every keystroke); groups come in the order of their first statement, each
     // in statement order.
-    let rests: Vec<Option<Rest<'_>>> = statements.iter().map(rest).collect();
+    // Statements whose fingerprint no other statement shares cannot be in a group (equal
+    // `Rest`s have equal fingerprints): their `Rest` is not built.
+    let prints: Vec<u64> = statements.iter().map(fingerprint).collect();
+    let mut seen: HashMap<u64, bool> = HashMap::with_capacity(statements.len());
+    for p in &prints {
+        seen.entry(*p)
+            .and_modify(|shared| *shared = true)
+            .or_insert(false);
+    }
+    let rests: Vec<Option<Rest<'_>>> = statements
+        .iter()
+        .zip(&prints)
+        .map(|(st, p)| if seen[p] { rest(st) } else { None })
+        .collect();
     let mut first_of: HashMap<&Rest<'_>, usize> = HashMap::with_capacity(statements.len());
     let mut leader: Vec<Option<usize>> = Vec::with_capacity(statements.len());
     let mut members = vec![0usize; statements.len()];
@@ -280,6 +293,97 @@ fn rest<'a>(st: &'a Statement<'a>) -> Option<Rest<'a>> {
     })
 }
 
+/// A summary of the statement's [`rest`] that allocates nothing: two statements with equal
+/// `Rest`s have equal fingerprints (sets are summarised by functions of their members that
+/// ignore order and repeats; actions, Sid and unreadable parts are left out or counted the same
+/// way), so only statements that share a fingerprint need their `Rest` built. In a large policy
+/// almost none do.
+fn fingerprint(st: &Statement<'_>) -> u64 {
+    fn list(l: &Option<Field<'_, StrList<'_>>>) -> u64 {
+        match l.as_ref().map(Field::ok) {
+            None => 1,
+            Some(None) => 2,
+            Some(Some(list)) => set(list.strings().map(|s| hash(s.value))),
+        }
+    }
+    fn principal(p: &Option<Field<'_, Principal<'_>>>) -> u64 {
+        match p.as_ref().map(Field::ok) {
+            None => 1,
+            Some(None) => 2,
+            Some(Some(Principal::Str(s))) => hash(s.value),
+            Some(Some(Principal::Map(map))) => set(map.entries.iter().map(|e| {
+                let values = e
+                    .field
+                    .ok()
+                    .map_or(3, |l| set(l.strings().map(|s| hash(s.value))));
+                mix(hash(e.key.name) ^ values.rotate_left(17))
+            })),
+        }
+    }
+    let condition = match st.condition.as_ref().map(Field::ok) {
+        None => 1,
+        Some(None) => 2,
+        Some(Some(c)) => set(c.blocks.iter().map(|b| {
+            let entries = set(b.entries().iter().map(|e| {
+                let values = set(e.values().iter().map(|v| {
+                    let tag = match v {
+                        Scalar::String(_) => 0,
+                        Scalar::Number { .. } => 1,
+                        _ => 2,
+                    };
+                    hash(v.text().unwrap_or("")).wrapping_add(tag)
+                }));
+                mix(hash(e.key.name) ^ values.rotate_left(17))
+            }));
+            mix(hash(b.operator.name) ^ entries.rotate_left(29))
+        })),
+    };
+    let effect = st
+        .effect
+        .as_ref()
+        .and_then(Field::ok)
+        .map_or(0, |e| hash(e.value));
+    [
+        principal(&st.principal),
+        principal(&st.not_principal),
+        list(&st.resource),
+        list(&st.not_resource),
+        condition,
+    ]
+    .into_iter()
+    .fold(effect, |acc, part| mix(acc ^ part))
+}
+
+/// A fast hash of a string (not for anything an attacker could exploit: a collision only means
+/// two statements are compared in full).
+fn hash(s: &str) -> u64 {
+    let mut h = s.len() as u64;
+    for chunk in s.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    mix(h)
+}
+
+/// Spreads the bits of `h` (the finaliser of SplitMix64).
+fn mix(mut h: u64) -> u64 {
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// A summary of a set of hashes that ignores their order and repeats.
+fn set(hashes: impl Iterator<Item = u64>) -> u64 {
+    let (mut or, mut min, mut max) = (0u64, u64::MAX, 0u64);
+    for h in hashes {
+        or |= h;
+        min = min.min(h);
+        max = max.max(h);
+    }
+    mix(or ^ mix(min).rotate_left(21) ^ mix(max).rotate_left(42))
+}
+
 /// The comparable form of a statement's `Action` or `NotAction`.
 fn actions<'a>(st: &'a Statement<'a>) -> Option<Actions<'a>> {
     let actions = opt(&st.action, caseless)?;
@@ -444,6 +548,34 @@ mod tests {
   {"Effect": "Deny", "NotAction": ["sts:*", "iam:*"], "Resource": "*"}
 ]}"#;
         assert!(run_rule(NAME, subset, None).is_empty());
+    }
+
+    /// Equal `Rest`s must have equal fingerprints, or a duplicate goes unseen: the same
+    /// principals, resources and conditions written in another order, with repeats, in one
+    /// value or an array, still make the second statement a duplicate.
+    #[test]
+    fn statements_equal_in_another_order_share_a_fingerprint() {
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"], "Service": "s3.amazonaws.com"}, "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::c/*"], "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1", "s3:prefix": ["a", "b"]}, "Bool": {"aws:SecureTransport": "true"}}},
+  {"Resource": ["arn:aws:s3:::c/*", "arn:aws:s3:::b/*", "arn:aws:s3:::c/*"], "Condition": {"Bool": {"aws:SecureTransport": ["true"]}, "StringEquals": {"s3:prefix": ["b", "a", "b"], "aws:PrincipalOrgID": ["o-1"]}}, "Principal": {"Service": ["s3.amazonaws.com"], "AWS": ["arn:aws:iam::444455556666:root", "arn:aws:iam::111122223333:root"]}, "Action": "s3:GetObject", "Effect": "Allow"}
+]}"#;
+        let parsed = crate::syntax::parse(text);
+        let policy = crate::policy::Policy::from_parse(&parsed);
+        let [a, b] = &policy.statements[..] else {
+            panic!("two statements")
+        };
+        assert!(rest(a).is_some() && rest(a) == rest(b));
+        assert_eq!(fingerprint(a), fingerprint(b));
+        assert_eq!(run_rule(NAME, text, Some(PolicyKind::Resource)).len(), 1);
+        // A different value changes it (not required, but a fingerprint that never differs
+        // would save nothing).
+        let other = text.replacen("\"o-1\"]", "\"o-2\"]", 1);
+        let parsed = crate::syntax::parse(&other);
+        let policy = crate::policy::Policy::from_parse(&parsed);
+        assert_ne!(
+            fingerprint(&policy.statements[0]),
+            fingerprint(&policy.statements[1])
+        );
     }
 
     #[test]
