@@ -5,6 +5,7 @@ use crate::ide;
 use crate::rules::{Finding, Fix, Level};
 use crate::syntax::Span;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeDescription, CompletionItem, CompletionItemKind,
     CompletionList, CompletionResponse, CompletionTextEdit, Diagnostic, DiagnosticSeverity,
@@ -26,10 +27,25 @@ pub fn severity(level: Level) -> DiagnosticSeverity {
     }
 }
 
+/// The parsed link to a rule's page, by rule code: made once per rule, not once per diagnostic
+/// (a large policy publishes hundreds on every keystroke).
+fn rule_page(code: &str) -> Option<Uri> {
+    static PAGES: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
+    PAGES
+        .get_or_init(|| {
+            crate::rules::all()
+                .iter()
+                .filter_map(|r| Some((r.code, r.url().parse().ok()?)))
+                .collect()
+        })
+        .get(code)
+        .cloned()
+}
+
 /// A finding as an LSP diagnostic, its span converted in the view's position encoding. The code
 /// is the rule's code; `codeDescription` links to the rule's page.
 pub fn diagnostic(view: &DocumentView, finding: &Finding) -> Diagnostic {
-    let href = finding.rule.url().parse().ok();
+    let href = rule_page(finding.rule.code).or_else(|| finding.rule.url().parse().ok());
     Diagnostic {
         range: view.range(finding.span),
         severity: Some(severity(finding.level)),
