@@ -43,14 +43,7 @@ pub const MAX_DEPTH: usize = 128;
 /// Errors are returned sorted by their start offset. Each error's span is as tight as possible:
 /// the offending token, or the opening bracket of a container whose closer is missing.
 pub fn parse(text: &str) -> Parse {
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        errors: Vec::new(),
-        closers: Vec::new(),
-        deep_reported: false,
-    };
+    let mut p = Parser::new(text);
     let root = p.document();
     let mut errors = p.errors;
     errors.sort_by_key(|e| e.span.start);
@@ -66,6 +59,19 @@ struct Parser<'a> {
     closers: Vec<u8>,
     /// The depth error is reported once per document.
     deep_reported: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            errors: Vec::new(),
+            closers: Vec::new(),
+            deep_reported: false,
+        }
+    }
 }
 
 fn is_ws(b: u8) -> bool {
@@ -385,7 +391,14 @@ impl Parser<'_> {
             _ => return false,
         }
         let (pos, n_errors) = (self.pos, self.errors.len());
-        let _ = self.key();
+        match self.peek() {
+            // A quoted key only needs its end: every array item inside an object comes this
+            // way, so building (and dropping) its value would parse each of them twice.
+            Some(q @ (b'"' | b'\'')) => self.skip_string(q),
+            _ => {
+                let _ = self.key();
+            }
+        }
         self.skip_trivia();
         let is_key = self.peek() == Some(b':');
         self.pos = pos;
@@ -709,6 +722,30 @@ impl Parser<'_> {
         }
     }
 
+    /// Advance over the string starting at the cursor's `quote` to where [`Parser::string`]
+    /// would stop (after the closing quote, or at the end of the line or input), building
+    /// nothing and reporting nothing. An escape never ends a string: after a backslash the next
+    /// byte is skipped, unless it ends the line.
+    fn skip_string(&mut self, quote: u8) {
+        let bytes = self.bytes;
+        let mut i = self.pos + 1;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\\' => match bytes.get(i + 1) {
+                    Some(b'\n' | b'\r') | None => i += 1,
+                    Some(_) => i += 2,
+                },
+                b'\n' | b'\r' => break,
+                _ if b == quote => {
+                    i += 1;
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+        self.pos = i.min(bytes.len());
+    }
+
     /// Advance over string content up to the closing `quote`, a backslash or a control character.
     fn skip_plain(&mut self, quote: u8) {
         let rest = &self.bytes[self.pos..];
@@ -889,6 +926,41 @@ fn word_message(word: &str) -> String {
                 ),
                 _ => format!("unexpected text `{}`", shorten(word)),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Parser;
+
+    /// `skip_string` (the look-ahead for a key inside an array) stops where `string` does, on
+    /// terminated, unterminated and escaped strings of either quote.
+    #[test]
+    fn skipping_a_string_ends_where_parsing_it_does() {
+        let cases = [
+            r#""plain" : 1"#,
+            r#""esc\"aped\\" x"#,
+            r#""\u0041\uD83D\uDE00\uD83D" y"#,
+            r#""\u00" z"#,
+            r#""bad \q escape" w"#,
+            "\"open to the line\n next\"",
+            "\"backslash at the end\\\n\"",
+            "\"trailing backslash\\",
+            "\"ctrl \u{1} inside\" v",
+            r#"'single \' and " inside' :"#,
+            "\"é \\é ü\" :",
+            "\"",
+            "\"\r\"",
+        ];
+        for case in cases {
+            let quote = case.as_bytes()[0];
+            let mut parsed = Parser::new(case);
+            let _ = parsed.string(quote);
+            let mut skipped = Parser::new(case);
+            skipped.skip_string(quote);
+            assert_eq!(skipped.pos, parsed.pos, "{case:?}");
+            assert!(skipped.errors.is_empty());
         }
     }
 }
