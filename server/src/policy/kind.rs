@@ -549,6 +549,8 @@ struct Shape {
     rcp_services_ok: bool,
     rcp_any_deny: bool,
     rcp_full_access_allow: bool,
+    /// The first two services of the actions, when all of them are services RCPs cover (only
+    /// whether there are two, and which is the first, is asked).
     services: Vec<String>,
     /// Every statement is an `Allow`.
     all_allow: bool,
@@ -556,7 +558,8 @@ struct Shape {
     principals_everyone: bool,
     /// Some action is `*` itself.
     action_star: bool,
-    /// The services of all the actions, RCP-covered or not.
+    /// The first two services of the actions, RCP-covered or not (only whether there are two
+    /// is asked).
     action_services: Vec<String>,
     /// The first organization-wide condition key of a statement ([`org_wide_condition`]).
     org_wide_key: Option<&'static str>,
@@ -673,7 +676,10 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
             lower.clear();
             lower.push_str(a.value);
             lower.make_ascii_lowercase();
-            if !TRUST_ACTIONS.contains(&lower.as_str()) {
+            // What no longer can change is not looked at again (a large policy has thousands
+            // of actions): the trust-only test, and the services once two are known or once an
+            // action outside the RCP services ruled an RCP out.
+            if s.trust_only && !TRUST_ACTIONS.contains(&lower.as_str()) {
                 s.trust_only = false;
             }
             s.any_assume |= is_assume_action(&lower);
@@ -684,14 +690,15 @@ fn shape_of(policy: &Policy<'_>) -> Shape {
             if a.value == "*" {
                 s.action_star = true;
             } else if let Some(svc) = service
+                && s.action_services.len() < 2
                 && !s.action_services.iter().any(|seen| seen == svc)
             {
                 s.action_services.push(svc.to_string());
             }
-            if a.value != "*" {
+            if a.value != "*" && s.rcp_services_ok {
                 match service {
                     Some(svc) if is_rcp_service(svc) => {
-                        if !s.services.iter().any(|seen| seen == svc) {
+                        if s.services.len() < 2 && !s.services.iter().any(|seen| seen == svc) {
                             s.services.push(svc.to_string());
                         }
                     }
