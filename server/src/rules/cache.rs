@@ -123,6 +123,10 @@ struct Entry {
     index_free: bool,
 }
 
+/// Entries (current and kept) by the length of their statement's text, each with the index it
+/// was made at.
+type ByLength<'a> = HashMap<usize, Vec<(usize, &'a Arc<Entry>)>>;
+
 /// What [`FindingsCache::check`] gives back.
 pub(crate) struct Outcome {
     /// (position of the rule in `rules`, finding with absolute spans).
@@ -291,7 +295,7 @@ impl FindingsCache {
         // was added or removed).
         let mut hits: Vec<(usize, Arc<Entry>)> = Vec::new();
         let mut misses: Vec<usize> = Vec::new();
-        let mut by_len: Option<HashMap<usize, Vec<(usize, &Arc<Entry>)>>> = None;
+        let mut by_len: Option<ByLength<'_>> = None;
         for (pos, st) in policy.statements.iter().enumerate() {
             let body = text.get(st.span.start..st.span.end);
             let lead_now = lead(text, st.span);
@@ -299,7 +303,7 @@ impl FindingsCache {
             let hit = old.get(&st.index).filter(|e| fits(e)).or_else(|| {
                 let body = body.filter(|_| st.closed)?;
                 let by_len = by_len.get_or_insert_with(|| {
-                    let mut map: HashMap<usize, Vec<(usize, &Arc<Entry>)>> = HashMap::new();
+                    let mut map: ByLength<'_> = HashMap::new();
                     let all = old.iter().map(|(i, e)| (*i, e));
                     for (index, e) in all.chain(kept.iter().map(|(i, e)| (*i, e))) {
                         map.entry(e.text.len()).or_default().push((index, e));
