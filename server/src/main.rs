@@ -27,8 +27,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// for every mapping (`/sys/kernel/mm/transparent_hugepage/enabled` = `always`), memory the
 /// allocator gave back and takes again came back as a 2 MiB page zeroed in one fault: about 6%
 /// of a keystroke's CPU in a 100 KB policy, and the slowest keystrokes (docs/benchmarks.md). A
-/// language server's heap is small; 4 KiB pages cost it nothing. Failure changes nothing but
-/// speed, so it is ignored.
+/// language server's heap is small; 4 KiB pages cost it nothing. The setting is inherited by
+/// the programs the server starts (an AWS `credential_process`), which lose nothing either.
+/// Failure changes nothing but speed, so it is ignored.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
