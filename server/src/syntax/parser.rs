@@ -59,11 +59,6 @@ struct Parser<'a> {
     closers: Vec<u8>,
     /// The depth error is reported once per document.
     deep_reported: bool,
-    /// The members and items of the open objects and arrays, innermost last: a container takes
-    /// its own off the top when it ends, so its `Vec` is allocated once, at its exact size,
-    /// instead of growing while it is parsed.
-    members: Vec<Member>,
-    items: Vec<Node>,
 }
 
 impl<'a> Parser<'a> {
@@ -75,8 +70,6 @@ impl<'a> Parser<'a> {
             errors: Vec::new(),
             closers: Vec::new(),
             deep_reported: false,
-            members: Vec::new(),
-            items: Vec::new(),
         }
     }
 }
@@ -250,7 +243,7 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         self.closers.push(b'}');
-        let base = self.members.len();
+        let mut members: Vec<Member> = Vec::new();
         let mut closed = false;
         // A member was parsed and no comma has followed it yet.
         let mut need_comma = false;
@@ -309,7 +302,7 @@ impl Parser<'_> {
                         let ks = member.key_span;
                         self.error(ks.start, ks.end, "expected ',' or '}'");
                     }
-                    self.members.push(member);
+                    members.push(member);
                     // A member without ':' and value that was directly followed by another key
                     // already got an error; do not also ask for a comma.
                     need_comma = separated;
@@ -318,7 +311,6 @@ impl Parser<'_> {
             }
         }
         self.closers.pop();
-        let members: Vec<Member> = self.members.drain(base..).collect();
         self.check_duplicates(&members);
         Node {
             span: Span::new(start, self.pos),
@@ -472,7 +464,7 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         self.closers.push(b']');
-        let base = self.items.len();
+        let mut items: Vec<Node> = Vec::new();
         let mut closed = false;
         let mut need_comma = false;
         let mut last_comma: Option<usize> = None;
@@ -538,14 +530,13 @@ impl Parser<'_> {
                         };
                         self.error(sp.start, sp.end, "expected ',' or ']'");
                     }
-                    self.items.push(item);
+                    items.push(item);
                     need_comma = true;
                     last_comma = None;
                 }
             }
         }
         self.closers.pop();
-        let items: Vec<Node> = self.items.drain(base..).collect();
         Node {
             span: Span::new(start, self.pos),
             kind: NodeKind::Array { items, closed },
