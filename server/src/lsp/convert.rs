@@ -29,7 +29,7 @@ pub fn severity(level: Level) -> DiagnosticSeverity {
 
 /// The parsed link to a rule's page, by rule code: made once per rule, not once per diagnostic
 /// (a large policy publishes hundreds on every keystroke).
-fn rule_page(code: &str) -> Option<Uri> {
+fn rule_page(code: &str) -> Option<&'static Uri> {
     static PAGES: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
     PAGES
         .get_or_init(|| {
@@ -39,13 +39,14 @@ fn rule_page(code: &str) -> Option<Uri> {
                 .collect()
         })
         .get(code)
-        .cloned()
 }
 
 /// A finding as an LSP diagnostic, its span converted in the view's position encoding. The code
 /// is the rule's code; `codeDescription` links to the rule's page.
 pub fn diagnostic(view: &DocumentView, finding: &Finding) -> Diagnostic {
-    let href = rule_page(finding.rule.code).or_else(|| finding.rule.url().parse().ok());
+    let href = rule_page(finding.rule.code)
+        .cloned()
+        .or_else(|| finding.rule.url().parse().ok());
     Diagnostic {
         range: view.range(finding.span),
         severity: Some(severity(finding.level)),
@@ -55,6 +56,77 @@ pub fn diagnostic(view: &DocumentView, finding: &Finding) -> Diagnostic {
         message: finding.message.clone(),
         ..Diagnostic::default()
     }
+}
+
+/// The body of the `textDocument/publishDiagnostics` notification for `findings` (as
+/// [`diagnostic`] converts them) followed by `extra`, written out directly: a large policy
+/// publishes hundreds of findings on every keystroke, and building an LSP [`Diagnostic`] for
+/// each (four strings, a parsed link) only to serialise and drop it cost more than writing it.
+/// The JSON is the one serialising the [`Diagnostic`]s would give (a test holds the two equal).
+pub fn publish_diagnostics_body<'a>(
+    uri: &Uri,
+    view: &DocumentView,
+    findings: impl Iterator<Item = &'a Finding>,
+    extra: &[Diagnostic],
+    version: Option<i32>,
+) -> Option<Vec<u8>> {
+    use std::io::Write;
+    fn position(out: &mut Vec<u8>, p: Position) {
+        let _ = write!(out, r#"{{"line":{},"character":{}}}"#, p.line, p.character);
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(4096);
+    out.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    serde_json::to_writer(&mut out, uri).ok()?;
+    out.extend_from_slice(br#","diagnostics":["#);
+    let mut first = true;
+    for finding in findings {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        let range = view.range(finding.span);
+        out.extend_from_slice(br#"{"range":{"start":"#);
+        position(&mut out, range.start);
+        out.extend_from_slice(br#","end":"#);
+        position(&mut out, range.end);
+        out.extend_from_slice(br#"},"severity":"#);
+        serde_json::to_writer(&mut out, &severity(finding.level)).ok()?;
+        out.extend_from_slice(br#","code":"#);
+        serde_json::to_writer(&mut out, finding.rule.code).ok()?;
+        let parsed;
+        let href = match rule_page(finding.rule.code) {
+            Some(href) => Some(href),
+            None => {
+                parsed = finding.rule.url().parse::<Uri>().ok();
+                parsed.as_ref()
+            }
+        };
+        if let Some(href) = href {
+            out.extend_from_slice(br#","codeDescription":{"href":"#);
+            serde_json::to_writer(&mut out, href).ok()?;
+            out.push(b'}');
+        }
+        out.extend_from_slice(br#","source":"#);
+        serde_json::to_writer(&mut out, SOURCE).ok()?;
+        out.extend_from_slice(br#","message":"#);
+        serde_json::to_writer(&mut out, &finding.message).ok()?;
+        out.push(b'}');
+    }
+    for d in extra {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut out, d).ok()?;
+    }
+    out.push(b']');
+    if let Some(version) = version {
+        let _ = write!(out, r#","version":{version}"#);
+    }
+    out.extend_from_slice(b"}}");
+    Some(out)
 }
 
 /// A warning about `iam-ls.toml` (a key it may not set) as a diagnostic on that key. The
@@ -202,4 +274,58 @@ pub fn folding_range(view: &DocumentView, span: Span) -> Option<FoldingRange> {
         kind: Some(FoldingRangeKind::Region),
         ..FoldingRange::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{diagnostic, publish_diagnostics_body};
+    use crate::document::{self, Env};
+    use crate::lsp::position::PositionEncoding;
+    use crate::lsp::store::DocumentView;
+    use crate::lsp::transport::Notices;
+    use std::sync::Arc;
+    use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
+    use tower_lsp_server::ls_types::{
+        Diagnostic, DiagnosticSeverity, Position, PublishDiagnosticsParams, Range, Uri,
+    };
+
+    /// The directly written body is the JSON that serialising [`diagnostic`]s gives, on a
+    /// policy with findings of every level, quotes and non-ASCII text in messages, UTF-16
+    /// columns, an extra diagnostic after them, and with and without a version.
+    #[test]
+    fn the_written_body_is_the_serialised_one() {
+        let text = "{\"Version\": \"2012-10-17\", \"Statement\": [\n  {\"Sid\": \"é\\\"q\", \"Effect\": \"Alow\", \"Action\": [\"s3:GetObjct\", \"s3:GetObjct\"], \"Resource\": \"*\", \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"false\"}}},\n  {\"Effect\": \"Allow\", \"NotAction\": \"iam:*\", \"Resource\": \"arn:aws:s3:::b\", \"Principal\": \"*\"}\n]}";
+        let view = DocumentView::build(
+            1,
+            7,
+            Arc::from(text),
+            PositionEncoding::Utf16,
+            Some("policy.json".to_string()),
+            Arc::new(Env::default()),
+        );
+        let findings = document::diagnostics(&view.snapshot);
+        assert!(findings.len() >= 4, "{} findings", findings.len());
+        let levels: std::collections::BTreeSet<_> =
+            findings.iter().map(|f| format!("{:?}", f.level)).collect();
+        assert!(levels.len() >= 2, "{levels:?}");
+        let extra = vec![Diagnostic {
+            range: Range::new(Position::new(0, 1), Position::new(0, 2)),
+            severity: Some(DiagnosticSeverity::INFORMATION),
+            source: Some("iam-ls".to_string()),
+            message: "an extra \"note\"".to_string(),
+            ..Diagnostic::default()
+        }];
+        let uri: Uri = "file:///tmp/a%20b/policy.json".parse().expect("uri");
+        for version in [Some(7), None] {
+            let mut all: Vec<Diagnostic> = findings.iter().map(|f| diagnostic(&view, f)).collect();
+            all.extend(extra.iter().cloned());
+            let params = PublishDiagnosticsParams::new(uri.clone(), all, version);
+            let expected = Notices::encode(PublishDiagnostics::METHOD, &params).expect("encode");
+            let written = publish_diagnostics_body(&uri, &view, findings.iter(), &extra, version)
+                .expect("body");
+            let expected: serde_json::Value = serde_json::from_slice(&expected).expect("json");
+            let written: serde_json::Value = serde_json::from_slice(&written).expect("json");
+            assert_eq!(written, expected);
+        }
+    }
 }

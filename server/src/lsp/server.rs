@@ -266,14 +266,16 @@ impl Backend {
                     ViewSource::Ready(view) => view,
                     ViewSource::Pending(pending) => pending.build_shared(),
                 };
-                let mut diagnostics: Vec<Diagnostic> = document::diagnostics(&view.snapshot)
-                    .iter()
-                    .take(MAX_DIAGNOSTICS)
-                    .map(|finding| convert::diagnostic(&view, finding))
-                    .collect();
-                diagnostics.extend(commands::blob_diagnostics(&view));
                 // Encoded here, off the thread that reads and writes the messages.
-                let body = diagnostics_body(uri_for_task, diagnostics, Some(view.version()));
+                let body = convert::publish_diagnostics_body(
+                    &uri_for_task,
+                    &view,
+                    document::diagnostics(&view.snapshot)
+                        .iter()
+                        .take(MAX_DIAGNOSTICS),
+                    &commands::blob_diagnostics(&view),
+                    Some(view.version()),
+                );
                 (view, body)
             })
         })
