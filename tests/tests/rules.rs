@@ -1,7 +1,7 @@
 //! Rules through the real server: diagnostics carry rule codes and links, quick fixes apply,
 //! and the project file (`iam-ls.toml`) turns rules off and sets policy kinds.
 
-use iam_ls_e2e::LspClient;
+use iam_ls_e2e::{LspClient, TempDir};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -84,9 +84,9 @@ fn quick_fix_from_a_rule_applies_and_clears_the_diagnostic() {
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
-fn workspace(config: &str) -> tempdir::Dir {
-    let dir = tempdir::Dir::new();
-    std::fs::write(dir.path().join("iam-ls.toml"), config).unwrap();
+fn workspace(config: &str) -> TempDir {
+    let dir = TempDir::new("rules");
+    dir.write("iam-ls.toml", config);
     dir
 }
 
@@ -249,35 +249,4 @@ fn policy_groups_follow_the_other_layers_as_they_change() {
             && messages(m, "IAM918").is_empty()
     });
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
-}
-
-/// A temporary directory removed on drop (no extra dependency).
-mod tempdir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicU32, Ordering};
-
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Dir {
-            static N: AtomicU32 = AtomicU32::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "iam-ls-e2e-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            ));
-            let _ = std::fs::remove_dir_all(&path);
-            std::fs::create_dir_all(&path).unwrap();
-            Dir(path)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
