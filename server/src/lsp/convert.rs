@@ -2,8 +2,9 @@
 
 use super::store::DocumentView;
 use crate::ide;
-use crate::rules::{Finding, Fix, Level};
+use crate::rules::{Finding, Fix, Level, Rule};
 use crate::syntax::Span;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use tower_lsp_server::ls_types::{
@@ -27,26 +28,27 @@ pub fn severity(level: Level) -> DiagnosticSeverity {
     }
 }
 
-/// The parsed link to a rule's page, by rule code: made once per rule, not once per diagnostic
-/// (a large policy publishes hundreds on every keystroke).
-fn rule_page(code: &str) -> Option<&'static Uri> {
+/// The parsed link to `rule`'s page: from a table made once for the registered rules (a large
+/// policy publishes hundreds of diagnostics on every keystroke), parsed on the spot for any
+/// other.
+fn rule_page(rule: &Rule) -> Option<Cow<'static, Uri>> {
     static PAGES: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
-    PAGES
-        .get_or_init(|| {
-            crate::rules::all()
-                .iter()
-                .filter_map(|r| Some((r.code, r.url().parse().ok()?)))
-                .collect()
-        })
-        .get(code)
+    let pages = PAGES.get_or_init(|| {
+        crate::rules::all()
+            .iter()
+            .filter_map(|r| Some((r.code, r.url().parse().ok()?)))
+            .collect()
+    });
+    match pages.get(rule.code) {
+        Some(page) => Some(Cow::Borrowed(page)),
+        None => rule.url().parse().ok().map(Cow::Owned),
+    }
 }
 
 /// A finding as an LSP diagnostic, its span converted in the view's position encoding. The code
 /// is the rule's code; `codeDescription` links to the rule's page.
 pub fn diagnostic(view: &DocumentView, finding: &Finding) -> Diagnostic {
-    let href = rule_page(finding.rule.code)
-        .cloned()
-        .or_else(|| finding.rule.url().parse().ok());
+    let href = rule_page(finding.rule).map(Cow::into_owned);
     Diagnostic {
         range: view.range(finding.span),
         severity: Some(severity(finding.level)),
@@ -58,15 +60,15 @@ pub fn diagnostic(view: &DocumentView, finding: &Finding) -> Diagnostic {
     }
 }
 
-/// The body of the `textDocument/publishDiagnostics` notification for `findings` (as
-/// [`diagnostic`] converts them) followed by `extra`, written out directly: a large policy
-/// publishes hundreds of findings on every keystroke, and building an LSP [`Diagnostic`] for
-/// each (four strings, a parsed link) only to serialise and drop it cost more than writing it.
-/// The JSON is the one serialising the [`Diagnostic`]s would give (a test holds the two equal).
+/// The body of the `textDocument/publishDiagnostics` notification for `findings` (each with
+/// its range; as [`diagnostic`] converts them) followed by `extra`, written out directly: a
+/// large policy publishes hundreds of findings on every keystroke, and building an LSP
+/// [`Diagnostic`] for each (four strings, a parsed link) only to serialise and drop it cost
+/// more than writing it. The JSON is the one serialising the [`Diagnostic`]s would give (a test
+/// holds the two equal). Every publication of the server is made here.
 pub fn publish_diagnostics_body<'a>(
     uri: &Uri,
-    view: &DocumentView,
-    findings: impl Iterator<Item = &'a Finding>,
+    findings: impl Iterator<Item = (Range, &'a Finding)>,
     extra: &[Diagnostic],
     version: Option<i32>,
 ) -> Option<Vec<u8>> {
@@ -81,12 +83,11 @@ pub fn publish_diagnostics_body<'a>(
     serde_json::to_writer(&mut out, uri).ok()?;
     out.extend_from_slice(br#","diagnostics":["#);
     let mut first = true;
-    for finding in findings {
+    for (range, finding) in findings {
         if !first {
             out.push(b',');
         }
         first = false;
-        let range = view.range(finding.span);
         out.extend_from_slice(br#"{"range":{"start":"#);
         position(&mut out, range.start);
         out.extend_from_slice(br#","end":"#);
@@ -95,17 +96,9 @@ pub fn publish_diagnostics_body<'a>(
         serde_json::to_writer(&mut out, &severity(finding.level)).ok()?;
         out.extend_from_slice(br#","code":"#);
         serde_json::to_writer(&mut out, finding.rule.code).ok()?;
-        let parsed;
-        let href = match rule_page(finding.rule.code) {
-            Some(href) => Some(href),
-            None => {
-                parsed = finding.rule.url().parse::<Uri>().ok();
-                parsed.as_ref()
-            }
-        };
-        if let Some(href) = href {
+        if let Some(href) = rule_page(finding.rule) {
             out.extend_from_slice(br#","codeDescription":{"href":"#);
-            serde_json::to_writer(&mut out, href).ok()?;
+            serde_json::to_writer(&mut out, &*href).ok()?;
             out.push(b'}');
         }
         out.extend_from_slice(br#","source":"#);
@@ -282,7 +275,6 @@ mod tests {
     use crate::document::{self, Env};
     use crate::lsp::position::PositionEncoding;
     use crate::lsp::store::DocumentView;
-    use crate::lsp::transport::Notices;
     use std::sync::Arc;
     use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
     use tower_lsp_server::ls_types::{
@@ -320,10 +312,13 @@ mod tests {
             let mut all: Vec<Diagnostic> = findings.iter().map(|f| diagnostic(&view, f)).collect();
             all.extend(extra.iter().cloned());
             let params = PublishDiagnosticsParams::new(uri.clone(), all, version);
-            let expected = Notices::encode(PublishDiagnostics::METHOD, &params).expect("encode");
-            let written = publish_diagnostics_body(&uri, &view, findings.iter(), &extra, version)
-                .expect("body");
-            let expected: serde_json::Value = serde_json::from_slice(&expected).expect("json");
+            let expected = serde_json::json!({
+                "jsonrpc": "2.0",
+                "method": PublishDiagnostics::METHOD,
+                "params": params,
+            });
+            let ranged = findings.iter().map(|f| (view.range(f.span), f));
+            let written = publish_diagnostics_body(&uri, ranged, &extra, version).expect("body");
             let written: serde_json::Value = serde_json::from_slice(&written).expect("json");
             assert_eq!(written, expected);
         }

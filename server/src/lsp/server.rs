@@ -269,10 +269,10 @@ impl Backend {
                 // Encoded here, off the thread that reads and writes the messages.
                 let body = convert::publish_diagnostics_body(
                     &uri_for_task,
-                    &view,
                     document::diagnostics(&view.snapshot)
                         .iter()
-                        .take(MAX_DIAGNOSTICS),
+                        .take(MAX_DIAGNOSTICS)
+                        .map(|finding| (view.range(finding.span), finding)),
                     &commands::blob_diagnostics(&view),
                     Some(view.version()),
                 );
@@ -300,8 +300,9 @@ impl Backend {
         }
     }
 
-    /// Publishes the diagnostics computed from `view` (`body`, from [`diagnostics_body`]) if it is
-    /// still current and newer than what was last published for `uri`.
+    /// Publishes the diagnostics computed from `view` (`body`, from
+    /// [`convert::publish_diagnostics_body`]) if it is still current and newer than what was last
+    /// published for `uri`.
     async fn publish(&self, uri: Uri, view: &DocumentView, body: Option<Vec<u8>>) {
         let mut published = self.published.lock().await;
         if !self.store.is_current(&uri, view.revision) {
@@ -396,8 +397,11 @@ impl Backend {
             .as_ref()
             .and_then(|r| Uri::from_file_path(r.join(crate::config::FILE_NAME)))
         {
-            let diagnostics = warnings.iter().map(convert::config_warning).collect();
-            if let Some(body) = diagnostics_body(uri, diagnostics, None) {
+            let diagnostics: Vec<Diagnostic> =
+                warnings.iter().map(convert::config_warning).collect();
+            if let Some(body) =
+                convert::publish_diagnostics_body(&uri, std::iter::empty(), &diagnostics, None)
+            {
                 self.notices.send(body);
             }
         }
@@ -817,7 +821,9 @@ impl LanguageServer for Backend {
         {
             let mut published = self.published.lock().await;
             published.remove(&uri);
-            if let Some(body) = diagnostics_body(uri, Vec::new(), None) {
+            if let Some(body) =
+                convert::publish_diagnostics_body(&uri, std::iter::empty(), &[], None)
+            {
                 self.notices.send(body);
             }
         }
@@ -843,18 +849,6 @@ fn file_watchers() -> Registration {
         })
         .ok(),
     }
-}
-
-/// A `textDocument/publishDiagnostics` notification, encoded for [`transport::Notices`].
-fn diagnostics_body(
-    uri: Uri,
-    diagnostics: Vec<Diagnostic>,
-    version: Option<i32>,
-) -> Option<Vec<u8>> {
-    use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
-    let params =
-        tower_lsp_server::ls_types::PublishDiagnosticsParams::new(uri, diagnostics, version);
-    transport::Notices::encode(PublishDiagnostics::METHOD, &params)
 }
 
 /// Builds the LSP service; `test_hooks` registers the test-only requests.

@@ -219,8 +219,8 @@ pub struct ToClient {
 /// `Client`'s messages. `Client::send_notification` turns its parameters into a
 /// `serde_json::Value` (one allocation per string and a `BTreeMap` per object) that is then
 /// encoded again: for the few hundred diagnostics a keystroke in a large policy publishes, that
-/// tree cost more than the encoding itself. Here the parameters are encoded once, from the typed
-/// value, on the thread that computed them.
+/// tree cost more than the encoding itself. Here the body is encoded once, on the thread that
+/// computed it (the diagnostics by `convert::publish_diagnostics_body`).
 ///
 /// The `Client` drops notifications before `initialize` has succeeded; the server publishes
 /// nothing before then anyway (tower-lsp-server hands it no document notification until then),
@@ -238,26 +238,8 @@ pub fn notices() -> (Notices, NoticesReceiver) {
 }
 
 impl Notices {
-    /// A JSON-RPC notification body, or `None` (logged) when `params` cannot be encoded.
-    pub fn encode<P: serde::Serialize>(method: &str, params: &P) -> Option<Vec<u8>> {
-        #[derive(serde::Serialize)]
-        struct Notification<'a, P> {
-            jsonrpc: &'static str,
-            method: &'a str,
-            params: &'a P,
-        }
-        let notification = Notification {
-            jsonrpc: "2.0",
-            method,
-            params,
-        };
-        serde_json::to_vec(&notification)
-            .inspect_err(|err| error!("cannot encode a {method} notification: {err}"))
-            .ok()
-    }
-
-    /// Queues a body made by [`Notices::encode`]; messages queued by one task leave in the
-    /// order it queued them. Dropped when the transport has stopped.
+    /// Queues an encoded JSON-RPC notification; messages queued by one task leave in the order
+    /// it queued them. Dropped when the transport has stopped.
     pub fn send(&self, body: Vec<u8>) {
         let _ = self.0.unbounded_send(body);
     }
