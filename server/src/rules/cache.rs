@@ -204,11 +204,15 @@ fn keep(
     present: &[usize],
     budget: usize,
 ) -> Vec<(usize, Arc<Entry>)> {
-    let used: std::collections::HashSet<*const Entry> = entries.values().map(Arc::as_ptr).collect();
     let mut old: Vec<(usize, Arc<Entry>)> = old
         .into_iter()
         .filter(|(index, _)| present.binary_search(index).is_err())
         .collect();
+    // Most keystrokes have nothing to keep: then the set of the entries in use is not built.
+    if kept.is_empty() && old.is_empty() {
+        return Vec::new();
+    }
+    let used: std::collections::HashSet<*const Entry> = entries.values().map(Arc::as_ptr).collect();
     // The last analysis's entries in statement order, so that eviction is the same every run.
     old.sort_unstable_by_key(|(index, _)| *index);
     let mut out: Vec<(usize, Arc<Entry>)> = kept
