@@ -93,12 +93,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diag>) {
         return;
     }
     // Group by everything but the actions: only statements in one group can cover each other.
-    // The action sets are built only for statements that share a group. Grouped by hashing, in
-    // one pass (sorting the statements by their `Rest` cost more, and this rule runs over the
-    // whole policy on every keystroke); groups come in the order of their first statement, each
-    // in statement order.
-    // Statements whose fingerprint no other statement shares cannot be in a group (equal
-    // `Rest`s have equal fingerprints): their `Rest` is not built.
+    // This rule runs over the whole policy on every keystroke, so the work is kept to the
+    // statements that can share a group: a statement whose fingerprint no other statement
+    // shares cannot (equal `Rest`s have equal fingerprints), and its `Rest` is not built. The
+    // others are grouped by hashing their `Rest`, in one pass (sorting cost more); groups come
+    // in the order of their first statement, each in statement order, and the action sets are
+    // built only for the groups' statements.
     let prints: Vec<u64> = statements.iter().map(fingerprint).collect();
     let mut seen: HashMap<u64, bool> = HashMap::with_capacity(statements.len());
     for p in &prints {
