@@ -960,7 +960,6 @@ mod tests {
             let mut skipped = Parser::new(case);
             skipped.skip_string(quote);
             assert_eq!(skipped.pos, parsed.pos, "{case:?}");
-            assert!(skipped.errors.is_empty());
         }
     }
 }
