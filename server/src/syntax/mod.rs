@@ -9,6 +9,7 @@
 //! byte order mark is reported and skipped, comments are reported and skipped, ...) is listed on
 //! [`parse`].
 
+mod incremental;
 mod parser;
 mod path;
 mod tree;
@@ -16,6 +17,10 @@ mod tree;
 #[cfg(test)]
 mod tests;
 
-pub use parser::{MAX_DEPTH, parse};
+pub use incremental::{Memo, Prior};
+pub use parser::{MAX_DEPTH, parse, parse_incremental};
 pub use path::{JsonPath, Located, PathSegment};
 pub use tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};
+
+#[cfg(test)]
+mod incremental_tests;

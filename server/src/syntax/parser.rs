@@ -5,6 +5,7 @@
 //! bounded by [`MAX_DEPTH`]: a deeper container is skipped by an iterative bracket counter and
 //! becomes one [`NodeKind::Error`] node.
 
+use super::incremental::{self, Key, Memo, Prior};
 use super::tree::{CompactString, Member, Node, NodeKind, Parse, Span, SyntaxError};
 
 /// Deepest nesting of arrays and objects that is parsed; deeper input gets an error.
@@ -50,6 +51,22 @@ pub fn parse(text: &str) -> Parse {
     Parse { root, errors }
 }
 
+/// [`parse`] `text`, reusing what the parse of an earlier text kept (`prior`, whose tree this
+/// consumes), and keeping what the next parse can reuse. The result is exactly [`parse`]'s; see
+/// [`super::incremental`] for why.
+pub fn parse_incremental(text: &str, prior: Option<Prior>) -> (Parse, Memo) {
+    let mut p = Parser::new(text);
+    p.memo = Some(Box::new(incremental::State::new(text, prior)));
+    let root = p.document();
+    let memo = p
+        .memo
+        .take()
+        .map_or_else(Memo::default, |state| state.finish());
+    let mut errors = p.errors;
+    errors.sort_by_key(|e| e.span.start);
+    (Parse { root, errors }, memo)
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -59,6 +76,11 @@ struct Parser<'a> {
     closers: Vec<u8>,
     /// The depth error is reported once per document.
     deep_reported: bool,
+    /// The farthest the cursor went before a look-ahead took it back (for
+    /// [`incremental::Entry::read_end`]).
+    max_read: usize,
+    /// For [`parse_incremental`]: what is remembered and reused.
+    memo: Option<Box<incremental::State>>,
 }
 
 impl<'a> Parser<'a> {
@@ -70,6 +92,8 @@ impl<'a> Parser<'a> {
             errors: Vec::new(),
             closers: Vec::new(),
             deep_reported: false,
+            max_read: 0,
+            memo: None,
         }
     }
 }
@@ -210,7 +234,26 @@ impl Parser<'_> {
     /// end or on `,` `:` `}` `]`, which cannot start a value; nothing is consumed then.
     /// `depth` is the number of containers around the value.
     fn value(&mut self, depth: usize) -> Option<Node> {
+        self.value_or_skip(depth, true)
+    }
+
+    /// Parse a value whose node is not kept (a value where a key should be), reporting its
+    /// errors as [`Parser::value`] does.
+    fn skip_value(&mut self, depth: usize) {
+        let _ = self.value_or_skip(depth, false);
+    }
+
+    /// [`Parser::value`]; in an incremental parse, objects and arrays at
+    /// [`incremental::MEMO_DEPTHS`] are remembered, and reused when the previous parse's
+    /// result holds (only their span is meaningful when `keep` is false).
+    fn value_or_skip(&mut self, depth: usize, keep: bool) -> Option<Node> {
         let b = self.peek()?;
+        if matches!(b, b'{' | b'[')
+            && self.memo.is_some()
+            && incremental::MEMO_DEPTHS.contains(&depth)
+        {
+            return Some(self.remembered(depth, keep));
+        }
         Some(match b {
             b'{' => self.object(depth),
             b'[' => self.array(depth),
@@ -228,6 +271,38 @@ impl Parser<'_> {
             b'}' | b']' | b',' | b':' => return None,
             _ => self.word(),
         })
+    }
+
+    /// An object or array at the cursor, in an incremental parse: the previous parse's when it
+    /// holds (see [`incremental`]), else parsed and remembered.
+    fn remembered(&mut self, depth: usize, keep: bool) -> Node {
+        let key = Key::new(depth, &self.closers, self.deep_reported);
+        let pos = self.pos;
+        let state = self.memo.as_mut().expect("an incremental parse");
+        if let Some(reused) = state.reuse(pos, depth, key, keep) {
+            self.errors.extend(reused.errors);
+            self.pos = reused.end;
+            self.max_read = self.max_read.max(reused.read_end);
+            return reused.node;
+        }
+        let slot = state.begin(pos, key);
+        let first_error = self.errors.len();
+        let node = if self.peek() == Some(b'{') {
+            self.object(depth)
+        } else {
+            self.array(depth)
+        };
+        let read_end = self.max_read.max(self.pos) + incremental::SLACK;
+        let reusable = self.deep_reported == key.deep_reported();
+        let state = self.memo.as_mut().expect("an incremental parse");
+        state.end(
+            slot,
+            self.pos,
+            read_end,
+            &self.errors[first_error..],
+            reusable,
+        );
+        node
     }
 
     /// The closing byte `c` is expected by some container outside the innermost one.
@@ -286,13 +361,13 @@ impl Parser<'_> {
                     self.error(p, p + 1, "missing key before ':'");
                     self.pos += 1;
                     self.skip_trivia();
-                    let _ = self.value(depth + 1);
+                    self.skip_value(depth + 1);
                     need_comma = true;
                     last_comma = None;
                 }
                 b'{' | b'[' => {
                     self.error(p, p + 1, "expected a key in double quotes");
-                    let _ = self.value(depth + 1);
+                    self.skip_value(depth + 1);
                     need_comma = true;
                     last_comma = None;
                 }
@@ -401,6 +476,7 @@ impl Parser<'_> {
         }
         self.skip_trivia();
         let is_key = self.peek() == Some(b':');
+        self.max_read = self.max_read.max(self.pos);
         self.pos = pos;
         self.errors.truncate(n_errors);
         is_key
@@ -511,6 +587,7 @@ impl Parser<'_> {
                     // separates the object's members as the author meant.
                     self.error(start, start + 1, "missing ']' to close this array");
                     if let Some(c) = last_comma {
+                        self.max_read = self.max_read.max(self.pos);
                         self.pos = c;
                     }
                     break;
@@ -818,6 +895,7 @@ impl Parser<'_> {
                 match low {
                     Some(l) => char::from_u32(0x10000 + ((first - 0xD800) << 10) + (l - 0xDC00)),
                     None => {
+                        self.max_read = self.max_read.max(self.pos);
                         self.pos = save;
                         None
                     }

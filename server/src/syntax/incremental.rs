@@ -1,0 +1,375 @@
+//! Incremental parsing: a parse of an edited text that reuses the containers the previous parse
+//! built where the edit cannot have changed them, and gives exactly the tree and errors a full
+//! [`super::parse`] gives.
+//!
+//! Why it is exact: the parser reads forward with one cursor, so parsing a value is a function
+//! of the text from the value's first byte on, of its depth, of the closing brackets the
+//! containers around it expect (`closers`, which decide how a stray `]` or `}` is recovered) and
+//! of whether the depth error was already reported. Nothing else of the parser's state is read.
+//! So when the new parse is about to parse an object or array at the same depth, under the same
+//! closers and depth flag, at a place where the text it would read is the text the old parse
+//! read there, the old result (node, end, errors, in the order they were reported) is the new
+//! result, moved by the edit's length. Two such places exist:
+//!
+//! - **before the edit**: the old value and everything it looked at ([`Entry::read_end`], its
+//!   farthest look-ahead plus [`SLACK`] bytes) end before the first changed byte;
+//! - **after the edit**: the value starts in the unchanged tail, which it reads to the end at
+//!   most, and the tail is the same bytes in both texts.
+//!
+//! A parse that remembers ([`parse_incremental`](super::parse_incremental)) records one
+//! [`Entry`] per object and array at [`MEMO_DEPTHS`] (the statements of a policy, the resources
+//! of a template, and the values one level inside them, such as the statements a half-typed
+//! statement swallows). A reused node is taken out of the previous tree, which the caller hands
+//! over with its text and memo ([`Prior`]); a value the parser drops (junk where a key should
+//! be) needs only its end and errors. The entries of the values inside a reused one are not
+//! carried over: an edit inside such a value later parses that value again, and nothing else.
+//!
+//! `syntax::incremental_tests` holds the equivalence with a full parse over the corpora, random
+//! edits and typing replays.
+
+use super::tree::{Node, NodeKind, Parse, Span, SyntaxError};
+use std::sync::Arc;
+
+/// Depths (containers around a value) at which objects and arrays are remembered: 2 is a
+/// statement in `{"Statement": [...]}` or a resource in a template's `Resources`; 3 is a member
+/// value of a statement, or a statement swallowed by a half-typed one before it.
+pub const MEMO_DEPTHS: std::ops::RangeInclusive<usize> = 2..=3;
+
+/// Bytes past the farthest cursor position that the parser may peek at (the byte under the
+/// cursor, the one after it for `//` and `/*`, a UTF-8 character's length).
+pub const SLACK: usize = 8;
+
+/// What the next parse needs from the previous one: its text, its tree (whose reusable
+/// containers are moved out) and what it remembered.
+#[derive(Debug)]
+pub struct Prior {
+    /// The previous text.
+    pub text: Arc<str>,
+    /// Its parse.
+    pub parse: Parse,
+    /// What that parse remembered.
+    pub memo: Memo,
+}
+
+/// The containers a parse remembered, for the next one (see the module docs).
+#[derive(Debug, Default)]
+pub struct Memo {
+    entries: Vec<Entry>,
+    /// Containers this parse took from the previous one.
+    pub reused: usize,
+    /// Containers at [`MEMO_DEPTHS`] this parse parsed itself.
+    pub parsed: usize,
+}
+
+/// One remembered object or array.
+#[derive(Debug)]
+pub(super) struct Entry {
+    /// Its first byte.
+    pub start: usize,
+    /// Where the cursor was after it.
+    pub end: usize,
+    /// A bound on the bytes the parser read while on it (its farthest look-ahead plus
+    /// [`SLACK`]).
+    pub read_end: usize,
+    /// Depth, closers and depth flag when it started.
+    pub key: Key,
+    /// The errors reported while parsing it, in the order they were reported.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// The parser state a value's parse depends on besides the text: depth, the closers of the
+/// containers around it (one per level, so at most three at [`MEMO_DEPTHS`]) and whether the
+/// depth error was already reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Key(u32);
+
+impl Key {
+    /// The key of a value about to be parsed at `depth` under `closers`.
+    pub fn new(depth: usize, closers: &[u8], deep_reported: bool) -> Key {
+        debug_assert!(closers.len() == depth && depth <= 3);
+        let mut packed = u32::from(deep_reported);
+        for (i, &c) in closers.iter().enumerate() {
+            packed |= u32::from(c) << (8 * (i + 1));
+        }
+        Key(packed | (depth as u32) << 1)
+    }
+
+    /// Whether the depth error had been reported when the value started.
+    pub fn deep_reported(self) -> bool {
+        self.0 & 1 == 1
+    }
+}
+
+/// A value taken from the previous parse: the node (a placeholder when the caller drops it),
+/// where the cursor goes, how far the parser read and the errors to report.
+pub(super) struct Reused {
+    pub node: Node,
+    pub end: usize,
+    pub read_end: usize,
+    pub errors: Vec<SyntaxError>,
+}
+
+/// The incremental part of a parser's state.
+pub(super) struct State {
+    /// This parse's entries, in order of their start (an entry is pushed when its value starts).
+    out: Vec<Entry>,
+    prior: Option<Previous>,
+    reused: usize,
+    parsed: usize,
+}
+
+/// The previous parse, as the new one walks through it.
+struct Previous {
+    entries: Vec<Entry>,
+    /// Entries before this one start before every place looked up since (look-ups move
+    /// forward, like the cursor).
+    cursor: usize,
+    root: Option<Node>,
+    /// Length of the common prefix of the two texts.
+    prefix: usize,
+    /// Where the common tail starts in the new text.
+    new_tail: usize,
+    /// New length minus old length.
+    delta: isize,
+}
+
+impl State {
+    /// A state that records entries, reusing those of `prior` (whose text became `text`).
+    pub fn new(text: &str, prior: Option<Prior>) -> State {
+        let prior = prior.map(
+            |Prior {
+                 text: old,
+                 parse,
+                 memo,
+             }| {
+                let (prefix, suffix) = common_ends(old.as_bytes(), text.as_bytes());
+                Previous {
+                    entries: memo.entries,
+                    cursor: 0,
+                    root: parse.root,
+                    prefix,
+                    new_tail: text.len() - suffix,
+                    delta: text.len() as isize - old.len() as isize,
+                }
+            },
+        );
+        State {
+            out: Vec::new(),
+            prior,
+            reused: 0,
+            parsed: 0,
+        }
+    }
+
+    /// The memo of the finished parse.
+    pub fn finish(self) -> Memo {
+        Memo {
+            entries: self.out,
+            reused: self.reused,
+            parsed: self.parsed,
+        }
+    }
+
+    /// The previous parse's result for an object or array starting at `pos` (new text) at
+    /// `depth` with `key`, when it is known to be the new one; the node is taken from the
+    /// previous tree when `keep`. Records the entry for the next parse.
+    pub fn reuse(&mut self, pos: usize, depth: usize, key: Key, keep: bool) -> Option<Reused> {
+        let prior = self.prior.as_mut()?;
+        let (old, delta) = if pos >= prior.new_tail {
+            (pos.checked_add_signed(-prior.delta)?, prior.delta)
+        } else if pos < prior.prefix {
+            (pos, 0)
+        } else {
+            return None;
+        };
+        let rest = &prior.entries[prior.cursor..];
+        prior.cursor += rest.partition_point(|e| e.start < old);
+        let entry = prior.entries.get_mut(prior.cursor)?;
+        if entry.start != old || entry.key != key {
+            return None;
+        }
+        // Before the edit, the value must not have looked at the changed bytes.
+        if delta == 0 && pos < prior.prefix && entry.read_end > prior.prefix {
+            return None;
+        }
+        let node = if keep {
+            let mut node = take(prior.root.as_mut()?, depth, entry.start, entry.end)?;
+            if delta != 0 {
+                shift_node(&mut node, delta);
+            }
+            node
+        } else {
+            Node {
+                span: shift(Span::new(entry.start, entry.end), delta),
+                kind: NodeKind::Null,
+            }
+        };
+        let mut errors = std::mem::take(&mut entry.errors);
+        for error in &mut errors {
+            error.span = shift(error.span, delta);
+        }
+        let end = entry.end.wrapping_add_signed(delta);
+        let read_end = entry.read_end.wrapping_add_signed(delta);
+        self.out.push(Entry {
+            start: pos,
+            end,
+            read_end,
+            key,
+            errors: errors.clone(),
+        });
+        self.reused += 1;
+        Some(Reused {
+            node,
+            end,
+            read_end,
+            errors,
+        })
+    }
+
+    /// Starts the entry of a value parsed here; returns its index for [`State::end`].
+    pub fn begin(&mut self, pos: usize, key: Key) -> usize {
+        self.parsed += 1;
+        self.out.push(Entry {
+            start: pos,
+            end: pos,
+            read_end: usize::MAX,
+            key,
+            errors: Vec::new(),
+        });
+        self.out.len() - 1
+    }
+
+    /// Completes entry `slot`: the value ended at `end`, read up to `read_end` and reported
+    /// `errors`. A value whose parse changed the depth flag is not reusable (the flag belongs to
+    /// the whole document): its entry gets a key no look-up has.
+    pub fn end(
+        &mut self,
+        slot: usize,
+        end: usize,
+        read_end: usize,
+        errors: &[SyntaxError],
+        reusable: bool,
+    ) {
+        let entry = &mut self.out[slot];
+        entry.end = end;
+        entry.read_end = read_end;
+        entry.errors = errors.to_vec();
+        if !reusable {
+            entry.key = Key(u32::MAX);
+        }
+    }
+}
+
+/// The lengths of the longest common prefix and of the longest common suffix of `a` and `b`
+/// that do not overlap it.
+fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
+    let n = a.len().min(b.len());
+    let mut prefix = 0;
+    // Whole blocks first: the comparison of a block compiles to a few wide loads.
+    while prefix + 32 <= n && a[prefix..prefix + 32] == b[prefix..prefix + 32] {
+        prefix += 32;
+    }
+    while prefix < n && a[prefix] == b[prefix] {
+        prefix += 1;
+    }
+    let room = n - prefix;
+    let mut suffix = 0;
+    while suffix + 32 <= room
+        && a[a.len() - suffix - 32..a.len() - suffix] == b[b.len() - suffix - 32..b.len() - suffix]
+    {
+        suffix += 32;
+    }
+    while suffix < room && a[a.len() - suffix - 1] == b[b.len() - suffix - 1] {
+        suffix += 1;
+    }
+    (prefix, suffix)
+}
+
+/// Moves the object or array spanning `start..end` at `depth` out of `root`, leaving a
+/// placeholder with the same span (so later look-ups still find their way by position).
+fn take(root: &mut Node, depth: usize, start: usize, end: usize) -> Option<Node> {
+    let mut node = root;
+    for _ in 0..depth {
+        node = child_at(node, start)?;
+    }
+    let found = node.span == Span::new(start, end)
+        && matches!(node.kind, NodeKind::Object { .. } | NodeKind::Array { .. });
+    let placeholder = Node {
+        span: node.span,
+        kind: NodeKind::Null,
+    };
+    found.then(|| std::mem::replace(node, placeholder))
+}
+
+/// The child of `node` whose span holds `pos`.
+fn child_at(node: &mut Node, pos: usize) -> Option<&mut Node> {
+    let holds = |n: &Node| n.span.start <= pos && pos < n.span.end;
+    match &mut node.kind {
+        NodeKind::Object { members, .. } => {
+            let i = members
+                .partition_point(|m| m.span.start <= pos)
+                .checked_sub(1)?;
+            members[i].value.as_mut().filter(|v| holds(v))
+        }
+        NodeKind::Array { items, .. } => {
+            let i = items
+                .partition_point(|n| n.span.start <= pos)
+                .checked_sub(1)?;
+            Some(&mut items[i]).filter(|n| holds(n))
+        }
+        _ => None,
+    }
+}
+
+fn shift(span: Span, delta: isize) -> Span {
+    Span::new(
+        span.start.wrapping_add_signed(delta),
+        span.end.wrapping_add_signed(delta),
+    )
+}
+
+/// Moves every span of `node` by `delta` bytes.
+fn shift_node(node: &mut Node, delta: isize) {
+    node.span = shift(node.span, delta);
+    match &mut node.kind {
+        NodeKind::Object { members, .. } => {
+            for member in members {
+                member.key_span = shift(member.key_span, delta);
+                member.span = shift(member.span, delta);
+                if let Some(value) = &mut member.value {
+                    shift_node(value, delta);
+                }
+            }
+        }
+        NodeKind::Array { items, .. } => {
+            for item in items {
+                shift_node(item, delta);
+            }
+        }
+        NodeKind::String { content, .. } => *content = shift(*content, delta),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_ends;
+
+    #[test]
+    fn common_ends_do_not_overlap() {
+        let long = "x".repeat(100);
+        let cases: &[(&str, &str, (usize, usize))] = &[
+            ("abc", "abc", (3, 0)),
+            ("abc", "abXc", (2, 1)),
+            ("aaaa", "aaa", (3, 0)),
+            ("", "abc", (0, 0)),
+            ("abcdef", "abef", (2, 2)),
+        ];
+        for &(a, b, want) in cases {
+            assert_eq!(common_ends(a.as_bytes(), b.as_bytes()), want, "{a:?} {b:?}");
+        }
+        let a = format!("{long}1{long}");
+        let b = format!("{long}22{long}");
+        assert_eq!(common_ends(a.as_bytes(), b.as_bytes()), (100, 100));
+    }
+}

@@ -1,0 +1,275 @@
+//! The incremental parse against the full one: on real policies and templates, a large
+//! policy typed back statement by statement, and small random texts, each carried through a
+//! series of edits with the previous parse handed on as an editor's document would, the tree
+//! and the errors are exactly [`parse`]'s at every step. The typing replay also holds that the
+//! reuse happens (a keystroke parses a handful of containers, not the document).
+
+use super::{Prior, parse, parse_incremental};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A small deterministic generator (xorshift), so a failure repeats.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
+
+/// A char boundary of `text` near a random offset.
+fn boundary(text: &str, rng: &mut Rng) -> usize {
+    let mut at = rng.below(text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// Pieces an edit types: everything the parser's recovery turns on (brackets, quotes,
+/// separators, comments, escapes, bare words, line breaks).
+const TYPED: &[&str] = &[
+    "a",
+    "\"",
+    "'",
+    ",",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    " ",
+    "\n",
+    "\r",
+    "/",
+    "//",
+    "/*",
+    "*/",
+    "\\",
+    "\\u",
+    "\\uD83D",
+    "\\uDE00",
+    "é",
+    "true",
+    "tru",
+    "1",
+    "-",
+    "\"Sid\": ",
+    "\"k\":",
+    "{\"a\": [",
+    "]}",
+    "\t",
+    "\u{1}",
+];
+
+/// One random edit: a piece typed, a few bytes deleted, or a range copied elsewhere.
+fn edit(text: &str, rng: &mut Rng) -> String {
+    let mut out = text.to_string();
+    match rng.below(6) {
+        0..=2 => {
+            let at = boundary(text, rng);
+            out.insert_str(at, TYPED[rng.below(TYPED.len())]);
+        }
+        3 | 4 => {
+            let start = boundary(text, rng);
+            let mut end = (start + 1 + rng.below(12)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.replace_range(start..end.max(start), "");
+        }
+        _ => {
+            let a = boundary(text, rng);
+            let b = boundary(text, rng);
+            let (s, e) = (a.min(b), a.max(b));
+            let piece = text[s..e.min(s + 200)].to_string();
+            let at = boundary(&out, rng);
+            out.insert_str(at, &piece);
+        }
+    }
+    out
+}
+
+/// Parses `texts` in order, each incrementally from the previous one, and checks each result
+/// against a full parse. Returns how many containers were reused and parsed over the series.
+fn check_chain<'a>(name: &str, texts: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
+    let mut prior: Option<Prior> = None;
+    let (mut reused, mut parsed) = (0, 0);
+    for (step, text) in texts.into_iter().enumerate() {
+        let (incremental, memo) = parse_incremental(text, prior.take());
+        let full = parse(text);
+        if incremental != full {
+            let shown: String = text.chars().take(2000).collect();
+            panic!(
+                "{name}, step {step}: the incremental parse differs from the full one\n{shown}\n\
+                 --- full errors {:#?}\n--- incremental errors {:#?}",
+                full.errors, incremental.errors
+            );
+        }
+        reused += memo.reused;
+        parsed += memo.parsed;
+        prior = Some(Prior {
+            text: Arc::from(text),
+            parse: incremental,
+            memo,
+        });
+    }
+    (reused, parsed)
+}
+
+/// `text` and `edits` random edits of it, with now and then an undo to an earlier text.
+fn check_series(name: &str, text: &str, edits: usize, seed: u64) -> (usize, usize) {
+    let mut rng = Rng(seed | 1);
+    let mut texts = vec![text.to_string()];
+    for step in 1..=edits {
+        let next = if step % 5 == 0 {
+            texts[rng.below(texts.len())].clone()
+        } else {
+            edit(texts.last().expect("a text"), &mut rng)
+        };
+        texts.push(next);
+    }
+    check_chain(name, texts.iter().map(String::as_str))
+}
+
+fn managed_policies() -> Vec<(String, String)> {
+    let bytes = include_bytes!("../../tests/data/managed-policies.txt.lz4");
+    let raw = lz4_flex::block::decompress_size_prepended(bytes).expect("corpus decodes");
+    let text = String::from_utf8(raw).expect("UTF-8");
+    text.split("### ")
+        .skip(1)
+        .filter_map(|r| r.split_once('\n'))
+        .map(|(n, d)| (n.to_string(), d.to_string()))
+        .collect()
+}
+
+/// The statements of many managed policies in one policy of about 100 KB.
+fn large_policy() -> (String, Vec<(usize, usize)>) {
+    let mut statements = Vec::new();
+    for (_, text) in managed_policies().iter().step_by(7) {
+        let parsed = parse(text);
+        let Some(items) = parsed
+            .root
+            .as_ref()
+            .and_then(|r| r.get("Statement"))
+            .and_then(|m| m.value.as_ref())
+            .and_then(|v| v.items())
+        else {
+            continue;
+        };
+        for item in items {
+            statements.push(text[item.span.start..item.span.end].to_string());
+        }
+        if statements.iter().map(String::len).sum::<usize>() > 100_000 {
+            break;
+        }
+    }
+    let head = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    ";
+    let mut text = head.to_string();
+    let mut spans = Vec::new();
+    for (i, s) in statements.iter().enumerate() {
+        if i > 0 {
+            text.push_str(",\n    ");
+        }
+        spans.push((text.len(), text.len() + s.len()));
+        text.push_str(s);
+    }
+    text.push_str("\n  ]\n}\n");
+    (text, spans)
+}
+
+#[test]
+fn managed_policies_parse_the_same_incrementally() {
+    for (i, (name, text)) in managed_policies().iter().enumerate() {
+        let edits = if i % 8 == 0 { 12 } else { 3 };
+        check_series(name, text, edits, i as u64 + 5);
+    }
+}
+
+#[test]
+fn aws_examples_and_templates_parse_the_same_incrementally() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for dir in ["tests/data/aws-examples", "../tests/corpus/templates"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("corpus folder") {
+            let path = entry.expect("entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            check_series(&path.display().to_string(), &text, 10, seen + 3);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 90, "only {seen} files");
+}
+
+/// Small texts made of the pieces the recovery turns on, edited many times: the places where
+/// a look-ahead crosses into an edit are found here first.
+#[test]
+fn random_small_texts_parse_the_same_incrementally() {
+    let mut rng = Rng(0x5eed);
+    let shapes = [
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:Get\", \"s3:Put\"]}, {\"Sid\": \"B\", \"Condition\": {\"Bool\": {\"aws:x\": \"true\"}}}]}",
+        "{\"Resources\": {\"A\": {\"Type\": \"T\", \"Properties\": {\"P\": [1, 2]}}, \"B\": {\"Type\": \"U\"}}}",
+        "[[[1, [2]], {\"a\": {\"b\": [\"c\"]}}], [[3]]]",
+        "{\"Statement\": [{\"Action\": [\"a\", \"b\"\n \"Resource\": \"*\"}, {\"x\": 1}]}",
+    ];
+    for round in 0..400 {
+        let mut text = shapes[round % shapes.len()].to_string();
+        for _ in 0..rng.below(4) {
+            text = edit(&text, &mut rng);
+        }
+        check_series(&format!("round {round}"), &text, 25, round as u64 + 1);
+    }
+}
+
+/// Nesting past the depth limit on either side of an edit.
+#[test]
+fn deep_nesting_parses_the_same_incrementally() {
+    let deep = format!("{}1{}", "[".repeat(140), "]".repeat(140));
+    let text =
+        format!("{{\"Statement\": [{{\"a\": [{deep}]}}, {{\"b\": 2}}, {{\"c\": [{deep}]}}]}}");
+    check_series("deep", &text, 40, 77);
+}
+
+/// The editor's 100 KB case: statements typed back one character at a time in the middle of
+/// a large policy (the same replay as `iam-ls-bench`'s typing scenario). Every keystroke's
+/// parse is the full one, and the keystrokes parse a few containers each: the statement being
+/// typed and its members, not the hundreds of others (a keystroke that closes or opens a
+/// statement turns the ones after it from swallowed values into statements or back, and
+/// parses them again).
+#[test]
+fn typing_into_a_large_policy_parses_the_same_and_reuses_the_rest() {
+    let (text, spans) = large_policy();
+    assert!(
+        text.len() > 100_000 && spans.len() > 200,
+        "{} bytes",
+        text.len()
+    );
+    let mid = spans.len() / 2;
+    let (start, end) = (spans[mid].0, spans[mid + 2].0);
+    let mut texts = Vec::new();
+    for cut in start..=end {
+        if text.is_char_boundary(cut) {
+            texts.push(format!("{}{}", &text[..cut], &text[end..]));
+        }
+    }
+    let keystrokes = texts.len();
+    let (reused, parsed) = check_chain("typing", texts.iter().map(String::as_str));
+    let per_keystroke = parsed / keystrokes;
+    assert!(
+        per_keystroke <= 40 && reused > 100 * keystrokes,
+        "{keystrokes} keystrokes parsed {parsed} containers and reused {reused}"
+    );
+}
