@@ -200,6 +200,14 @@ fn resolve_kind_of(config: &Config, path: Option<&str>, policy: &Policy<'_>) -> 
     }
 }
 
+/// How [`Snapshot::build`] parses a JSON text.
+enum Parsing {
+    /// From scratch, keeping nothing.
+    Whole,
+    /// Keeping what the next version's parse can reuse, reusing the previous one's.
+    Incremental(Option<syntax::Prior>),
+}
+
 /// One immutable version of a document, ready for analysis.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -207,6 +215,8 @@ pub struct Snapshot {
     version: i32,
     kind: DocumentKind,
     parse: Option<Parse>,
+    /// What the parse kept for the next version's (see [`Snapshot::edited`]).
+    memo: Option<syntax::Memo>,
     path: Option<String>,
     /// For a policy: its kind, resolved on first use (the analysis resolves it from the typed
     /// model it builds for the rules, so a keystroke builds that model once).
@@ -239,7 +249,28 @@ impl Snapshot {
         path: Option<String>,
         env: Arc<Env>,
     ) -> Self {
-        Snapshot::build(text.into(), version, path, env, None)
+        Snapshot::build(text.into(), version, path, env, None, Parsing::Whole)
+    }
+
+    /// Like [`Snapshot::with_env`], for a document being edited: the parse keeps what the
+    /// next version's can reuse, and reuses what `prior` (the previous version's, from
+    /// [`Snapshot::take_prior`]) kept, so a keystroke parses the containers it touched rather
+    /// than the whole text. Tree, errors and everything after are [`Snapshot::with_env`]'s.
+    pub fn edited(
+        text: impl Into<Arc<str>>,
+        version: i32,
+        path: Option<String>,
+        env: Arc<Env>,
+        prior: Option<syntax::Prior>,
+    ) -> Self {
+        Snapshot::build(
+            text.into(),
+            version,
+            path,
+            env,
+            None,
+            Parsing::Incremental(prior),
+        )
     }
 
     /// Like [`Snapshot::with_env`], but analyses the text as a `kind` policy whatever the
@@ -251,7 +282,7 @@ impl Snapshot {
         env: Arc<Env>,
         kind: PolicyKind,
     ) -> Self {
-        Snapshot::build(text.into(), version, path, env, Some(kind))
+        Snapshot::build(text.into(), version, path, env, Some(kind), Parsing::Whole)
     }
 
     fn build(
@@ -260,8 +291,16 @@ impl Snapshot {
         path: Option<String>,
         env: Arc<Env>,
         forced: Option<PolicyKind>,
+        parsing: Parsing,
     ) -> Self {
-        let parse = looks_like_json_object(&text).then(|| syntax::parse(&text));
+        let (parse, memo) = match (looks_like_json_object(&text), parsing) {
+            (false, _) => (None, None),
+            (true, Parsing::Whole) => (Some(syntax::parse(&text)), None),
+            (true, Parsing::Incremental(prior)) => {
+                let (parse, memo) = syntax::parse_incremental(&text, prior);
+                (Some(parse), Some(memo))
+            }
+        };
         let configured = forced.is_some()
             || path.as_deref().is_some_and(|p| {
                 env.config.kind_for_path(p).is_some() || env.config.group_role(p).is_some()
@@ -293,6 +332,7 @@ impl Snapshot {
             version,
             kind,
             parse,
+            memo,
             path,
             policy_kind,
             env,
@@ -325,14 +365,33 @@ impl Snapshot {
         &self.related
     }
 
-    /// The full text.
     /// The day the analysis counts as today (days since 1970-01-01, UTC).
     pub fn today(&self) -> i64 {
         self.today
     }
 
+    /// The full text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// For a snapshot about to be dropped: its text, tree and what its parse kept, for the
+    /// next version's parse ([`Snapshot::edited`]). Leaves this snapshot without a tree.
+    /// `None` unless it was built by [`Snapshot::edited`] from JSON.
+    pub fn take_prior(&mut self) -> Option<syntax::Prior> {
+        let memo = self.memo.take()?;
+        let parse = self.parse.take()?;
+        Some(syntax::Prior {
+            text: self.text.clone(),
+            parse,
+            memo,
+        })
+    }
+
+    /// What the parse kept for the next version's and how much it reused; `None` unless built
+    /// by [`Snapshot::edited`] from JSON.
+    pub fn parse_memo(&self) -> Option<&syntax::Memo> {
+        self.memo.as_ref()
     }
 
     /// The full text, shared.

@@ -13,6 +13,7 @@ use super::position::{LineIndex, PositionEncoding, rope_char_index};
 use crate::document::{Env, Snapshot};
 use crate::groups;
 use crate::rules::cache::FindingsCache;
+use crate::syntax::Prior;
 use dashmap::DashMap;
 use ropey::Rope;
 use std::path::PathBuf;
@@ -36,7 +37,8 @@ pub struct DocumentView {
 }
 
 impl DocumentView {
-    /// Analyzes `text` (parses it: call off the async executor for large texts).
+    /// Analyzes `text` (parses it: call off the async executor for large texts), reusing what
+    /// the parse of the previous revision kept (`prior`, see [`Snapshot::edited`]).
     pub fn build(
         revision: Revision,
         version: i32,
@@ -44,11 +46,12 @@ impl DocumentView {
         encoding: PositionEncoding,
         path: Option<String>,
         env: Arc<Env>,
+        prior: Option<Prior>,
     ) -> Self {
         let lines = LineIndex::new(text.clone(), encoding);
         DocumentView {
             revision,
-            snapshot: Snapshot::with_env(text, version, path, env),
+            snapshot: Snapshot::edited(text, version, path, env, prior),
             lines,
         }
     }
@@ -100,9 +103,9 @@ pub struct PendingView {
     /// edit re-runs the statement rules only on the statements it changed.
     pub findings_cache: Option<Arc<FindingsCache>>,
     /// The previous revision's build, which the store let go of when this one was captured:
-    /// often the last reference to that analysis (a large policy's tree is tens of thousands of
-    /// allocations), so whoever builds this view decides where it is freed, never the async
-    /// thread that captured it.
+    /// often the last reference to that analysis. Whoever builds this view takes its parse over
+    /// (see [`Snapshot::take_prior`]) and decides where the rest is freed (a large policy's
+    /// analysis is tens of thousands of allocations), never the async thread that captured it.
     pub retired: Option<SharedBuild>,
 }
 
@@ -163,15 +166,20 @@ impl PendingView {
     /// The view of this revision: built here, or by a concurrent caller that started first
     /// (this one then waits for it on its blocking thread).
     pub fn build_shared(mut self) -> Arc<DocumentView> {
-        if let Some(retired) = self.retired.take() {
-            free_beside(retired);
-        }
+        let mut prior = self.retired.take().and_then(take_prior);
         let shared = self.shared.clone();
-        shared.get_or_init(|| Arc::new(self.build())).clone()
+        let view = shared
+            .get_or_init(|| Arc::new(self.build(prior.take())))
+            .clone();
+        if let Some(unused) = prior {
+            free_beside(unused);
+        }
+        view
     }
 
-    /// Analyzes the captured text, with the other members of its policy groups.
-    pub fn build(self) -> DocumentView {
+    /// Analyzes the captured text, with the other members of its policy groups, reusing what
+    /// the previous revision's parse kept (`prior`).
+    pub fn build(self, prior: Option<Prior>) -> DocumentView {
         let related = match &self.path {
             Some(path) => self.env.related(path, &self.open_peers),
             None => Vec::new(),
@@ -183,6 +191,7 @@ impl PendingView {
             self.encoding,
             self.path,
             self.env,
+            prior,
         );
         if !related.is_empty() {
             view.snapshot = view.snapshot.with_related(related);
@@ -191,6 +200,30 @@ impl PendingView {
             view.snapshot = view.snapshot.with_findings_cache(cache);
         }
         view
+    }
+}
+
+/// The previous revision's parse, for the next one, when nothing else holds that revision's
+/// view any more (a request still reading it keeps it, and the next parse starts from
+/// scratch); the rest of that analysis is freed beside the new one.
+fn take_prior(retired: SharedBuild) -> Option<Prior> {
+    let view = match Arc::try_unwrap(retired) {
+        Ok(lock) => lock.into_inner()?,
+        Err(shared) => {
+            free_beside(shared);
+            return None;
+        }
+    };
+    match Arc::try_unwrap(view) {
+        Ok(mut view) => {
+            let prior = view.snapshot.take_prior();
+            free_beside(view);
+            prior
+        }
+        Err(view) => {
+            free_beside(view);
+            None
+        }
     }
 }
 
@@ -687,7 +720,7 @@ mod tests {
         store
             .apply_changes(&uri(), 2, &[full("log line")])
             .expect("open");
-        store.cache_view(&uri(), Arc::new(stale.build()));
+        store.cache_view(&uri(), Arc::new(stale.build(None)));
         assert!(matches!(
             store.view_source(&uri()),
             Some(ViewSource::Pending(_))
@@ -696,7 +729,7 @@ mod tests {
             panic!("expected pending")
         };
         assert_eq!(pending.text.to_string(), "log line");
-        store.cache_view(&uri(), Arc::new(pending.build()));
+        store.cache_view(&uri(), Arc::new(pending.build(None)));
         let Some(ViewSource::Ready(view)) = store.view_source(&uri()) else {
             panic!("expected ready")
         };
@@ -721,7 +754,7 @@ mod tests {
                 .findings_cache
                 .clone()
                 .expect("a cache per document");
-            let view = store.cache_view(&uri(), Arc::new(pending.build()));
+            let view = store.cache_view(&uri(), Arc::new(pending.build(None)));
             let found: Vec<_> = view
                 .snapshot
                 .findings()
@@ -749,6 +782,67 @@ mod tests {
             .map(|f| (f.rule.code, f.span, f.message.clone()))
             .collect();
         assert_eq!(second, fresh);
+    }
+
+    /// An edit's analysis takes the previous revision's parse over when nothing else holds
+    /// that revision's view: the statements the edit did not touch are reused, and the tree is
+    /// a full parse's. While a request still holds the view, the parse starts from scratch.
+    #[test]
+    fn edits_take_the_previous_parse_over_when_nothing_else_holds_it() {
+        let statements: Vec<String> = (0..30)
+            .map(|i| format!("{{\"Sid\": \"S{i}\", \"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\"], \"Resource\": \"*\"}}"))
+            .collect();
+        let text = format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}\n]}}",
+            statements.join(",\n")
+        );
+        let store = DocumentStore::new();
+        store.open(uri(), 1, "json".into(), &text);
+        let build = |store: &DocumentStore| {
+            let Some(ViewSource::Pending(pending)) = store.view_source(&uri()) else {
+                panic!("expected pending")
+            };
+            store.cache_view(&uri(), pending.build_shared())
+        };
+        let memo = |view: &DocumentView| {
+            let memo = view
+                .snapshot
+                .parse_memo()
+                .expect("an edited document keeps a memo");
+            (memo.reused, memo.parsed)
+        };
+        let first = build(&store);
+        assert_eq!(memo(&first).0, 0);
+        drop(first);
+        // Line 11 is the tenth statement: type inside its Sid.
+        store
+            .apply_changes(&uri(), 2, &[edit(10, 10, 10, 10, "x")])
+            .expect("open");
+        let second = build(&store);
+        let current = store.text(&uri()).expect("open");
+        assert_eq!(
+            second.snapshot.parse(),
+            Some(&crate::syntax::parse(&current))
+        );
+        let (reused, parsed) = memo(&second);
+        assert!(
+            reused >= 29 && parsed <= 3,
+            "reused {reused}, parsed {parsed}"
+        );
+
+        // A request still reading the second view: the third parse cannot take it over.
+        let held = second;
+        store
+            .apply_changes(&uri(), 3, &[edit(12, 10, 12, 10, "y")])
+            .expect("open");
+        let third = build(&store);
+        let current = store.text(&uri()).expect("open");
+        assert_eq!(
+            third.snapshot.parse(),
+            Some(&crate::syntax::parse(&current))
+        );
+        assert_eq!(memo(&third).0, 0);
+        assert_eq!(held.version(), 2);
     }
 
     #[test]
@@ -780,7 +874,7 @@ mod tests {
                 Arc::from("{\"Statement\": []}")
             )]
         );
-        store.cache_view(&role, Arc::new(pending.build()));
+        store.cache_view(&role, Arc::new(pending.build(None)));
         let other_revision = store.docs.get(&other).map(|d| d.revision);
         // Editing the boundary drops the role's analysis, not the unrelated file's.
         store
@@ -809,7 +903,7 @@ mod tests {
         let StoredText::Flat(stored) = &pending.text else {
             panic!("a new document is kept flat")
         };
-        let view = pending.clone().build();
+        let view = pending.clone().build(None);
         assert!(Arc::ptr_eq(stored, view.snapshot.shared_text()), "no copy");
         store
             .apply_changes(&uri(), 2, &[edit(1, 0, 1, 0, "x")])
@@ -821,7 +915,7 @@ mod tests {
             matches!(pending.text, StoredText::Rope(_)),
             "edited: a rope"
         );
-        assert_eq!(pending.build().snapshot.text(), "a\nxb");
+        assert_eq!(pending.build(None).snapshot.text(), "a\nxb");
         // Replaced whole: flat again.
         store
             .apply_changes(&uri(), 3, &[full("new")])
