@@ -16,24 +16,36 @@
 //! - **after the edit**: the value starts in the unchanged tail, which it reads to the end at
 //!   most, and the tail is the same bytes in both texts.
 //!
+//! Most values do not even depend on their depth, closers and flag: the depth is read only
+//! against [`MAX_DEPTH`] (and the flag only past it), and the closers only when a stray closer
+//! or an unclosed array asks whether an enclosing container expects a `}` or `]`, which the
+//! value's own containers usually answer. A parse notes the lowest closer it looked at
+//! ([`Entry::reach`]) and how deep it went ([`Entry::height`]); a value that looked at no
+//! closer from outside and stays clear of the limit is reused at any depth, under any closers
+//! ([`Entry::free`]). That is what typing needs: a half-typed statement turns the statements
+//! after it into its member values, items of its unclosed array or junk where its next key
+//! should be, and back, keystroke after keystroke, and they are taken over each time.
+//!
 //! A parse that remembers ([`parse_incremental`](super::parse_incremental)) records one
-//! [`Entry`] per object and array at [`MEMO_DEPTHS`] (the statements of a policy, the resources
-//! of a template, and the values one level inside them, such as the statements a half-typed
-//! statement swallows). A reused node is taken out of the previous tree, which the caller hands
-//! over with its text and memo ([`Prior`]); a value the parser drops (junk where a key should
-//! be) needs only its end and errors. The entries of the values inside a reused one are not
-//! carried over: an edit inside such a value later parses that value again, and nothing else.
+//! [`Entry`] per object and array at [`MEMO_DEPTHS`] that it parsed or reused. A reused node is
+//! taken out of the previous tree, which the caller hands over with its text and memo
+//! ([`Prior`]), or out of the entry itself when the previous parse dropped the value (junk where
+//! a key should be). The entries of the values inside a reused one are not carried over: an
+//! edit inside such a value later parses that value again, and nothing else.
 //!
 //! `syntax::incremental_tests` holds the equivalence with a full parse over the corpora, random
 //! edits and typing replays.
 
+use super::parser::MAX_DEPTH;
 use super::tree::{Node, NodeKind, Parse, Span, SyntaxError};
 use std::sync::Arc;
 
 /// Depths (containers around a value) at which objects and arrays are remembered: 2 is a
-/// statement in `{"Statement": [...]}` or a resource in a template's `Resources`; 3 is a member
-/// value of a statement, or a statement swallowed by a half-typed one before it.
-pub const MEMO_DEPTHS: std::ops::RangeInclusive<usize> = 2..=3;
+/// statement in `{"Statement": [...]}` or a resource in a template's `Resources`, deeper ones
+/// their parts, or the statements after a half-typed value that swallowed them (an unclosed
+/// array in a condition puts them at depth 6, in a template deeper). Below 2 are the document
+/// and its `Statement` array, which every edit changes.
+pub const MEMO_DEPTHS: std::ops::RangeInclusive<usize> = 2..=20;
 
 /// Bytes past the farthest cursor position that the parser may peek at (the byte under the
 /// cursor, the one after it for `//` and `/*`, a UTF-8 character's length).
@@ -75,28 +87,55 @@ pub(super) struct Entry {
     pub key: Key,
     /// The errors reported while parsing it, in the order they were reported.
     pub errors: Vec<SyntaxError>,
+    /// The lowest index of the closers stack that its parse looked at (`usize::MAX` when it
+    /// looked at none). At or above its depth, only closers it pushed itself were read, and
+    /// the result holds under any closers around it ([`Entry::free`]).
+    pub reach: usize,
+    /// Levels of nesting it entered, itself included minus one (0 for a flat array).
+    pub height: usize,
+    /// The node, when the parse dropped it (a value where a key should be): it is not in the
+    /// tree, and a later parse that keeps the value takes it from here.
+    pub held: Option<Node>,
+}
+
+impl Entry {
+    /// Whether the result holds at another depth, under other closers and either depth flag:
+    /// the parse read no closer from outside the value and entered no container deep enough
+    /// for the depth limit (which is where the depth and the flag are read).
+    fn free(&self) -> bool {
+        let depth = self.key.depth();
+        self.key != Key::NEVER && self.reach >= depth && depth + self.height < MAX_DEPTH
+    }
 }
 
 /// The parser state a value's parse depends on besides the text: depth, the closers of the
-/// containers around it (one per level, so at most three at [`MEMO_DEPTHS`]) and whether the
-/// depth error was already reported.
+/// containers around it (one per level, `}` or `]`, one bit each) and whether the depth error
+/// was already reported. Bit 0 is the flag, bits 1 to 7 the depth, bits 8 on the closers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Key(u32);
 
 impl Key {
+    /// The key of an entry that no look-up matches.
+    const NEVER: Key = Key(u32::MAX);
+
     /// The key of a value about to be parsed at `depth` under `closers`.
     pub fn new(depth: usize, closers: &[u8], deep_reported: bool) -> Key {
-        debug_assert!(closers.len() == depth && depth <= 3);
-        let mut packed = u32::from(deep_reported);
+        debug_assert!(closers.len() == depth && depth <= *MEMO_DEPTHS.end());
+        let mut packed = u32::from(deep_reported) | (depth as u32) << 1;
         for (i, &c) in closers.iter().enumerate() {
-            packed |= u32::from(c) << (8 * (i + 1));
+            packed |= u32::from(c == b'}') << (8 + i);
         }
-        Key(packed | (depth as u32) << 1)
+        Key(packed)
     }
 
     /// Whether the depth error had been reported when the value started.
     pub fn deep_reported(self) -> bool {
         self.0 & 1 == 1
+    }
+
+    /// The depth the value started at.
+    pub fn depth(self) -> usize {
+        (self.0 as usize >> 1) & 0x7f
     }
 }
 
@@ -107,6 +146,10 @@ pub(super) struct Reused {
     pub end: usize,
     pub read_end: usize,
     pub errors: Vec<SyntaxError>,
+    /// [`Entry::reach`] in the new parse.
+    pub reach: usize,
+    /// [`Entry::height`].
+    pub height: usize,
 }
 
 /// The incremental part of a parser's state.
@@ -171,8 +214,11 @@ impl State {
     }
 
     /// The previous parse's result for an object or array starting at `pos` (new text) at
-    /// `depth` with `key`, when it is known to be the new one; the node is taken from the
-    /// previous tree when `keep`. Records the entry for the next parse.
+    /// `depth` with `key`, when it is known to be the new one: the same key, or any key when
+    /// the entry is [free](Entry::free) and the depth limit stays out of reach. The node is
+    /// taken from the previous tree or entry; when the caller drops it (`keep` false) the
+    /// caller gets a placeholder and the new entry holds the node. Records the entry for the
+    /// next parse.
     pub fn reuse(&mut self, pos: usize, depth: usize, key: Key, keep: bool) -> Option<Reused> {
         let prior = self.prior.as_mut()?;
         let (old, delta) = if pos >= prior.new_tail {
@@ -182,27 +228,39 @@ impl State {
         } else {
             return None;
         };
-        let rest = &prior.entries[prior.cursor..];
-        prior.cursor += rest.partition_point(|e| e.start < old);
+        prior.cursor += first_at_or_after(&prior.entries[prior.cursor..], old);
         let entry = prior.entries.get_mut(prior.cursor)?;
-        if entry.start != old || entry.key != key {
+        let same = entry.key == key;
+        if entry.start != old || !(same || entry.free() && depth + entry.height < MAX_DEPTH) {
             return None;
         }
         // Before the edit, the value must not have looked at the changed bytes.
         if delta == 0 && pos < prior.prefix && entry.read_end > prior.prefix {
             return None;
         }
-        let node = if keep {
-            let mut node = take(prior.root.as_mut()?, depth, entry.start, entry.end)?;
-            if delta != 0 {
-                shift_node(&mut node, delta);
-            }
-            node
+        let old_depth = entry.key.depth();
+        let mut node = match entry.held.take() {
+            Some(node) => Some(node),
+            None => prior
+                .root
+                .as_mut()
+                .and_then(|root| take(root, old_depth, entry.start, entry.end)),
+        };
+        if keep && node.is_none() {
+            return None;
+        }
+        if let (Some(node), true) = (&mut node, delta != 0) {
+            shift_node(node, delta);
+        }
+        let (node, held) = if keep {
+            (node?, None)
         } else {
-            Node {
-                span: shift(Span::new(entry.start, entry.end), delta),
+            let span = shift(Span::new(entry.start, entry.end), delta);
+            let placeholder = Node {
+                span,
                 kind: NodeKind::Null,
-            }
+            };
+            (placeholder, node)
         };
         let mut errors = std::mem::take(&mut entry.errors);
         for error in &mut errors {
@@ -210,12 +268,21 @@ impl State {
         }
         let end = entry.end.wrapping_add_signed(delta);
         let read_end = entry.read_end.wrapping_add_signed(delta);
+        // A free entry read closers of its own only, which move with its depth.
+        let reach = match entry.reach {
+            reach if same || reach == usize::MAX => reach,
+            reach => reach - old_depth + depth,
+        };
+        let height = entry.height;
         self.out.push(Entry {
             start: pos,
             end,
             read_end,
             key,
             errors: errors.clone(),
+            reach,
+            height,
+            held,
         });
         self.reused += 1;
         Some(Reused {
@@ -223,6 +290,8 @@ impl State {
             end,
             read_end,
             errors,
+            reach,
+            height,
         })
     }
 
@@ -235,29 +304,53 @@ impl State {
             read_end: usize::MAX,
             key,
             errors: Vec::new(),
+            reach: 0,
+            height: 0,
+            held: None,
         });
         self.out.len() - 1
     }
 
-    /// Completes entry `slot`: the value ended at `end`, read up to `read_end` and reported
-    /// `errors`. A value whose parse changed the depth flag is not reusable (the flag belongs to
-    /// the whole document): its entry gets a key no look-up has.
-    pub fn end(
-        &mut self,
-        slot: usize,
-        end: usize,
-        read_end: usize,
-        errors: &[SyntaxError],
-        reusable: bool,
-    ) {
+    /// Completes entry `slot` with what its parse did: where it ended, what it read and
+    /// reported ([`Entry`]), and its node when the parser dropped it. A value whose parse
+    /// changed the depth flag is not reusable (the flag belongs to the whole document): its
+    /// entry gets a key no look-up has.
+    pub fn end(&mut self, slot: usize, done: Done<'_>) {
         let entry = &mut self.out[slot];
-        entry.end = end;
-        entry.read_end = read_end;
-        entry.errors = errors.to_vec();
-        if !reusable {
-            entry.key = Key(u32::MAX);
+        entry.end = done.end;
+        entry.read_end = done.read_end;
+        entry.errors = done.errors.to_vec();
+        entry.reach = done.reach;
+        entry.height = done.height;
+        entry.held = done.held;
+        if !done.reusable {
+            entry.key = Key::NEVER;
         }
     }
+}
+
+/// What a value's parse did, for [`State::end`].
+pub(super) struct Done<'a> {
+    pub end: usize,
+    pub read_end: usize,
+    pub errors: &'a [SyntaxError],
+    pub reach: usize,
+    pub height: usize,
+    pub held: Option<Node>,
+    pub reusable: bool,
+}
+
+/// The index of the first of `entries` (sorted by start) that starts at or after `pos`. Look-ups
+/// move forward through the entries about one at a time, so the search gallops from the front
+/// (a few comparisons of nearby entries) rather than bisecting the whole rest.
+fn first_at_or_after(entries: &[Entry], pos: usize) -> usize {
+    let mut bound = 1;
+    while bound < entries.len() && entries[bound - 1].start < pos {
+        bound *= 2;
+    }
+    let low = bound / 2;
+    let high = bound.min(entries.len());
+    low + entries[low..high].partition_point(|e| e.start < pos)
 }
 
 /// The lengths of the longest common prefix and of the longest common suffix of `a` and `b`
@@ -353,7 +446,34 @@ fn shift_node(node: &mut Node, delta: isize) {
 
 #[cfg(test)]
 mod tests {
-    use super::common_ends;
+    use super::{Entry, Key, common_ends, first_at_or_after};
+
+    #[test]
+    fn the_first_entry_at_or_after_a_place_is_found_from_any_distance() {
+        let entries: Vec<Entry> = [3, 5, 5, 9, 12, 12, 12, 20, 31, 40, 41]
+            .iter()
+            .map(|&start| Entry {
+                start,
+                end: start,
+                read_end: start,
+                key: Key::NEVER,
+                errors: Vec::new(),
+                reach: 0,
+                height: 0,
+                held: None,
+            })
+            .collect();
+        for pos in 0..45 {
+            for from in 0..=entries.len() {
+                let want = entries[from..].partition_point(|e| e.start < pos);
+                assert_eq!(
+                    first_at_or_after(&entries[from..], pos),
+                    want,
+                    "{pos} {from}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn common_ends_do_not_overlap() {

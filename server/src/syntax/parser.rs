@@ -5,7 +5,7 @@
 //! bounded by [`MAX_DEPTH`]: a deeper container is skipped by an iterative bracket counter and
 //! becomes one [`NodeKind::Error`] node.
 
-use super::incremental::{self, Key, Memo, Prior};
+use super::incremental::{self, Done, Key, Memo, Prior};
 use super::tree::{CompactString, Member, Node, NodeKind, Parse, Span, SyntaxError};
 
 /// Deepest nesting of arrays and objects that is parsed; deeper input gets an error.
@@ -79,6 +79,12 @@ struct Parser<'a> {
     /// The farthest the cursor went before a look-ahead took it back (for
     /// [`incremental::Entry::read_end`]).
     max_read: usize,
+    /// The lowest index of `closers` that a recovery decision depended on since the innermost
+    /// remembered value started (for [`incremental::Entry::reach`]).
+    reach: usize,
+    /// The deepest container entered since the innermost remembered value started (for
+    /// [`incremental::Entry::height`]).
+    max_depth: usize,
     /// For [`parse_incremental`]: what is remembered and reused.
     memo: Option<Box<incremental::State>>,
 }
@@ -93,6 +99,8 @@ impl<'a> Parser<'a> {
             closers: Vec::new(),
             deep_reported: false,
             max_read: 0,
+            reach: usize::MAX,
+            max_depth: 0,
             memo: None,
         }
     }
@@ -278,40 +286,72 @@ impl Parser<'_> {
     fn remembered(&mut self, depth: usize, keep: bool) -> Node {
         let key = Key::new(depth, &self.closers, self.deep_reported);
         let pos = self.pos;
+        let (outer_reach, outer_depth) = (self.reach, self.max_depth);
         let state = self.memo.as_mut().expect("an incremental parse");
         if let Some(reused) = state.reuse(pos, depth, key, keep) {
             self.errors.extend(reused.errors);
             self.pos = reused.end;
             self.max_read = self.max_read.max(reused.read_end);
+            self.reach = outer_reach.min(reused.reach);
+            self.max_depth = outer_depth.max(depth + reused.height);
             return reused.node;
         }
         let slot = state.begin(pos, key);
         let first_error = self.errors.len();
+        (self.reach, self.max_depth) = (usize::MAX, depth);
         let node = if self.peek() == Some(b'{') {
             self.object(depth)
         } else {
             self.array(depth)
         };
-        let read_end = self.max_read.max(self.pos) + incremental::SLACK;
-        let reusable = self.deep_reported == key.deep_reported();
+        let (reach, height) = (self.reach, self.max_depth - depth);
+        self.reach = outer_reach.min(reach);
+        self.max_depth = outer_depth.max(self.max_depth);
+        let (node, held) = if keep {
+            (node, None)
+        } else {
+            let placeholder = Node {
+                span: node.span,
+                kind: NodeKind::Null,
+            };
+            (placeholder, Some(node))
+        };
+        let done = Done {
+            end: self.pos,
+            read_end: self.max_read.max(self.pos) + incremental::SLACK,
+            errors: &self.errors[first_error..],
+            reach,
+            height,
+            held,
+            reusable: self.deep_reported == key.deep_reported(),
+        };
         let state = self.memo.as_mut().expect("an incremental parse");
-        state.end(
-            slot,
-            self.pos,
-            read_end,
-            &self.errors[first_error..],
-            reusable,
-        );
+        state.end(slot, done);
         node
     }
 
-    /// The closing byte `c` is expected by some container outside the innermost one.
-    fn outer_expects(&self, c: u8) -> bool {
+    /// The closing byte `c` is expected by some container outside the innermost one. Notes in
+    /// [`Parser::reach`] how far down the stack the answer depended on.
+    fn outer_expects(&mut self, c: u8) -> bool {
         let n = self.closers.len();
-        n > 1 && self.closers[..n - 1].contains(&c)
+        if n < 2 {
+            self.reach = 0;
+            return false;
+        }
+        match self.closers[..n - 1].iter().rposition(|&x| x == c) {
+            Some(i) => {
+                self.reach = self.reach.min(i);
+                true
+            }
+            None => {
+                self.reach = 0;
+                false
+            }
+        }
     }
 
     fn object(&mut self, depth: usize) -> Node {
+        self.max_depth = self.max_depth.max(depth);
         if depth >= MAX_DEPTH {
             return self.too_deep();
         }
@@ -534,6 +574,7 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Node {
+        self.max_depth = self.max_depth.max(depth);
         if depth >= MAX_DEPTH {
             return self.too_deep();
         }
