@@ -22,3 +22,5 @@ pub mod lsp;
 pub mod policy;
 pub mod rules;
 pub mod syntax;
+#[cfg(test)]
+mod test_support;

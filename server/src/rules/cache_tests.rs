@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::document::{Env, Snapshot};
 use crate::policy::{Policy, PolicyKind, detect_kind};
 use crate::syntax::parse;
+use crate::test_support::{Rng, boundary, managed_policies};
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -47,35 +48,6 @@ fn both(text: &str, kind: Option<PolicyKind>, cache: &FindingsCache) -> (String,
     let plain = render(&check_model(&input, &policy, &[]));
     let cached = render(&check_cached(&input, &policy, &[], Some(cache)));
     (plain, cached)
-}
-
-/// A small deterministic generator (xorshift), so a failure repeats.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
-/// A char boundary of `text` near a random offset.
-fn boundary(text: &str, rng: &mut Rng) -> usize {
-    let mut at = rng.below(text.len() + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// The statements' spans.
@@ -178,17 +150,6 @@ fn check_series(name: &str, text: &str, kind: Option<PolicyKind>, edits: usize, 
             cache.demoted()
         );
     }
-}
-
-fn managed_policies() -> Vec<(String, String)> {
-    let bytes = include_bytes!("../../tests/data/managed-policies.txt.lz4");
-    let raw = lz4_flex::block::decompress_size_prepended(bytes).expect("corpus decodes");
-    let text = String::from_utf8(raw).expect("UTF-8");
-    text.split("### ")
-        .skip(1)
-        .filter_map(|r| r.split_once('\n'))
-        .map(|(n, d)| (n.to_string(), d.to_string()))
-        .collect()
 }
 
 #[test]

@@ -5,37 +5,9 @@
 //! reuse happens (a keystroke parses a handful of containers, not the document).
 
 use super::{Prior, parse, parse_incremental};
+use crate::test_support::{Rng, boundary, managed_policies};
 use std::path::Path;
 use std::sync::Arc;
-
-/// A small deterministic generator (xorshift), so a failure repeats.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
-/// A char boundary of `text` near a random offset.
-fn boundary(text: &str, rng: &mut Rng) -> usize {
-    let mut at = rng.below(text.len() + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
 
 /// Pieces an edit types: everything the parser's recovery turns on (brackets, quotes,
 /// separators, comments, escapes, bare words, line breaks).
@@ -145,17 +117,6 @@ fn check_series(name: &str, text: &str, edits: usize, seed: u64) -> (usize, usiz
         texts.push(next);
     }
     check_chain(name, texts.iter().map(String::as_str))
-}
-
-fn managed_policies() -> Vec<(String, String)> {
-    let bytes = include_bytes!("../../tests/data/managed-policies.txt.lz4");
-    let raw = lz4_flex::block::decompress_size_prepended(bytes).expect("corpus decodes");
-    let text = String::from_utf8(raw).expect("UTF-8");
-    text.split("### ")
-        .skip(1)
-        .filter_map(|r| r.split_once('\n'))
-        .map(|(n, d)| (n.to_string(), d.to_string()))
-        .collect()
 }
 
 /// The statements of many managed policies in one policy of about 100 KB.
