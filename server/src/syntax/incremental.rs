@@ -38,6 +38,7 @@
 
 use super::parser::MAX_DEPTH;
 use super::tree::{Node, NodeKind, Parse, Span, SyntaxError};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Depths (containers around a value) at which objects and arrays are remembered: 2 is a
@@ -67,6 +68,9 @@ pub struct Prior {
 #[derive(Debug, Default)]
 pub struct Memo {
     entries: Vec<Entry>,
+    /// The parse's errors in the order they were reported; entries name theirs by range, so a
+    /// value nested in many remembered ones does not copy its errors into each.
+    errors: Vec<SyntaxError>,
     /// Containers this parse took from the previous one.
     pub reused: usize,
     /// Containers at [`MEMO_DEPTHS`] this parse parsed itself.
@@ -85,8 +89,9 @@ pub(super) struct Entry {
     pub read_end: usize,
     /// Depth, closers and depth flag when it started.
     pub key: Key,
-    /// The errors reported while parsing it, in the order they were reported.
-    pub errors: Vec<SyntaxError>,
+    /// The errors reported while parsing it: a range of the parse's errors in the order they
+    /// were reported ([`Memo`]).
+    pub errors: Range<usize>,
     /// The lowest index of the closers stack that its parse looked at (`usize::MAX` when it
     /// looked at none). At or above its depth, only closers it pushed itself were read, and
     /// the result holds under any closers around it ([`Entry::free`]).
@@ -140,12 +145,11 @@ impl Key {
 }
 
 /// A value taken from the previous parse: the node (a placeholder when the caller drops it),
-/// where the cursor goes, how far the parser read and the errors to report.
+/// where the cursor goes and how far the parser read (its errors are already reported).
 pub(super) struct Reused {
     pub node: Node,
     pub end: usize,
     pub read_end: usize,
-    pub errors: Vec<SyntaxError>,
     /// [`Entry::reach`] in the new parse.
     pub reach: usize,
     /// [`Entry::height`].
@@ -164,6 +168,8 @@ pub(super) struct State {
 /// The previous parse, as the new one walks through it.
 struct Previous {
     entries: Vec<Entry>,
+    /// Its errors in the order they were reported.
+    errors: Vec<SyntaxError>,
     /// Entries before this one start before every place looked up since (look-ups move
     /// forward, like the cursor).
     cursor: usize,
@@ -188,6 +194,7 @@ impl State {
                 let (prefix, suffix) = common_ends(old.as_bytes(), text.as_bytes());
                 Previous {
                     entries: memo.entries,
+                    errors: memo.errors,
                     cursor: 0,
                     root: parse.root,
                     prefix,
@@ -205,9 +212,10 @@ impl State {
     }
 
     /// The memo of the finished parse.
-    pub fn finish(self) -> Memo {
+    pub fn finish(self, errors: Vec<SyntaxError>) -> Memo {
         Memo {
             entries: self.out,
+            errors,
             reused: self.reused,
             parsed: self.parsed,
         }
@@ -217,9 +225,17 @@ impl State {
     /// `depth` with `key`, when it is known to be the new one: the same key, or any key when
     /// the entry is [free](Entry::free) and the depth limit stays out of reach. The node is
     /// taken from the previous tree or entry; when the caller drops it (`keep` false) the
-    /// caller gets a placeholder and the new entry holds the node. Records the entry for the
+    /// caller gets a placeholder and the new entry holds the node. The value's errors are
+    /// appended to `errors` (the new parse's, in the order reported). Records the entry for the
     /// next parse.
-    pub fn reuse(&mut self, pos: usize, depth: usize, key: Key, keep: bool) -> Option<Reused> {
+    pub fn reuse(
+        &mut self,
+        pos: usize,
+        depth: usize,
+        key: Key,
+        keep: bool,
+        errors: &mut Vec<SyntaxError>,
+    ) -> Option<Reused> {
         let prior = self.prior.as_mut()?;
         let (old, delta) = if pos >= prior.new_tail {
             (pos.checked_add_signed(-prior.delta)?, prior.delta)
@@ -238,6 +254,7 @@ impl State {
         if delta == 0 && pos < prior.prefix && entry.read_end > prior.prefix {
             return None;
         }
+        let reported = prior.errors.get(entry.errors.clone())?;
         let old_depth = entry.key.depth();
         let mut node = match entry.held.take() {
             Some(node) => Some(node),
@@ -262,10 +279,11 @@ impl State {
             };
             (placeholder, node)
         };
-        let mut errors = std::mem::take(&mut entry.errors);
-        for error in &mut errors {
-            error.span = shift(error.span, delta);
-        }
+        let first_error = errors.len();
+        errors.extend(reported.iter().map(|error| SyntaxError {
+            span: shift(error.span, delta),
+            message: error.message.clone(),
+        }));
         let end = entry.end.wrapping_add_signed(delta);
         let read_end = entry.read_end.wrapping_add_signed(delta);
         // A free entry read closers of its own only, which move with its depth.
@@ -279,7 +297,7 @@ impl State {
             end,
             read_end,
             key,
-            errors: errors.clone(),
+            errors: first_error..errors.len(),
             reach,
             height,
             held,
@@ -289,7 +307,6 @@ impl State {
             node,
             end,
             read_end,
-            errors,
             reach,
             height,
         })
@@ -303,7 +320,7 @@ impl State {
             end: pos,
             read_end: usize::MAX,
             key,
-            errors: Vec::new(),
+            errors: 0..0,
             reach: 0,
             height: 0,
             held: None,
@@ -315,11 +332,11 @@ impl State {
     /// reported ([`Entry`]), and its node when the parser dropped it. A value whose parse
     /// changed the depth flag is not reusable (the flag belongs to the whole document): its
     /// entry gets a key no look-up has.
-    pub fn end(&mut self, slot: usize, done: Done<'_>) {
+    pub fn end(&mut self, slot: usize, done: Done) {
         let entry = &mut self.out[slot];
         entry.end = done.end;
         entry.read_end = done.read_end;
-        entry.errors = done.errors.to_vec();
+        entry.errors = done.errors;
         entry.reach = done.reach;
         entry.height = done.height;
         entry.held = done.held;
@@ -330,10 +347,11 @@ impl State {
 }
 
 /// What a value's parse did, for [`State::end`].
-pub(super) struct Done<'a> {
+pub(super) struct Done {
     pub end: usize,
     pub read_end: usize,
-    pub errors: &'a [SyntaxError],
+    /// Its errors: a range of the parse's, in the order reported.
+    pub errors: Range<usize>,
     pub reach: usize,
     pub height: usize,
     pub held: Option<Node>,
@@ -457,7 +475,7 @@ mod tests {
                 end: start,
                 read_end: start,
                 key: Key::NEVER,
-                errors: Vec::new(),
+                errors: 0..0,
                 reach: 0,
                 height: 0,
                 held: None,

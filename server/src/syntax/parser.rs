@@ -58,12 +58,12 @@ pub fn parse_incremental(text: &str, prior: Option<Prior>) -> (Parse, Memo) {
     let mut p = Parser::new(text);
     p.memo = Some(Box::new(incremental::State::new(text, prior)));
     let root = p.document();
+    let mut errors = p.errors.clone();
+    errors.sort_by_key(|e| e.span.start);
     let memo = p
         .memo
         .take()
-        .map_or_else(Memo::default, |state| state.finish());
-    let mut errors = p.errors;
-    errors.sort_by_key(|e| e.span.start);
+        .map_or_else(Memo::default, |state| state.finish(p.errors));
     (Parse { root, errors }, memo)
 }
 
@@ -288,8 +288,7 @@ impl Parser<'_> {
         let pos = self.pos;
         let (outer_reach, outer_depth) = (self.reach, self.max_depth);
         let state = self.memo.as_mut().expect("an incremental parse");
-        if let Some(reused) = state.reuse(pos, depth, key, keep) {
-            self.errors.extend(reused.errors);
+        if let Some(reused) = state.reuse(pos, depth, key, keep, &mut self.errors) {
             self.pos = reused.end;
             self.max_read = self.max_read.max(reused.read_end);
             self.reach = outer_reach.min(reused.reach);
@@ -319,7 +318,7 @@ impl Parser<'_> {
         let done = Done {
             end: self.pos,
             read_end: self.max_read.max(self.pos) + incremental::SLACK,
-            errors: &self.errors[first_error..],
+            errors: first_error..self.errors.len(),
             reach,
             height,
             held,
