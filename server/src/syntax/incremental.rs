@@ -96,7 +96,7 @@ pub(super) struct Entry {
     /// looked at none). At or above its depth, only closers it pushed itself were read, and
     /// the result holds under any closers around it ([`Entry::free`]).
     pub reach: usize,
-    /// Levels of nesting it entered, itself included minus one (0 for a flat array).
+    /// How many levels below its own it entered (0 when it holds no object or array).
     pub height: usize,
     /// The node, when the parse dropped it (a value where a key should be): it is not in the
     /// tree, and a later parse that keeps the value takes it from here.
@@ -142,18 +142,6 @@ impl Key {
     pub fn depth(self) -> usize {
         (self.0 as usize >> 1) & 0x7f
     }
-}
-
-/// A value taken from the previous parse: the node (a placeholder when the caller drops it),
-/// where the cursor goes and how far the parser read (its errors are already reported).
-pub(super) struct Reused {
-    pub node: Node,
-    pub end: usize,
-    pub read_end: usize,
-    /// [`Entry::reach`] in the new parse.
-    pub reach: usize,
-    /// [`Entry::height`].
-    pub height: usize,
 }
 
 /// The incremental part of a parser's state.
@@ -226,8 +214,8 @@ impl State {
     /// the entry is [free](Entry::free) and the depth limit stays out of reach. The node is
     /// taken from the previous tree or entry; when the caller drops it (`keep` false) the
     /// caller gets a placeholder and the new entry holds the node. The value's errors are
-    /// appended to `errors` (the new parse's, in the order reported). Records the entry for the
-    /// next parse.
+    /// appended to `errors` (the new parse's, in the order reported). Returns the node and the
+    /// entry recorded for the next parse (where the value ends, what it read).
     pub fn reuse(
         &mut self,
         pos: usize,
@@ -235,7 +223,7 @@ impl State {
         key: Key,
         keep: bool,
         errors: &mut Vec<SyntaxError>,
-    ) -> Option<Reused> {
+    ) -> Option<(Node, &Entry)> {
         let prior = self.prior.as_mut()?;
         let (old, delta) = if pos >= prior.new_tail {
             (pos.checked_add_signed(-prior.delta)?, prior.delta)
@@ -291,7 +279,6 @@ impl State {
             reach if same || reach == usize::MAX => reach,
             reach => reach - old_depth + depth,
         };
-        let height = entry.height;
         self.out.push(Entry {
             start: pos,
             end,
@@ -299,17 +286,11 @@ impl State {
             key,
             errors: first_error..errors.len(),
             reach,
-            height,
+            height: entry.height,
             held,
         });
         self.reused += 1;
-        Some(Reused {
-            node,
-            end,
-            read_end,
-            reach,
-            height,
-        })
+        Some((node, self.out.last()?))
     }
 
     /// Starts the entry of a value parsed here; returns its index for [`State::end`].
@@ -328,34 +309,15 @@ impl State {
         self.out.len() - 1
     }
 
-    /// Completes entry `slot` with what its parse did: where it ended, what it read and
-    /// reported ([`Entry`]), and its node when the parser dropped it. A value whose parse
-    /// changed the depth flag is not reusable (the flag belongs to the whole document): its
-    /// entry gets a key no look-up has.
-    pub fn end(&mut self, slot: usize, done: Done) {
-        let entry = &mut self.out[slot];
-        entry.end = done.end;
-        entry.read_end = done.read_end;
-        entry.errors = done.errors;
-        entry.reach = done.reach;
-        entry.height = done.height;
-        entry.held = done.held;
-        if !done.reusable {
+    /// Completes entry `slot` (started by [`State::begin`]) with what its parse did. A value
+    /// whose parse changed the depth flag is not reusable (the flag belongs to the whole
+    /// document): its entry gets a key no look-up has.
+    pub fn end(&mut self, slot: usize, mut entry: Entry, reusable: bool) {
+        if !reusable {
             entry.key = Key::NEVER;
         }
+        self.out[slot] = entry;
     }
-}
-
-/// What a value's parse did, for [`State::end`].
-pub(super) struct Done {
-    pub end: usize,
-    pub read_end: usize,
-    /// Its errors: a range of the parse's, in the order reported.
-    pub errors: Range<usize>,
-    pub reach: usize,
-    pub height: usize,
-    pub held: Option<Node>,
-    pub reusable: bool,
 }
 
 /// The index of the first of `entries` (sorted by start) that starts at or after `pos`. Look-ups

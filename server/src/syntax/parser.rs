@@ -5,7 +5,7 @@
 //! bounded by [`MAX_DEPTH`]: a deeper container is skipped by an iterative bracket counter and
 //! becomes one [`NodeKind::Error`] node.
 
-use super::incremental::{self, Done, Key, Memo, Prior};
+use super::incremental::{self, Entry, Key, Memo, Prior};
 use super::tree::{CompactString, Member, Node, NodeKind, Parse, Span, SyntaxError};
 
 /// Deepest nesting of arrays and objects that is parsed; deeper input gets an error.
@@ -288,12 +288,12 @@ impl Parser<'_> {
         let pos = self.pos;
         let (outer_reach, outer_depth) = (self.reach, self.max_depth);
         let state = self.memo.as_mut().expect("an incremental parse");
-        if let Some(reused) = state.reuse(pos, depth, key, keep, &mut self.errors) {
-            self.pos = reused.end;
-            self.max_read = self.max_read.max(reused.read_end);
-            self.reach = outer_reach.min(reused.reach);
-            self.max_depth = outer_depth.max(depth + reused.height);
-            return reused.node;
+        if let Some((node, entry)) = state.reuse(pos, depth, key, keep, &mut self.errors) {
+            self.pos = entry.end;
+            self.max_read = self.max_read.max(entry.read_end);
+            self.reach = outer_reach.min(entry.reach);
+            self.max_depth = outer_depth.max(depth + entry.height);
+            return node;
         }
         let slot = state.begin(pos, key);
         let first_error = self.errors.len();
@@ -315,17 +315,19 @@ impl Parser<'_> {
             };
             (placeholder, Some(node))
         };
-        let done = Done {
+        let entry = Entry {
+            start: pos,
             end: self.pos,
             read_end: self.max_read.max(self.pos) + incremental::SLACK,
+            key,
             errors: first_error..self.errors.len(),
             reach,
             height,
             held,
-            reusable: self.deep_reported == key.deep_reported(),
         };
+        let reusable = self.deep_reported == key.deep_reported();
         let state = self.memo.as_mut().expect("an incremental parse");
-        state.end(slot, done);
+        state.end(slot, entry, reusable);
         node
     }
 
