@@ -294,7 +294,7 @@ mod tests {
             PositionEncoding::Utf16,
             Some("policy.json".to_string()),
             Arc::new(Env::default()),
-            None,
+            crate::lsp::store::Previous::default(),
         );
         let findings = document::diagnostics(&view.snapshot);
         assert!(findings.len() >= 4, "{} findings", findings.len());

@@ -118,9 +118,44 @@ fn rope_line_content_end(rope: &Rope, line: usize) -> usize {
     }
 }
 
+/// Appends to `starts` the start of every line whose break begins in `from..to` of `bytes`
+/// (a vectorized search; CR LF is one break, a lone CR or LF is one). The break that begins at
+/// `to - 1` may end at `to`.
+fn push_starts(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
+    let mut breaks = memchr::memchr2_iter(b'\n', b'\r', &bytes[from..to]).map(|i| from + i);
+    while let Some(i) = breaks.next() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            if i + 1 < to {
+                breaks.next(); // the LF of this CRLF
+            }
+            starts.push(i + 2);
+        } else {
+            starts.push(i + 1);
+        }
+    }
+}
+
+/// The UTF-16 checkpoints of `text` (see [`LineIndex::utf16_marks`]), when positions are
+/// counted in UTF-16 units and the text is not pure ASCII.
+fn utf16_marks(text: &str, encoding: PositionEncoding) -> Option<Vec<usize>> {
+    if encoding != PositionEncoding::Utf16 || text.is_ascii() {
+        return None;
+    }
+    let mut marks = Vec::with_capacity(text.len() / UTF16_STRIDE + 1);
+    let mut units = 0;
+    let mut at = 0;
+    for k in 0..=text.len() / UTF16_STRIDE {
+        let boundary = floor_char_boundary(text, k * UTF16_STRIDE);
+        units += utf16_len(text.get(at..boundary).unwrap_or(""));
+        at = boundary;
+        marks.push(units);
+    }
+    Some(marks)
+}
+
 /// Line starts of an immutable text, for converting byte offsets of findings into LSP ranges
 /// and LSP positions of requests into byte offsets.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     text: Arc<str>,
     /// Byte offset where each line starts; `starts[0] == 0`, one entry per line.
@@ -140,34 +175,54 @@ impl LineIndex {
     /// Indexes `text` (O(n), with a vectorized search for line breaks); positions are counted in
     /// `encoding` units.
     pub fn new(text: Arc<str>, encoding: PositionEncoding) -> Self {
-        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes);
-        while let Some(i) = breaks.next() {
-            if bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n') {
-                breaks.next(); // the LF of this CRLF
-                starts.push(i + 2);
-            } else {
-                starts.push(i + 1);
-            }
-        }
-        let utf16_marks = (encoding == PositionEncoding::Utf16 && !text.is_ascii()).then(|| {
-            let mut marks = Vec::with_capacity(text.len() / UTF16_STRIDE + 1);
-            let mut units = 0;
-            let mut at = 0;
-            for k in 0..=text.len() / UTF16_STRIDE {
-                let boundary = floor_char_boundary(&text, k * UTF16_STRIDE);
-                units += utf16_len(text.get(at..boundary).unwrap_or(""));
-                at = boundary;
-                marks.push(units);
-            }
-            marks
-        });
+        push_starts(text.as_bytes(), 0, text.len(), &mut starts);
         LineIndex {
+            utf16_marks: utf16_marks(&text, encoding),
             text,
             starts,
             encoding,
-            utf16_marks,
+        }
+    }
+
+    /// Indexes `text`, an edit of the text `previous` indexed: the line starts before the
+    /// first changed byte and after the last one are taken over (the latter moved by the
+    /// change in length), and only the changed bytes are searched for line breaks. A keystroke
+    /// in a large document then costs a copy of its line starts instead of a search of the
+    /// whole text. The result is the one [`LineIndex::new`] gives (a test holds them equal).
+    pub fn edited(previous: LineIndex, text: Arc<str>, encoding: PositionEncoding) -> Self {
+        let LineIndex {
+            text: old,
+            mut starts,
+            ..
+        } = previous;
+        let (prefix, suffix) = crate::syntax::common_ends(old.as_bytes(), text.as_bytes());
+        // A start is known from the byte before it (the break) and its own byte (a CR followed
+        // by LF is one break): kept when both are in the unchanged prefix, or both in the
+        // unchanged suffix.
+        let tail_from = starts.partition_point(|&s| s <= old.len() - suffix);
+        let tail: Vec<usize> = starts[tail_from..]
+            .iter()
+            .map(|&s| s + text.len() - old.len())
+            .collect();
+        let head = starts.partition_point(|&s| s < prefix).max(1);
+        starts.truncate(head);
+        // From the byte before the change, whose break the head left out.
+        let changed_end = text.len() - suffix;
+        push_starts(
+            text.as_bytes(),
+            prefix.saturating_sub(1),
+            changed_end,
+            &mut starts,
+        );
+        // A CR just before the suffix joined with its LF already gave the first tail start.
+        let last = starts.last().copied().unwrap_or(0);
+        starts.extend(tail.into_iter().filter(|&s| s > last));
+        LineIndex {
+            utf16_marks: utf16_marks(&text, encoding),
+            text,
+            starts,
+            encoding,
         }
     }
 
@@ -427,5 +482,44 @@ mod tests {
             rope_char_index(&rope, Position::new(3, 3), PositionEncoding::Utf16),
             0
         );
+    }
+
+    /// The line index of an edited text, patched from the previous one, is the one indexing
+    /// it afresh gives, for edits anywhere (next to or inside CR LF pairs, at either end, of
+    /// multi-byte characters) in both encodings, over chains of edits.
+    #[test]
+    fn an_edited_index_is_the_fresh_one() {
+        use crate::test_support::{Rng, boundary};
+        const PIECES: &[&str] = &["\r", "\n", "\r\n", "a", "bc", "é", "😀", " "];
+        let mut rng = Rng(0x11e5);
+        let piece = |rng: &mut Rng, n: usize| -> String {
+            (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect()
+        };
+        for round in 0..400 {
+            let enc = if round % 2 == 0 {
+                PositionEncoding::Utf16
+            } else {
+                PositionEncoding::Utf8
+            };
+            // Now and then a text longer than the UTF-16 checkpoint stride.
+            let len = if round % 50 == 0 { 1500 } else { rng.below(30) };
+            let first = piece(&mut rng, len);
+            let mut index = idx(&first, enc);
+            let mut text = first;
+            for _ in 0..8 {
+                let a = boundary(&text, &mut rng);
+                let b = boundary(&text, &mut rng);
+                let (a, b) = (a.min(b), a.max(b));
+                let n = rng.below(4);
+                let inserted = piece(&mut rng, n);
+                let next = format!("{}{}{}", &text[..a], inserted, &text[b..]);
+                let fresh = idx(&next, enc);
+                index = LineIndex::edited(index, Arc::from(next.as_str()), enc);
+                assert_eq!(index.starts, fresh.starts, "{text:?} -> {next:?}");
+                assert_eq!(index.utf16_marks, fresh.utf16_marks, "{text:?} -> {next:?}");
+                assert_eq!(&*index.text, next.as_str());
+                text = next;
+            }
+        }
     }
 }

@@ -38,7 +38,8 @@ pub struct DocumentView {
 
 impl DocumentView {
     /// Analyzes `text` (parses it: call off the async executor for large texts), reusing what
-    /// the parse of the previous revision kept (`prior`, see [`Snapshot::edited`]).
+    /// the previous revision's analysis left (`previous`: its parse, see
+    /// [`Snapshot::edited`], and its line index, see [`LineIndex::edited`]).
     pub fn build(
         revision: Revision,
         version: i32,
@@ -46,12 +47,15 @@ impl DocumentView {
         encoding: PositionEncoding,
         path: Option<String>,
         env: Arc<Env>,
-        prior: Option<Prior>,
+        previous: Previous,
     ) -> Self {
-        let lines = LineIndex::new(text.clone(), encoding);
+        let lines = match previous.lines {
+            Some(lines) => LineIndex::edited(lines, text.clone(), encoding),
+            None => LineIndex::new(text.clone(), encoding),
+        };
         DocumentView {
             revision,
-            snapshot: Snapshot::edited(text, version, path, env, prior),
+            snapshot: Snapshot::edited(text, version, path, env, previous.parse),
             lines,
         }
     }
@@ -80,6 +84,16 @@ pub enum ViewSource {
     /// The current text, not analyzed yet: build a [`DocumentView`] from it, then offer it back
     /// with [`DocumentStore::cache_view`].
     Pending(PendingView),
+}
+
+/// What the build of a revision takes over from the previous revision's analysis, when
+/// nothing else holds that analysis any more.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// Its parse and what the parse remembered ([`Snapshot::take_prior`]).
+    pub parse: Option<Prior>,
+    /// Its line index, patched rather than rebuilt ([`LineIndex::edited`]).
+    pub lines: Option<LineIndex>,
 }
 
 /// The current text of a document, captured for analysis.
@@ -166,20 +180,20 @@ impl PendingView {
     /// The view of this revision: built here, or by a concurrent caller that started first
     /// (this one then waits for it on its blocking thread).
     pub fn build_shared(mut self) -> Arc<DocumentView> {
-        let mut prior = self.retired.take().and_then(take_prior);
+        let mut previous = self.retired.take().map(take_previous);
         let shared = self.shared.clone();
         let view = shared
-            .get_or_init(|| Arc::new(self.build(prior.take())))
+            .get_or_init(|| Arc::new(self.build(previous.take().unwrap_or_default())))
             .clone();
-        if let Some(unused) = prior {
+        if let Some(unused) = previous {
             free_beside(unused);
         }
         view
     }
 
     /// Analyzes the captured text, with the other members of its policy groups, reusing what
-    /// the previous revision's parse kept (`prior`).
-    pub fn build(self, prior: Option<Prior>) -> DocumentView {
+    /// the previous revision's analysis left (`previous`).
+    pub fn build(self, previous: Previous) -> DocumentView {
         let related = match &self.path {
             Some(path) => self.env.related(path, &self.open_peers),
             None => Vec::new(),
@@ -191,7 +205,7 @@ impl PendingView {
             self.encoding,
             self.path,
             self.env,
-            prior,
+            previous,
         );
         if !related.is_empty() {
             view.snapshot = view.snapshot.with_related(related);
@@ -203,26 +217,36 @@ impl PendingView {
     }
 }
 
-/// The previous revision's parse, for the next one, when nothing else holds that revision's
-/// view any more (a request still reading it keeps it, and the next parse starts from
-/// scratch); the rest of that analysis is freed beside the new one.
-fn take_prior(retired: SharedBuild) -> Option<Prior> {
+/// The previous revision's parse and line index, for the next one, when nothing else holds
+/// that revision's view any more (a request still reading it keeps it, and the next build
+/// starts from scratch); the rest of that analysis is freed beside the new one.
+fn take_previous(retired: SharedBuild) -> Previous {
     let view = match Arc::try_unwrap(retired) {
-        Ok(lock) => lock.into_inner()?,
+        Ok(lock) => lock.into_inner(),
         Err(shared) => {
             free_beside(shared);
-            return None;
+            return Previous::default();
         }
     };
+    let Some(view) = view else {
+        return Previous::default();
+    };
     match Arc::try_unwrap(view) {
-        Ok(mut view) => {
-            let prior = view.snapshot.take_prior();
-            free_beside(view);
-            prior
+        Ok(DocumentView {
+            mut snapshot,
+            lines,
+            ..
+        }) => {
+            let parse = snapshot.take_prior();
+            free_beside(snapshot);
+            Previous {
+                parse,
+                lines: Some(lines),
+            }
         }
         Err(view) => {
             free_beside(view);
-            None
+            Previous::default()
         }
     }
 }
@@ -720,7 +744,7 @@ mod tests {
         store
             .apply_changes(&uri(), 2, &[full("log line")])
             .expect("open");
-        store.cache_view(&uri(), Arc::new(stale.build(None)));
+        store.cache_view(&uri(), Arc::new(stale.build(Previous::default())));
         assert!(matches!(
             store.view_source(&uri()),
             Some(ViewSource::Pending(_))
@@ -729,7 +753,7 @@ mod tests {
             panic!("expected pending")
         };
         assert_eq!(pending.text.to_string(), "log line");
-        store.cache_view(&uri(), Arc::new(pending.build(None)));
+        store.cache_view(&uri(), Arc::new(pending.build(Previous::default())));
         let Some(ViewSource::Ready(view)) = store.view_source(&uri()) else {
             panic!("expected ready")
         };
@@ -754,7 +778,7 @@ mod tests {
                 .findings_cache
                 .clone()
                 .expect("a cache per document");
-            let view = store.cache_view(&uri(), Arc::new(pending.build(None)));
+            let view = store.cache_view(&uri(), Arc::new(pending.build(Previous::default())));
             let found: Vec<_> = view
                 .snapshot
                 .findings()
@@ -806,6 +830,8 @@ mod tests {
             let view = store.cache_view(&uri(), pending.build_shared());
             let current = store.text(&uri()).expect("open");
             assert_eq!(view.snapshot.parse(), Some(&crate::syntax::parse(&current)));
+            let fresh = LineIndex::new(Arc::from(current.as_str()), PositionEncoding::Utf16);
+            assert_eq!(view.lines, fresh);
             view
         };
         let memo = |view: &DocumentView| {
@@ -837,6 +863,17 @@ mod tests {
         let third = build(&store);
         assert_eq!(memo(&third).0, 0);
         drop(held);
+        drop(third);
+
+        // Line breaks typed and removed: the line index taken over is patched to the new text.
+        store
+            .apply_changes(&uri(), 4, &[edit(5, 1, 5, 1, "\r\n\n")])
+            .expect("open");
+        assert!(memo(&build(&store)).0 >= 29);
+        store
+            .apply_changes(&uri(), 5, &[edit(5, 1, 7, 0, "")])
+            .expect("open");
+        assert!(memo(&build(&store)).0 >= 29);
     }
 
     #[test]
@@ -868,7 +905,7 @@ mod tests {
                 Arc::from("{\"Statement\": []}")
             )]
         );
-        store.cache_view(&role, Arc::new(pending.build(None)));
+        store.cache_view(&role, Arc::new(pending.build(Previous::default())));
         let other_revision = store.docs.get(&other).map(|d| d.revision);
         // Editing the boundary drops the role's analysis, not the unrelated file's.
         store
@@ -897,7 +934,7 @@ mod tests {
         let StoredText::Flat(stored) = &pending.text else {
             panic!("a new document is kept flat")
         };
-        let view = pending.clone().build(None);
+        let view = pending.clone().build(Previous::default());
         assert!(Arc::ptr_eq(stored, view.snapshot.shared_text()), "no copy");
         store
             .apply_changes(&uri(), 2, &[edit(1, 0, 1, 0, "x")])
@@ -909,7 +946,7 @@ mod tests {
             matches!(pending.text, StoredText::Rope(_)),
             "edited: a rope"
         );
-        assert_eq!(pending.build(None).snapshot.text(), "a\nxb");
+        assert_eq!(pending.build(Previous::default()).snapshot.text(), "a\nxb");
         // Replaced whole: flat again.
         store
             .apply_changes(&uri(), 3, &[full("new")])

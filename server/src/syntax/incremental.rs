@@ -334,8 +334,9 @@ fn first_at_or_after(entries: &[Entry], pos: usize) -> usize {
 }
 
 /// The lengths of the longest common prefix and of the longest common suffix of `a` and `b`
-/// that do not overlap it.
-fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
+/// that do not overlap it: an edit that turned `a` into `b` changed at most the bytes between
+/// them. Also used by the language server's line index to patch the previous revision's one.
+pub fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
     let n = a.len().min(b.len());
     let mut prefix = 0;
     // Whole blocks first: the comparison of a block compiles to a few wide loads.

@@ -17,7 +17,7 @@ mod tree;
 #[cfg(test)]
 mod tests;
 
-pub use incremental::{Memo, Prior};
+pub use incremental::{Memo, Prior, common_ends};
 pub use parser::{MAX_DEPTH, parse, parse_incremental};
 pub use path::{JsonPath, Located, PathSegment};
 pub use tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};
