@@ -92,7 +92,7 @@ struct State {
     /// environment: they run over the whole policy.
     demoted: Vec<&'static str>,
     /// By statement index, the statements of the last analysis.
-    entries: HashMap<usize, Arc<Entry>>,
+    entries: ByIndex,
     /// Entries of earlier analyses that the last one did not use, with the index they were
     /// made at, oldest first; their texts add up to at most the last document's length.
     kept: Vec<(usize, Arc<Entry>)>,
@@ -122,6 +122,10 @@ struct Entry {
     /// entry also answers for the same text at another position in the array.
     index_free: bool,
 }
+
+/// Entries by the index of their statement in the `Statement` array (a slot per index, so a
+/// look-up costs no hashing).
+type ByIndex = Vec<Option<Arc<Entry>>>;
 
 /// Entries (current and kept) by the length of their statement's text, each with the index it
 /// was made at.
@@ -198,23 +202,25 @@ fn mentions_number(text: &str, digits: &str) -> bool {
 /// statement that is still there (the one being typed in, which changes at every keystroke)
 /// are not kept: they would push out the entries worth keeping.
 fn keep(
-    old: HashMap<usize, Arc<Entry>>,
+    old: ByIndex,
     kept: Vec<(usize, Arc<Entry>)>,
-    entries: &HashMap<usize, Arc<Entry>>,
+    entries: &ByIndex,
     present: &[usize],
     budget: usize,
 ) -> Vec<(usize, Arc<Entry>)> {
-    let mut old: Vec<(usize, Arc<Entry>)> = old
+    // In statement order, so that eviction is the same every run.
+    let old: Vec<(usize, Arc<Entry>)> = old
         .into_iter()
+        .enumerate()
+        .filter_map(|(index, e)| Some((index, e?)))
         .filter(|(index, _)| present.binary_search(index).is_err())
         .collect();
     // Most keystrokes have nothing to keep: then the set of the entries in use is not built.
     if kept.is_empty() && old.is_empty() {
         return Vec::new();
     }
-    let used: std::collections::HashSet<*const Entry> = entries.values().map(Arc::as_ptr).collect();
-    // The last analysis's entries in statement order, so that eviction is the same every run.
-    old.sort_unstable_by_key(|(index, _)| *index);
+    let used: std::collections::HashSet<*const Entry> =
+        entries.iter().flatten().map(Arc::as_ptr).collect();
     let mut out: Vec<(usize, Arc<Entry>)> = kept
         .into_iter()
         .chain(old)
@@ -289,7 +295,7 @@ impl FindingsCache {
                     state.demoted.clone(),
                 )
             } else {
-                (HashMap::new(), Vec::new(), Vec::new())
+                (Vec::new(), Vec::new(), Vec::new())
             }
         };
         let text = cx.text;
@@ -304,11 +310,13 @@ impl FindingsCache {
             let body = text.get(st.span.start..st.span.end);
             let lead_now = lead(text, st.span);
             let fits = |e: &Arc<Entry>| st.closed && body == Some(&*e.text) && *e.lead == *lead_now;
-            let hit = old.get(&st.index).filter(|e| fits(e)).or_else(|| {
+            let at_index = old.get(st.index).and_then(Option::as_ref);
+            let hit = at_index.filter(|e| fits(e)).or_else(|| {
                 let body = body.filter(|_| st.closed)?;
                 let by_len = by_len.get_or_insert_with(|| {
                     let mut map: ByLength<'_> = HashMap::new();
-                    let all = old.iter().map(|(i, e)| (*i, e));
+                    let all = old.iter().enumerate();
+                    let all = all.filter_map(|(i, e)| Some((i, e.as_ref()?)));
                     for (index, e) in all.chain(kept.iter().map(|(i, e)| (*i, e))) {
                         map.entry(e.text.len()).or_default().push((index, e));
                     }
@@ -390,8 +398,8 @@ impl FindingsCache {
             diags: Vec::new(),
             whole: (0..rules.len()).filter(|&s| !live(s)).collect(),
         };
-        let mut entries: HashMap<usize, Arc<Entry>> =
-            HashMap::with_capacity(policy.statements.len());
+        let slots = policy.statements.last().map_or(0, |st| st.index + 1);
+        let mut entries: ByIndex = vec![None; slots];
         for (pos, entry) in &hits {
             let st = &policy.statements[*pos];
             for (slot, d) in &entry.diags {
@@ -402,7 +410,7 @@ impl FindingsCache {
                     out.diags.push((*slot, d));
                 }
             }
-            entries.insert(st.index, entry.clone());
+            entries[st.index] = Some(entry.clone());
         }
         for (m, found) in fresh.into_iter().enumerate() {
             let st = &policy.statements[misses[m]];
@@ -414,15 +422,12 @@ impl FindingsCache {
                     .iter()
                     .map(|(s, d)| (*s, shift(d, -(st.span.start as isize))))
                     .collect();
-                entries.insert(
-                    st.index,
-                    Arc::new(Entry {
-                        lead: lead(text, st.span).into(),
-                        text: body.into(),
-                        index_free: index_free(&relative, st.index),
-                        diags: relative,
-                    }),
-                );
+                entries[st.index] = Some(Arc::new(Entry {
+                    lead: lead(text, st.span).into(),
+                    text: body.into(),
+                    index_free: index_free(&relative, st.index),
+                    diags: relative,
+                }));
             }
             out.diags.extend(found);
         }
