@@ -624,8 +624,16 @@ pub fn check_cached(
 /// or on a syntax error's span. A fix there would act on a guess (issue 17: an unclosed
 /// `Action` array that swallowed `"Resource": "*"` offered to remove `s3:GetObject`). The
 /// findings stay; only the JSON syntax rule keeps its fixes, which repair the text itself.
+/// Past [`crate::syntax::MAX_ERRORS`] syntax errors not all of them are listed, so neither is
+/// every part that recovery built: then no other rule's fix is offered anywhere.
 fn drop_fixes_in_recovered_parts(parse: &Parse, findings: &mut [Finding]) {
     if parse.errors.is_empty() {
+        return;
+    }
+    if parse.errors.len() > crate::syntax::MAX_ERRORS {
+        for f in findings.iter_mut().filter(|f| f.rule.name != "json-syntax") {
+            f.fixes.clear();
+        }
         return;
     }
     let mut recovered: Vec<Span> = parse.errors.iter().map(|e| e.span).collect();

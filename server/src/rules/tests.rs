@@ -288,6 +288,12 @@ fn no_quick_fix_from_recovered_parts_of_the_tree() {
     };
     assert_eq!(fixes(closed), (1, 1));
     assert_eq!(fixes(&open), (1, 0));
+
+    // The closed statement ahead of more syntax errors than are listed: no fix either, since
+    // the parts recovery built are no longer all known.
+    let after = |commas: usize| closed.replace("}]}", &format!("}}, [{}]]}}", ",".repeat(commas)));
+    assert_eq!(fixes(&after(crate::syntax::MAX_ERRORS + 5)), (1, 0));
+    assert_eq!(fixes(&after(10)), (1, 1));
 }
 
 /// Issue 17: unknown rule names in `[rules]` are reported with their place and a did-you-mean

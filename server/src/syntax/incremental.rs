@@ -36,7 +36,7 @@
 //! `syntax::incremental_tests` holds the equivalence with a full parse over the corpora, random
 //! edits and typing replays.
 
-use super::parser::MAX_DEPTH;
+use super::parser::{MAX_DEPTH, MAX_ERRORS};
 use super::tree::{Node, NodeKind, Parse, Span, SyntaxError};
 use std::ops::Range;
 use std::sync::Arc;
@@ -243,6 +243,10 @@ impl State {
             return None;
         }
         let reported = prior.errors.get(entry.errors.clone())?;
+        // Its errors must all be listed again; past the cap a fresh parse counts them instead.
+        if errors.len() + reported.len() > MAX_ERRORS {
+            return None;
+        }
         let old_depth = entry.key.depth();
         let mut node = match entry.held.take() {
             Some(node) => Some(node),

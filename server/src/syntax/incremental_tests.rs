@@ -283,3 +283,30 @@ fn values_moved_between_depths_parse_the_same() {
     // The plain statement and the one after it are taken over on most moves.
     assert!(free_reused >= 40, "reused {free_reused}");
 }
+
+/// Documents with about as many syntax errors as are listed, and with many more: edits move
+/// the cap across statements, and a statement whose errors no longer all fit under it is parsed
+/// again (it counts them) rather than taken over with its list.
+#[test]
+fn documents_past_the_error_cap_parse_the_same_incrementally() {
+    use super::MAX_ERRORS;
+    // Three errors per statement: a missing value, a stray comma, a missing comma.
+    let statement = "{\"a\": , , \"b\": [1 2]}";
+    for (count, seed) in [
+        (MAX_ERRORS / 3 - 2, 5),
+        (MAX_ERRORS / 3 + 1, 9),
+        (MAX_ERRORS, 13),
+    ] {
+        let text = format!(
+            "{{\"Statement\": [\n{}\n]}}",
+            vec![statement; count].join(",\n")
+        );
+        let full = parse(&text);
+        assert_eq!(
+            full.errors.len(),
+            (3 * count).min(MAX_ERRORS + 1),
+            "{count} statements"
+        );
+        check_series(&format!("{count} statements"), &text, 60, seed);
+    }
+}

@@ -18,7 +18,7 @@ mod tree;
 mod tests;
 
 pub use incremental::{Memo, Prior, common_ends};
-pub use parser::{MAX_DEPTH, parse, parse_incremental};
+pub use parser::{MAX_DEPTH, MAX_ERRORS, parse, parse_incremental};
 pub use path::{JsonPath, Located, PathSegment};
 pub use tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};
 

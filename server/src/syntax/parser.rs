@@ -11,6 +11,12 @@ use super::tree::{CompactString, Member, Node, NodeKind, Parse, Span, SyntaxErro
 /// Deepest nesting of arrays and objects that is parsed; deeper input gets an error.
 pub const MAX_DEPTH: usize = 128;
 
+/// Syntax errors listed per document. Past this many the parser only counts them, and one more
+/// error, at the first of those, says how many were left out. Each error becomes a finding, a
+/// diagnostic and a line of `check`'s output: a 2 MB file of stray commas gave two million of
+/// each (a gigabyte of memory and of JSON output) where the first few are all anyone reads.
+pub const MAX_ERRORS: usize = 1000;
+
 /// Parse `text` as JSON, tolerating errors. Never panics; linear time.
 ///
 /// How input that is not JSON is handled:
@@ -40,14 +46,16 @@ pub const MAX_DEPTH: usize = 128;
 ///   is reported and skipped.
 /// - After the root value, anything but whitespace is one error ("unexpected text after the JSON
 ///   value") and is not parsed.
+/// - **Too many errors**: the first [`MAX_ERRORS`] are listed; the rest are counted and told
+///   in one more error, at the first of them.
 ///
 /// Errors are returned sorted by their start offset. Each error's span is as tight as possible:
 /// the offending token, or the opening bracket of a container whose closer is missing.
 pub fn parse(text: &str) -> Parse {
     let mut p = Parser::new(text);
     let root = p.document();
-    let mut errors = p.errors;
-    errors.sort_by_key(|e| e.span.start);
+    let errors = std::mem::take(&mut p.errors);
+    let errors = p.sorted_errors(errors);
     Parse { root, errors }
 }
 
@@ -58,8 +66,7 @@ pub fn parse_incremental(text: &str, prior: Option<Prior>) -> (Parse, Memo) {
     let mut p = Parser::new(text);
     p.memo = Some(Box::new(incremental::State::new(text, prior)));
     let root = p.document();
-    let mut errors = p.errors.clone();
-    errors.sort_by_key(|e| e.span.start);
+    let errors = p.sorted_errors(p.errors.clone());
     let memo = p
         .memo
         .take()
@@ -76,6 +83,9 @@ struct Parser<'a> {
     closers: Vec<u8>,
     /// The depth error is reported once per document.
     deep_reported: bool,
+    /// Errors past [`MAX_ERRORS`], counted instead of listed, and where the first of them was.
+    dropped: usize,
+    first_dropped: Option<Span>,
     /// The farthest the cursor went before a look-ahead took it back (for
     /// [`incremental::Entry::read_end`]).
     max_read: usize,
@@ -98,6 +108,8 @@ impl<'a> Parser<'a> {
             errors: Vec::new(),
             closers: Vec::new(),
             deep_reported: false,
+            dropped: 0,
+            first_dropped: None,
             max_read: 0,
             reach: usize::MAX,
             max_depth: 0,
@@ -117,10 +129,31 @@ fn is_delimiter(b: u8) -> bool {
 
 impl Parser<'_> {
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
+        if self.errors.len() >= MAX_ERRORS {
+            self.dropped += 1;
+            self.first_dropped.get_or_insert(Span::new(start, end));
+            return;
+        }
         self.errors.push(SyntaxError {
             span: Span::new(start, end),
             message: message.into(),
         });
+    }
+
+    /// `errors` (this parse's) sorted by start, with the count of those left out when there
+    /// were more than [`MAX_ERRORS`].
+    fn sorted_errors(&self, mut errors: Vec<SyntaxError>) -> Vec<SyntaxError> {
+        if let Some(span) = self.first_dropped {
+            errors.push(SyntaxError {
+                span,
+                message: format!(
+                    "{} more syntax errors from here on are not listed (a document lists its first {MAX_ERRORS})",
+                    self.dropped
+                ),
+            });
+        }
+        errors.sort_by_key(|e| e.span.start);
+        errors
     }
 
     fn peek(&self) -> Option<u8> {
@@ -296,7 +329,7 @@ impl Parser<'_> {
             return node;
         }
         let slot = state.begin(pos, key);
-        let first_error = self.errors.len();
+        let (first_error, dropped) = (self.errors.len(), self.dropped);
         (self.reach, self.max_depth) = (usize::MAX, depth);
         let node = if self.peek() == Some(b'{') {
             self.object(depth)
@@ -325,7 +358,8 @@ impl Parser<'_> {
             height,
             held,
         };
-        let reusable = self.deep_reported == key.deep_reported();
+        // A value whose errors were not all listed cannot give them again.
+        let reusable = self.deep_reported == key.deep_reported() && self.dropped == dropped;
         let state = self.memo.as_mut().expect("an incremental parse");
         state.end(slot, entry, reusable);
         node
@@ -507,6 +541,7 @@ impl Parser<'_> {
             _ => return false,
         }
         let (pos, n_errors) = (self.pos, self.errors.len());
+        let dropped = (self.dropped, self.first_dropped);
         match self.peek() {
             // A quoted key only needs its end: every array item inside an object comes this
             // way, so building (and dropping) its value would parse each of them twice.
@@ -520,6 +555,7 @@ impl Parser<'_> {
         self.max_read = self.max_read.max(self.pos);
         self.pos = pos;
         self.errors.truncate(n_errors);
+        (self.dropped, self.first_dropped) = dropped;
         is_key
     }
 

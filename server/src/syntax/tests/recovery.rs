@@ -433,3 +433,54 @@ fn unclosed_array_ends_at_the_next_key() {
     let root = p.root.expect("root");
     assert!(root.get("B").is_some());
 }
+
+/// A flood of errors (one per stray comma) lists the first `MAX_ERRORS` and counts the rest in
+/// one more error at the first of them; the tree is still built over the whole text.
+#[test]
+fn errors_past_the_cap_are_counted_in_one() {
+    use crate::syntax::MAX_ERRORS;
+    let commas = 5000;
+    let text = format!("[{}]", ",".repeat(commas));
+    let p = parse(&text);
+    super::check_invariants(&text, &p);
+    assert_eq!(p.errors.len(), MAX_ERRORS + 1);
+    // The listed ones are on the first commas, in order; the count sits on the next comma.
+    for (i, e) in p.errors[..MAX_ERRORS].iter().enumerate() {
+        assert_eq!(e.span.start, 1 + i, "{e:?}");
+    }
+    let count = &p.errors[MAX_ERRORS];
+    assert_eq!(count.span.start, 1 + MAX_ERRORS);
+    assert_eq!(
+        count.message,
+        format!(
+            "{} more syntax errors from here on are not listed (a document lists its first {MAX_ERRORS})",
+            commas - MAX_ERRORS
+        )
+    );
+    assert_eq!(p.root.as_ref().map(|r| r.span.end), Some(text.len()));
+}
+
+/// Past the cap, errors that a look-ahead reports and takes back (bare words in an array inside
+/// an object are tried as keys first) are not counted: the count is what the errors would be.
+#[test]
+fn errors_taken_back_past_the_cap_are_not_counted() {
+    use crate::syntax::MAX_ERRORS;
+    let text = |commas: usize| format!("{{\"a\": [{} x, y, z /* c */, w]}}", ",".repeat(commas));
+    // Under the cap: every error is listed.
+    let few = parse(&text(10)).errors.len();
+    assert!(few > 10 && few < MAX_ERRORS, "{few}");
+    // A thousand more commas, a thousand more errors: all but the first thousand counted.
+    let p = parse(&text(10 + MAX_ERRORS));
+    assert_eq!(p.errors.len(), MAX_ERRORS + 1);
+    let count = p
+        .errors
+        .iter()
+        .find(|e| e.message.contains("more syntax errors"))
+        .expect("the count");
+    assert!(
+        count.message.starts_with(&format!("{} more ", few)),
+        "{} errors under the cap; {}",
+        few,
+        count.message
+    );
+}
