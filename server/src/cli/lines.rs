@@ -20,10 +20,16 @@ pub struct Position {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
-    /// The text is pure ASCII: a column is a byte count, found in O(1) (a minified policy is one
-    /// long line, and scanning it for every finding would be quadratic).
-    ascii: bool,
+    /// `None` for pure ASCII text, where a column is a byte count. Otherwise checkpoints:
+    /// `char_marks[k]` is the number of characters before the char boundary at or below
+    /// `k * STRIDE`, so that a column costs at most `STRIDE` bytes of counting whatever the
+    /// line's length (a minified policy is one long line; counting it from its start for every
+    /// finding was quadratic).
+    char_marks: Option<Vec<usize>>,
 }
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const STRIDE: usize = 1024;
 
 impl LineIndex {
     /// Indexes `text`.
@@ -44,10 +50,26 @@ impl LineIndex {
                 break;
             }
         }
-        LineIndex {
-            starts,
-            ascii: text.is_ascii(),
-        }
+        let char_marks = (!text.is_ascii()).then(|| {
+            let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
+            let (mut chars, mut at) = (0, 0);
+            for k in 0..=text.len() / STRIDE {
+                let boundary = text.floor_char_boundary(k * STRIDE);
+                chars += text[at..boundary].chars().count();
+                at = boundary;
+                marks.push(chars);
+            }
+            marks
+        });
+        LineIndex { starts, char_marks }
+    }
+
+    /// The characters of `text` that end at or before byte `offset` (at most the text's length).
+    fn chars_before(text: &str, marks: &[usize], offset: usize) -> usize {
+        let offset = text.floor_char_boundary(offset);
+        let k = offset / STRIDE;
+        let from = text.floor_char_boundary(k * STRIDE);
+        marks.get(k).copied().unwrap_or(0) + text[from..offset].chars().count()
     }
 
     /// The number of lines (a text ending in a line break has an empty last line).
@@ -64,26 +86,24 @@ impl LineIndex {
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line0).copied().unwrap_or(0);
-        if self.ascii {
-            return Position {
-                line: line0 + 1,
-                column: 1 + offset.saturating_sub(start),
-                offset,
-            };
-        }
-        let column = 1 + text
-            .get(start..)
-            .map(|rest| {
-                rest.char_indices()
-                    .take_while(|(i, c)| start + i + c.len_utf8() <= offset)
-                    .count()
-            })
-            .unwrap_or(0);
+        let column = 1 + match &self.char_marks {
+            None => offset.saturating_sub(start),
+            Some(marks) => {
+                Self::chars_before(text, marks, offset) - Self::chars_before(text, marks, start)
+            }
+        };
         Position {
             line: line0 + 1,
             column,
             offset,
         }
+    }
+
+    /// The byte offset where 1-based `line` starts (0 for line 0; the last line's start past
+    /// the end).
+    pub fn line_start(&self, line: usize) -> usize {
+        let last = self.starts.len().saturating_sub(1);
+        self.starts[line.saturating_sub(1).min(last)]
     }
 
     /// The text of 1-based `line` without its line break; empty past the end.
@@ -135,5 +155,33 @@ mod tests {
         assert_eq!(ix.line_count(), 2);
         assert_eq!(ix.position(text, 3).line, 2);
         assert_eq!(LineIndex::new("").line_count(), 1);
+    }
+
+    /// Columns on long lines with multi-byte characters (past several checkpoints, offsets
+    /// inside characters and at line ends) are the characters before them on their line.
+    #[test]
+    fn columns_on_long_non_ascii_lines_count_characters() {
+        let line: String = (0..3000)
+            .map(|i| match i % 7 {
+                0 => "é",
+                3 => "😀",
+                _ => "a",
+            })
+            .collect();
+        let text = format!("{line}\r\n{line}\nx");
+        let ix = LineIndex::new(&text);
+        for offset in (0..=text.len()).step_by(13).chain([text.len()]) {
+            let p = ix.position(&text, offset);
+            let line_start = match p.line {
+                1 => 0,
+                2 => line.len() + 2,
+                _ => 2 * line.len() + 3,
+            };
+            let naive = text[line_start..]
+                .char_indices()
+                .take_while(|(i, c)| line_start + i + c.len_utf8() <= offset)
+                .count();
+            assert_eq!(p.column, naive + 1, "offset {offset}");
+        }
     }
 }

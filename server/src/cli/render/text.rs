@@ -108,36 +108,37 @@ fn write_finding(
     let pad = " ".repeat(line_no.len());
     let bar = style.gutter("|");
     let source = index.line_text(text, start.line);
-    // Display columns: tabs shown as four spaces, control characters as one replacement char.
-    let chars: Vec<char> = source.chars().collect();
-    let first = start.column.saturating_sub(1).min(chars.len());
+    // Byte offsets in the line; the window is found from the span outwards, so a long line
+    // (a minified policy) costs the window, not the line, for each finding.
+    let line_start = index.line_start(start.line);
+    let first = source.floor_char_boundary(start.offset - line_start);
     let last = if end.line == start.line {
-        end.column.saturating_sub(1).clamp(first, chars.len())
+        source.floor_char_boundary((end.offset - line_start).clamp(first, source.len()))
     } else {
-        chars.len()
+        source.len()
     };
-    let (from, to) = window(chars.len(), first, last);
+    let (from, to) = window(source, first);
     let mut shown = String::new();
     let mut caret_at = 0;
     let mut caret_len = 0;
     if from > 0 {
         shown.push('…');
     }
-    for (i, &c) in chars.iter().enumerate().take(to).skip(from) {
+    for (i, c) in source[from..to].char_indices() {
         let piece = match c {
             '\t' => "    ".to_string(),
             c if c.is_control() => "\u{FFFD}".to_string(),
             c => c.to_string(),
         };
         let width = piece.chars().count();
-        if i < first {
+        if from + i < first {
             caret_at += width;
-        } else if i < last {
+        } else if from + i < last {
             caret_len += width;
         }
         shown.push_str(&piece);
     }
-    if to < chars.len() {
+    if to < source.len() {
         shown.push('…');
     }
     if from > 0 {
@@ -165,17 +166,23 @@ fn write_finding(
     writeln!(out)
 }
 
-/// The character range `[from, to)` of a line of `len` characters to show for the span
-/// `[first, last)`: the whole line when it is short, else a window that starts a little before
-/// the span.
-fn window(len: usize, first: usize, last: usize) -> (usize, usize) {
-    if len <= MAX_EXCERPT {
-        return (0, len);
+/// The byte range `[from, to)` of `line` to show for a span starting at byte `first`: the whole
+/// line when it has at most [`MAX_EXCERPT`] characters, else [`MAX_EXCERPT`] characters from
+/// [`LEAD`] characters before the span.
+fn window(line: &str, first: usize) -> (usize, usize) {
+    if line.chars().nth(MAX_EXCERPT).is_none() {
+        return (0, line.len());
     }
-    let from = first.saturating_sub(LEAD);
-    let to = (from + MAX_EXCERPT)
-        .min(len)
-        .max(last.min(from + MAX_EXCERPT));
+    let from = line[..first]
+        .char_indices()
+        .rev()
+        .take(LEAD)
+        .last()
+        .map_or(first, |(i, _)| i);
+    let to = line[from..]
+        .char_indices()
+        .nth(MAX_EXCERPT)
+        .map_or(line.len(), |(i, _)| from + i);
     (from, to)
 }
 
@@ -238,17 +245,55 @@ mod tests {
 
     #[test]
     fn short_lines_are_shown_whole() {
-        assert_eq!(window(10, 3, 5), (0, 10));
+        assert_eq!(window("0123456789", 3), (0, 10));
     }
 
     #[test]
     fn long_lines_are_cut_around_the_span() {
-        let (from, to) = window(1000, 500, 510);
-        assert_eq!(from, 460);
-        assert_eq!(to, 580);
+        let line = "a".repeat(1000);
+        assert_eq!(window(&line, 500), (460, 580));
         // A span at the start keeps the start.
-        assert_eq!(window(1000, 0, 5), (0, 120));
+        assert_eq!(window(&line, 0), (0, 120));
         // A span near the end stays inside the line.
-        assert_eq!(window(1000, 990, 1000), (950, 1000));
+        assert_eq!(window(&line, 990), (950, 1000));
+        // Characters, not bytes: forty characters of two bytes before the span.
+        let wide = "é".repeat(1000);
+        assert_eq!(window(&wide, 1000), (920, 1160));
+    }
+
+    /// A minified policy (one line of 2 MB) with a finding every few bytes: each finding's
+    /// excerpt is its window, so the report is linear in the findings (it was the findings
+    /// times the line: half a minute in a debug build for a thousand of them).
+    #[test]
+    fn findings_on_one_long_line_show_their_windows() {
+        let line = format!("{{\"Statement\": [{}]}}", ",é".repeat(300_000));
+        let parse = crate::syntax::parse(&line);
+        assert!(parse.errors.len() > 1000);
+        let index = LineIndex::new(&line);
+        let mut out = Vec::new();
+        let started = std::time::Instant::now();
+        for e in &parse.errors {
+            let f = Finding {
+                rule: crate::rules::find("json-syntax").expect("a rule"),
+                level: Level::Error,
+                span: e.span,
+                message: e.message.clone(),
+                statement: None,
+                fixes: Vec::new(),
+            };
+            write_finding(&mut out, &Style { on: false }, "p.json", &line, &index, &f)
+                .expect("written");
+        }
+        // Not a timing assertion on speed, only a guard against the quadratic behaviour.
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+        let out = String::from_utf8(out).expect("UTF-8");
+        // The last listed error's excerpt: cut on both sides, the caret under its comma.
+        let last = out.rsplit("p.json:1:").next().expect("a finding");
+        let excerpt = last.lines().nth(2).expect("the excerpt");
+        assert!(
+            excerpt.starts_with("1 | …") && excerpt.ends_with('…'),
+            "{excerpt}"
+        );
+        assert_eq!(excerpt.chars().count(), "1 | ".len() + 122);
     }
 }
