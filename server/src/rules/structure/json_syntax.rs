@@ -1,6 +1,7 @@
 //! ## What it does
 //! Reports text that is not valid JSON: a missing comma, brace or quote, a trailing comma, a
-//! comment, a duplicate key, a bare word.
+//! comment, a duplicate key, a bare word. A document lists its first 1,000 syntax errors; one
+//! more error, at the first of the others, says how many follow.
 //!
 //! ## Why it matters
 //! AWS parses a policy as strict JSON and rejects the whole document on the first error, so none
