@@ -5,6 +5,8 @@
 //! `columnKind: "unicodeCodePoints"`. An end offset maps to the column just past the last
 //! character, which is what SARIF's exclusive `endColumn` means.
 
+use crate::syntax::floor_char_boundary;
+
 /// A line/column position (both 1-based) with the byte offset it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Position {
@@ -54,7 +56,7 @@ impl LineIndex {
             let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
             let (mut chars, mut at) = (0, 0);
             for k in 0..=text.len() / STRIDE {
-                let boundary = text.floor_char_boundary(k * STRIDE);
+                let boundary = floor_char_boundary(text, k * STRIDE);
                 chars += text[at..boundary].chars().count();
                 at = boundary;
                 marks.push(chars);
@@ -66,9 +68,9 @@ impl LineIndex {
 
     /// The characters of `text` that end at or before byte `offset` (at most the text's length).
     fn chars_before(text: &str, marks: &[usize], offset: usize) -> usize {
-        let offset = text.floor_char_boundary(offset);
+        let offset = floor_char_boundary(text, offset);
         let k = offset / STRIDE;
-        let from = text.floor_char_boundary(k * STRIDE);
+        let from = floor_char_boundary(text, k * STRIDE);
         marks.get(k).copied().unwrap_or(0) + text[from..offset].chars().count()
     }
 

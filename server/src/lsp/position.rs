@@ -52,17 +52,7 @@ fn utf16_len(text: &str) -> usize {
     text.chars().map(char::len_utf16).sum()
 }
 
-/// The largest char boundary of `text` that is `<= offset` (the text's length when past it).
-pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    if offset >= text.len() {
-        return text.len();
-    }
-    let mut offset = offset;
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
+pub use crate::syntax::floor_char_boundary;
 
 /// Char index in `rope` addressed by `position`, clamped as described in the module docs.
 ///

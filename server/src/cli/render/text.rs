@@ -20,6 +20,7 @@ use super::super::check::Report;
 use super::super::lines::LineIndex;
 use super::sanitize;
 use crate::rules::{Finding, Level};
+use crate::syntax::floor_char_boundary;
 use std::io::{self, Write};
 
 /// The widest source excerpt shown, in characters.
@@ -111,9 +112,9 @@ fn write_finding(
     // Byte offsets in the line; the window is found from the span outwards, so a long line
     // (a minified policy) costs the window, not the line, for each finding.
     let line_start = index.line_start(start.line);
-    let first = source.floor_char_boundary(start.offset - line_start);
+    let first = floor_char_boundary(source, start.offset - line_start);
     let last = if end.line == start.line {
-        source.floor_char_boundary((end.offset - line_start).clamp(first, source.len()))
+        floor_char_boundary(source, (end.offset - line_start).clamp(first, source.len()))
     } else {
         source.len()
     };
