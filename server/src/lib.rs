@@ -24,3 +24,4 @@ pub mod rules;
 pub mod syntax;
 #[cfg(test)]
 mod test_support;
+pub mod text;

@@ -23,11 +23,7 @@ impl Rng {
 
 /// A char boundary of `text` near a random offset.
 pub fn boundary(text: &str, rng: &mut Rng) -> usize {
-    let mut at = rng.below(text.len() + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
+    crate::text::floor_char_boundary(text, rng.below(text.len() + 1))
 }
 
 /// The AWS managed policies of the committed corpus, (name, text).

@@ -5,7 +5,7 @@
 //! `columnKind: "unicodeCodePoints"`. An end offset maps to the column just past the last
 //! character, which is what SARIF's exclusive `endColumn` means.
 
-use crate::syntax::floor_char_boundary;
+use crate::text::{Checkpoints, Unit, push_line_starts};
 
 /// A line/column position (both 1-based) with the byte offset it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,56 +22,20 @@ pub struct Position {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
-    /// `None` for pure ASCII text, where a column is a byte count. Otherwise checkpoints:
-    /// `char_marks[k]` is the number of characters before the char boundary at or below
-    /// `k * STRIDE`, so that a column costs at most `STRIDE` bytes of counting whatever the
-    /// line's length (a minified policy is one long line; counting it from its start for every
-    /// finding was quadratic).
-    char_marks: Option<Vec<usize>>,
+    /// `None` for pure ASCII text, where a column is a byte count. Otherwise character counts
+    /// at checkpoints, so that a column costs a bounded count whatever the line's length (a
+    /// minified policy is one long line; counting it from its start for every finding was
+    /// quadratic).
+    char_marks: Option<Checkpoints>,
 }
-
-/// Bytes between two character-count checkpoints of a [`LineIndex`].
-const STRIDE: usize = 1024;
 
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while let Some(rel) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
-            let at = i + rel;
-            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-                at + 2
-            } else {
-                at + 1
-            };
-            starts.push(next);
-            i = next;
-            if i >= bytes.len() {
-                break;
-            }
-        }
-        let char_marks = (!text.is_ascii()).then(|| {
-            let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
-            let (mut chars, mut at) = (0, 0);
-            for k in 0..=text.len() / STRIDE {
-                let boundary = floor_char_boundary(text, k * STRIDE);
-                chars += text[at..boundary].chars().count();
-                at = boundary;
-                marks.push(chars);
-            }
-            marks
-        });
+        push_line_starts(text.as_bytes(), 0, text.len(), &mut starts);
+        let char_marks = (!text.is_ascii()).then(|| Checkpoints::new(text, Unit::Char));
         LineIndex { starts, char_marks }
-    }
-
-    /// The characters of `text` that end at or before byte `offset` (at most the text's length).
-    fn chars_before(text: &str, marks: &[usize], offset: usize) -> usize {
-        let offset = floor_char_boundary(text, offset);
-        let k = offset / STRIDE;
-        let from = floor_char_boundary(text, k * STRIDE);
-        marks.get(k).copied().unwrap_or(0) + text[from..offset].chars().count()
     }
 
     /// The number of lines (a text ending in a line break has an empty last line).
@@ -90,9 +54,7 @@ impl LineIndex {
         let start = self.starts.get(line0).copied().unwrap_or(0);
         let column = 1 + match &self.char_marks {
             None => offset.saturating_sub(start),
-            Some(marks) => {
-                Self::chars_before(text, marks, offset) - Self::chars_before(text, marks, start)
-            }
+            Some(marks) => marks.before(text, offset) - marks.before(text, start),
         };
         Position {
             line: line0 + 1,

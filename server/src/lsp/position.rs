@@ -47,12 +47,8 @@ impl PositionEncoding {
     }
 }
 
-/// UTF-16 units of `text`.
-fn utf16_len(text: &str) -> usize {
-    text.chars().map(char::len_utf16).sum()
-}
-
-pub use crate::syntax::floor_char_boundary;
+pub use crate::text::floor_char_boundary;
+use crate::text::{Checkpoints, Unit, push_line_starts};
 
 /// Char index in `rope` addressed by `position`, clamped as described in the module docs.
 ///
@@ -108,39 +104,11 @@ fn rope_line_content_end(rope: &Rope, line: usize) -> usize {
     }
 }
 
-/// Appends to `starts` the start of every line whose break begins in `from..to` of `bytes`
-/// (a vectorized search; CR LF is one break, a lone CR or LF is one). The break that begins at
-/// `to - 1` may end at `to`.
-fn push_starts(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
-    let mut breaks = memchr::memchr2_iter(b'\n', b'\r', &bytes[from..to]).map(|i| from + i);
-    while let Some(i) = breaks.next() {
-        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-            if i + 1 < to {
-                breaks.next(); // the LF of this CRLF
-            }
-            starts.push(i + 2);
-        } else {
-            starts.push(i + 1);
-        }
-    }
-}
-
-/// The UTF-16 checkpoints of `text` (see [`LineIndex::utf16_marks`]), when positions are
-/// counted in UTF-16 units and the text is not pure ASCII.
-fn utf16_marks(text: &str, encoding: PositionEncoding) -> Option<Vec<usize>> {
-    if encoding != PositionEncoding::Utf16 || text.is_ascii() {
-        return None;
-    }
-    let mut marks = Vec::with_capacity(text.len() / UTF16_STRIDE + 1);
-    let mut units = 0;
-    let mut at = 0;
-    for k in 0..=text.len() / UTF16_STRIDE {
-        let boundary = floor_char_boundary(text, k * UTF16_STRIDE);
-        units += utf16_len(text.get(at..boundary).unwrap_or(""));
-        at = boundary;
-        marks.push(units);
-    }
-    Some(marks)
+/// The UTF-16 checkpoints of `text`, when positions are counted in UTF-16 units and the text
+/// is not pure ASCII (see [`LineIndex::utf16_marks`]).
+fn utf16_marks(text: &str, encoding: PositionEncoding) -> Option<Checkpoints> {
+    (encoding == PositionEncoding::Utf16 && !text.is_ascii())
+        .then(|| Checkpoints::new(text, Unit::Utf16))
 }
 
 /// Line starts of an immutable text, for converting byte offsets of findings into LSP ranges
@@ -151,22 +119,18 @@ pub struct LineIndex {
     /// Byte offset where each line starts; `starts[0] == 0`, one entry per line.
     starts: Vec<usize>,
     encoding: PositionEncoding,
-    /// UTF-16 checkpoints, kept only for UTF-16 positions in a text that is not pure ASCII:
-    /// `utf16_marks[k]` is the number of UTF-16 units before the char boundary at or below
-    /// `k * UTF16_STRIDE`. Column conversions then cost O(`UTF16_STRIDE`) whatever the line's
-    /// length, instead of a scan from the start of the line (quadratic over a minified policy).
-    utf16_marks: Option<Vec<usize>>,
+    /// UTF-16 checkpoints, kept only for UTF-16 positions in a text that is not pure ASCII.
+    /// Column conversions then cost O([`crate::text::STRIDE`]) whatever the line's length,
+    /// instead of a scan from the start of the line (quadratic over a minified policy).
+    utf16_marks: Option<Checkpoints>,
 }
-
-/// Bytes between two UTF-16 checkpoints of a [`LineIndex`].
-const UTF16_STRIDE: usize = 1024;
 
 impl LineIndex {
     /// Indexes `text` (O(n), with a vectorized search for line breaks); positions are counted in
     /// `encoding` units.
     pub fn new(text: Arc<str>, encoding: PositionEncoding) -> Self {
         let mut starts = vec![0];
-        push_starts(text.as_bytes(), 0, text.len(), &mut starts);
+        push_line_starts(text.as_bytes(), 0, text.len(), &mut starts);
         LineIndex {
             utf16_marks: utf16_marks(&text, encoding),
             text,
@@ -199,7 +163,7 @@ impl LineIndex {
         starts.truncate(head);
         // From the byte before the change, whose break the head left out.
         let changed_end = text.len() - suffix;
-        push_starts(
+        push_line_starts(
             text.as_bytes(),
             prefix.saturating_sub(1),
             changed_end,
@@ -216,29 +180,20 @@ impl LineIndex {
         }
     }
 
-    /// UTF-16 units before byte `offset` (a char boundary), from the nearest checkpoint.
-    fn utf16_at(&self, marks: &[usize], offset: usize) -> usize {
-        let k = offset / UTF16_STRIDE;
-        let boundary = floor_char_boundary(&self.text, k * UTF16_STRIDE);
-        marks.get(k).copied().unwrap_or(0)
-            + utf16_len(self.text.get(boundary..offset).unwrap_or(""))
-    }
-
     /// Byte offset of UTF-16 column `column` of the line content `start..end` (clamped, moved back
     /// to a char boundary), starting from the nearest checkpoint.
     fn utf16_column_to_byte(
         &self,
-        marks: &[usize],
+        marks: &Checkpoints,
         start: usize,
         end: usize,
         column: u32,
     ) -> usize {
-        let line_units = self.utf16_at(marks, start);
+        let line_units = marks.before(&self.text, start);
         let target = line_units.saturating_add(column as usize);
         // The last checkpoint at or before the target, but not before the line.
-        let k = marks.partition_point(|&m| m <= target).saturating_sub(1);
-        let from = floor_char_boundary(&self.text, k * UTF16_STRIDE).clamp(start, end);
-        let mut units = self.utf16_at(marks, from);
+        let from = marks.at_or_before(&self.text, target).clamp(start, end);
+        let mut units = marks.before(&self.text, from);
         let rest = self.text.get(from..end).unwrap_or("");
         for (byte, ch) in rest.char_indices() {
             let next = units + ch.len_utf16();
@@ -306,7 +261,7 @@ impl LineIndex {
         let (start, end) = self.line_content(line);
         let offset = offset.min(end);
         let units = match &self.utf16_marks {
-            Some(marks) => self.utf16_at(marks, offset) - self.utf16_at(marks, start),
+            Some(marks) => marks.before(&self.text, offset) - marks.before(&self.text, start),
             // UTF-8, or ASCII text where UTF-16 units are bytes: O(1).
             None => offset - start,
         };
@@ -429,7 +384,7 @@ mod tests {
         let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line = before.matches('\n').count() + before.matches('\r').count()
             - before.matches("\r\n").count();
-        let column = utf16_len(&text[line_start..offset]);
+        let column = Unit::Utf16.count(&text[line_start..offset]);
         Position::new(line as u32, column as u32)
     }
 

@@ -14,6 +14,7 @@ use crate::document::{Env, Snapshot};
 use crate::policy::{Policy, PolicyKind, detect_kind};
 use crate::syntax::parse;
 use crate::test_support::{Rng, boundary, managed_policies};
+use crate::text::floor_char_boundary;
 use std::fmt::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -75,10 +76,7 @@ fn edit(text: &str, rng: &mut Rng) -> String {
         }
         2 => {
             let start = boundary(text, rng);
-            let mut end = (start + 1 + rng.below(8)).min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = floor_char_boundary(text, start + 1 + rng.below(8));
             out.replace_range(start..end.max(start), "");
         }
         3 if !spans.is_empty() => {
@@ -110,10 +108,7 @@ fn edit(text: &str, rng: &mut Rng) -> String {
         _ => {
             // Retype a character inside a statement: the common keystroke.
             if let Some(&(s, e)) = spans.get(rng.below(spans.len().max(1))) {
-                let mut at = s + rng.below(e - s + 1);
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
+                let at = floor_char_boundary(text, s + rng.below(e - s + 1));
                 out.insert(at, 'x');
             }
         }

@@ -6,6 +6,7 @@
 
 use super::{Prior, parse, parse_incremental};
 use crate::test_support::{Rng, boundary, managed_policies};
+use crate::text::floor_char_boundary;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,10 +56,7 @@ fn edit(text: &str, rng: &mut Rng) -> String {
         }
         3 | 4 => {
             let start = boundary(text, rng);
-            let mut end = (start + 1 + rng.below(12)).min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = floor_char_boundary(text, start + 1 + rng.below(12));
             out.replace_range(start..end.max(start), "");
         }
         _ => {

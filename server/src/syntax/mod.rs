@@ -20,7 +20,7 @@ mod tests;
 pub use incremental::{Memo, Prior, common_ends};
 pub use parser::{MAX_DEPTH, MAX_ERRORS, parse, parse_incremental};
 pub use path::{JsonPath, Located, PathSegment};
-pub use tree::{Member, Node, NodeKind, Parse, Span, SyntaxError, floor_char_boundary};
+pub use tree::{Member, Node, NodeKind, Parse, Span, SyntaxError};
 
 #[cfg(test)]
 mod incremental_tests;

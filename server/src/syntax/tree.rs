@@ -128,16 +128,3 @@ impl Node {
         self.members()?.iter().find(|m| m.key == key)
     }
 }
-
-/// The largest char boundary of `text` that is `<= offset` (the text's length when past it).
-/// (`str::floor_char_boundary` is newer than the supported Rust version.)
-pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    if offset >= text.len() {
-        return text.len();
-    }
-    let mut offset = offset;
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}

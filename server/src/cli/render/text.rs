@@ -20,7 +20,7 @@ use super::super::check::Report;
 use super::super::lines::LineIndex;
 use super::sanitize;
 use crate::rules::{Finding, Level};
-use crate::syntax::floor_char_boundary;
+use crate::text::floor_char_boundary;
 use std::io::{self, Write};
 
 /// The widest source excerpt shown, in characters.
